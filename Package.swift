@@ -1,0 +1,67 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "RecASketch",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "recasketch", targets: ["recasketch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // System C libraries, found with pkg-config (Debian: libjpeg-dev / libjpeg62-turbo-dev, libpng-dev).
+        .systemLibrary(name: "CLibJPEG", path: "Sources/CLibJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+
+        // Leaf libraries with no web or database dependency.
+        .target(name: "CatalogFiles"),
+        .target(name: "ImageCodecs", dependencies: ["CLibJPEG", "CLibPNG"]),
+        .target(name: "Recommenders"),
+        .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs"]),
+
+        // Storage and pipeline stages.
+        .target(name: "CatalogStore", dependencies: [
+            "CatalogFiles",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore"]),
+        .target(name: "Training", dependencies: ["CatalogStore", "Recommenders"]),
+        .target(name: "WebExplorer", dependencies: [
+            "CatalogFiles", "CatalogStore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ], resources: [.copy("Templates"), .copy("Static")]),
+
+        // The thin executable: argument parsing and wiring only.
+        .executableTarget(name: "recasketch", dependencies: [
+            "CatalogFiles", "CatalogStore", "CatalogImport", "DemoCatalog", "Training", "WebExplorer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "CatalogFilesTests", dependencies: ["CatalogFiles"]),
+        .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
+        .testTarget(name: "RecommendersTests", dependencies: ["Recommenders"]),
+        .testTarget(name: "DemoCatalogTests", dependencies: ["DemoCatalog", "CatalogFiles", "ImageCodecs"]),
+        .testTarget(name: "CatalogStoreTests", dependencies: ["CatalogStore"]),
+        .testTarget(name: "CatalogImportTests", dependencies: ["CatalogImport", "CatalogStore", "CatalogFiles"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "CatalogStore", "Recommenders"]),
+        .testTarget(name: "WebExplorerTests", dependencies: [
+            "WebExplorer", "CatalogStore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+    ]
+)

@@ -1,0 +1,222 @@
+import Foundation
+
+/// The dialect of the published Rec-a-Sketch files: `|` between fields, rows ended by `\r\n` (a bare `\n` is
+/// accepted too), and a field holding `|`, `\`, `\r` or `\n` wrapped in backslashes with inner backslashes
+/// doubled — what Python's csv writer produces with `quotechar='\\'` and `doublequote=True`.
+public enum PipeSeparatedValues {
+    static let pipe = UInt8(ascii: "|")
+    static let backslash = UInt8(ascii: "\\")
+    static let carriageReturn = UInt8(ascii: "\r")
+    static let lineFeed = UInt8(ascii: "\n")
+}
+
+/// A malformed row, with where it was found: printed as `FILE:LINE: message`.
+public struct PSVError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var file: String
+    public var line: Int
+    public var message: String
+
+    public init(file: String, line: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String { "\(file):\(line): \(message)" }
+}
+
+/// One parsed record and the physical line on which it starts (1-based; the header is line 1).
+public struct PSVRecord: Sendable {
+    public var line: Int
+    public var fields: [String]
+}
+
+/// Streams records out of a file's bytes without building an intermediate copy per line.
+public struct PSVReader: Sendable {
+    public let fileName: String
+    private let bytes: [UInt8]
+
+    public init(bytes: [UInt8], fileName: String) {
+        self.bytes = bytes
+        self.fileName = fileName
+    }
+
+    public init(contentsOf url: URL) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw PSVError(file: url.path, line: 0, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        self.init(bytes: [UInt8](data), fileName: url.path)
+    }
+
+    /// Calls `body` for each record. Empty trailing lines are ignored; anything else malformed throws.
+    public func forEachRecord(_ body: (PSVRecord) throws -> Void) throws {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var position = 0
+            var line = 1
+            var fields: [String] = []
+            fields.reserveCapacity(4)
+            var fieldBytes: [UInt8] = []
+            fieldBytes.reserveCapacity(256)
+            let count = buffer.count
+
+            // Skip a UTF-8 byte-order mark, which spreadsheet exports sometimes add.
+            if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
+
+            while position < count {
+                let recordLine = line
+                fields.removeAll(keepingCapacity: true)
+                var endOfRecord = false
+                while !endOfRecord {
+                    fieldBytes.removeAll(keepingCapacity: true)
+                    if position < count, buffer[position] == PipeSeparatedValues.backslash {
+                        // Wrapped field: read until a single backslash closes it.
+                        position += 1
+                        var closed = false
+                        while position < count {
+                            let byte = buffer[position]
+                            if byte == PipeSeparatedValues.backslash {
+                                if position + 1 < count, buffer[position + 1] == PipeSeparatedValues.backslash {
+                                    fieldBytes.append(byte)
+                                    position += 2
+                                    continue
+                                }
+                                position += 1
+                                closed = true
+                                break
+                            }
+                            if byte == PipeSeparatedValues.lineFeed { line += 1 }
+                            fieldBytes.append(byte)
+                            position += 1
+                        }
+                        if !closed {
+                            throw PSVError(file: fileName, line: recordLine,
+                                           message: "a field opened with a backslash is never closed")
+                        }
+                    } else {
+                        while position < count {
+                            let byte = buffer[position]
+                            if byte == PipeSeparatedValues.pipe || byte == PipeSeparatedValues.lineFeed
+                                || byte == PipeSeparatedValues.carriageReturn {
+                                break
+                            }
+                            fieldBytes.append(byte)
+                            position += 1
+                        }
+                    }
+                    guard let field = String(validating: fieldBytes, as: UTF8.self) else {
+                        throw PSVError(file: fileName, line: line,
+                                       message: "field \(fields.count + 1) is not valid UTF-8")
+                    }
+                    fields.append(field)
+
+                    // After a field: a pipe, the end of the line, or the end of the file.
+                    if position >= count {
+                        endOfRecord = true
+                    } else {
+                        let byte = buffer[position]
+                        if byte == PipeSeparatedValues.pipe {
+                            position += 1
+                        } else if byte == PipeSeparatedValues.lineFeed {
+                            position += 1
+                            line += 1
+                            endOfRecord = true
+                        } else if byte == PipeSeparatedValues.carriageReturn {
+                            if position + 1 < count, buffer[position + 1] == PipeSeparatedValues.lineFeed {
+                                position += 2
+                                line += 1
+                                endOfRecord = true
+                            } else {
+                                throw PSVError(file: fileName, line: line,
+                                               message: "a carriage return not followed by a line feed")
+                            }
+                        } else {
+                            throw PSVError(file: fileName, line: line,
+                                           message: "unexpected text after the closing backslash of field \(fields.count)")
+                        }
+                    }
+                }
+                if fields.count == 1, fields[0].isEmpty { continue }  // blank line
+                try body(PSVRecord(line: recordLine, fields: fields))
+            }
+        }
+    }
+
+    /// Reads every record, checking the header (when `header` is given) and the field count of each row.
+    public func records(header: [String]?, fieldCount: Int) throws -> [PSVRecord] {
+        var result: [PSVRecord] = []
+        var sawHeader = header == nil
+        try forEachRecord { record in
+            if !sawHeader {
+                sawHeader = true
+                let got = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                if got != header {
+                    throw PSVError(file: fileName, line: record.line,
+                                   message: "expected the header \(header!.joined(separator: "|")), found \(record.fields.joined(separator: "|"))")
+                }
+                return
+            }
+            guard record.fields.count == fieldCount else {
+                throw PSVError(file: fileName, line: record.line,
+                               message: "expected \(fieldCount) fields separated by |, found \(record.fields.count)")
+            }
+            result.append(record)
+        }
+        if !sawHeader {
+            throw PSVError(file: fileName, line: 1, message: "the file is empty; expected the header \(header!.joined(separator: "|"))")
+        }
+        return result
+    }
+}
+
+/// Writes the same dialect, so files round-trip through the reader byte for byte.
+public struct PSVWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public static func needsWrapping(_ field: String) -> Bool {
+        field.utf8.contains { $0 == PipeSeparatedValues.pipe || $0 == PipeSeparatedValues.backslash
+            || $0 == PipeSeparatedValues.lineFeed || $0 == PipeSeparatedValues.carriageReturn }
+    }
+
+    public mutating func append(row fields: [String]) {
+        for (index, field) in fields.enumerated() {
+            if index > 0 { bytes.append(PipeSeparatedValues.pipe) }
+            if Self.needsWrapping(field) {
+                bytes.append(PipeSeparatedValues.backslash)
+                for byte in field.utf8 {
+                    if byte == PipeSeparatedValues.backslash { bytes.append(byte) }
+                    bytes.append(byte)
+                }
+                bytes.append(PipeSeparatedValues.backslash)
+            } else {
+                bytes.append(contentsOf: field.utf8)
+            }
+        }
+        bytes.append(PipeSeparatedValues.carriageReturn)
+        bytes.append(PipeSeparatedValues.lineFeed)
+    }
+
+    /// Writes to a temporary file beside `url` and renames it into place, so readers never see half a file.
+    public func write(to url: URL) throws {
+        try AtomicFile.write(Data(bytes), to: url)
+    }
+}
+
+public enum AtomicFile {
+    public static func write(_ data: Data, to url: URL) throws {
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
+        try data.write(to: temporary)
+        if rename(temporary.path, url.path) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(at: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path,
+                                                          NSLocalizedDescriptionKey: String(cString: strerror(code))])
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import CatalogFiles
+import CatalogStore
+import Foundation
+
+/// Where the published files are. Only `urls` is required; likes, features and the curated list are optional.
+public struct CatalogImportSources: Sendable {
+    public var urls: URL
+    public var likes: URL?
+    public var features: URL?
+    public var names: URL?
+    /// A folder of `{mid}.jpg` / `{mid}.png` thumbnails that the web app serves (the demo catalogue's).
+    public var thumbnails: URL?
+
+    public init(urls: URL, likes: URL? = nil, features: URL? = nil, names: URL? = nil, thumbnails: URL? = nil) {
+        self.urls = urls
+        self.likes = likes
+        self.features = features
+        self.names = names
+        self.thumbnails = thumbnails
+    }
+
+    /// The files of a catalogue folder, by their published names.
+    public static func folder(_ directory: URL) -> CatalogImportSources {
+        func optional(_ name: String) -> URL? {
+            let url = directory.appendingPathComponent(name)
+            return FileManager.default.fileExists(atPath: url.path) ? url : nil
+        }
+        let thumbnails = directory.appendingPathComponent("thumbnails")
+        var isDirectory: ObjCBool = false
+        let hasThumbnails = FileManager.default.fileExists(atPath: thumbnails.path, isDirectory: &isDirectory)
+            && isDirectory.boolValue
+        return CatalogImportSources(
+            urls: directory.appendingPathComponent(CatalogFileFormat.modelsFileName),
+            likes: optional(CatalogFileFormat.likesFileName),
+            features: optional(CatalogFileFormat.featuresFileName),
+            names: optional(CatalogFileFormat.curatedFileName),
+            thumbnails: hasThumbnails ? thumbnails : nil)
+    }
+}
+
+public struct CatalogImportReport: Sendable {
+    public var summary: ImportSummary
+    public var parseSeconds: Double
+    public var writeSeconds: Double
+    public var rowsRead: Int
+
+    /// Human-readable lines for the command line.
+    public var lines: [String] {
+        let s = summary
+        var lines = [
+            "models: \(s.modelsAdded) added, \(s.modelsUpdated) renamed, \(s.duplicateModelRows) repeated rows folded",
+            "likes: \(s.likesAdded) added by \(s.usersAdded) new users, \(s.duplicateLikes) repeats folded, \(s.likesOfUnknownModels) of unknown models skipped",
+            "features: \(s.featuresAdded) added, \(s.duplicateFeatures) repeats folded, \(s.featuresOfUnknownModels) of unknown models skipped",
+        ]
+        if s.curatedModels + s.curatedUnknownModels > 0 {
+            lines.append("curated list: \(s.curatedModels) models, \(s.curatedUnknownModels) unknown skipped")
+        }
+        if s.localThumbnails > 0 { lines.append("local thumbnails: \(s.localThumbnails)") }
+        lines.append(String(format: "%d rows read in %.2f s, written in %.2f s", rowsRead, parseSeconds, writeSeconds))
+        return lines
+    }
+}
+
+public enum CatalogImporter {
+    /// Parses and validates every file first, then writes everything in one transaction. A malformed row throws
+    /// a `PSVError` (`FILE:LINE: …`) before anything is written.
+    public static func run(_ sources: CatalogImportSources, into store: CatalogStore) throws -> CatalogImportReport {
+        let clock = ContinuousClock()
+        let parseStart = clock.now
+        let models = try CatalogFileFormat.readModels(PSVReader(contentsOf: sources.urls))
+        let likes = try sources.likes.map { try CatalogFileFormat.readLikes(PSVReader(contentsOf: $0)) } ?? []
+        let features = try sources.features.map { try CatalogFileFormat.readFeatures(PSVReader(contentsOf: $0)) } ?? []
+        let curated = try sources.names.map { try CatalogFileFormat.readCurated(PSVReader(contentsOf: $0)) }
+        var thumbnails: [ModelID: String] = [:]
+        if let folder = sources.thumbnails {
+            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for file in files {
+                let url = URL(fileURLWithPath: file)
+                guard ["jpg", "jpeg", "png"].contains(url.pathExtension.lowercased()),
+                      let mid = ModelID(url.deletingPathExtension().lastPathComponent) else { continue }
+                thumbnails[mid] = file
+            }
+        }
+        let parseSeconds = (clock.now - parseStart).seconds
+        let writeStart = clock.now
+        let summary = try store.importCatalog(CatalogImportBatch(
+            models: models, likes: likes, features: features, curated: curated, localThumbnails: thumbnails))
+        return CatalogImportReport(summary: summary, parseSeconds: parseSeconds,
+                                   writeSeconds: (clock.now - writeStart).seconds,
+                                   rowsRead: models.count + likes.count + features.count + (curated?.count ?? 0))
+    }
+}
+
+extension Duration {
+    public var seconds: Double {
+        let (whole, fraction) = components
+        return Double(whole) + Double(fraction) / 1e18
+    }
+}

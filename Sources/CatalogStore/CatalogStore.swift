@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+
+/// The SQLite catalogue: models, likes, features, the curated picker list, algorithm runs and their
+/// precomputed item-to-item recommendations. All SQL of the project lives in this target.
+public final class CatalogStore: Sendable {
+    public let path: String
+    let database: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(10)
+        if !readOnly {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        }
+        database = try DatabasePool(path: path, configuration: configuration)
+        if !readOnly {
+            try CatalogSchema.migrator.migrate(database)
+        }
+    }
+
+    /// Names of the migrations applied, in order.
+    public func appliedMigrations() throws -> [String] {
+        try database.read { db in try CatalogSchema.migrator.appliedMigrations(db) }
+    }
+
+    public func counts() throws -> CatalogCounts {
+        try database.read { db in
+            CatalogCounts(
+                models: try Int.fetchOne(db, sql: "SELECT count(*) FROM models") ?? 0,
+                users: try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0,
+                likes: try Int.fetchOne(db, sql: "SELECT count(*) FROM likes") ?? 0,
+                features: try Int.fetchOne(db, sql: "SELECT count(*) FROM features") ?? 0,
+                curated: try Int.fetchOne(db, sql: "SELECT count(*) FROM curated_models") ?? 0,
+                recommendations: try Int.fetchOne(db, sql: "SELECT count(*) FROM recommendations") ?? 0)
+        }
+    }
+}
+
+public struct CatalogCounts: Equatable, Sendable, CustomStringConvertible {
+    public var models, users, likes, features, curated, recommendations: Int
+    public var description: String {
+        "\(models) models, \(users) users, \(likes) likes, \(features) features, \(curated) curated, \(recommendations) recommendations"
+    }
+}
+
+enum CatalogSchema {
+    /// Migrations are named and append-only: never edit one that has shipped, add the next.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-26-catalog") { db in
+            try db.execute(sql: """
+                CREATE TABLE models (
+                    id INTEGER PRIMARY KEY,
+                    mid TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    thumbnail_url TEXT,
+                    thumbnail_checked_at TEXT,
+                    like_count INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    uid TEXT NOT NULL UNIQUE
+                );
+                CREATE TABLE likes (
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    PRIMARY KEY (user_id, model_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX likes_by_model ON likes(model_id);
+                CREATE TABLE features (
+                    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL CHECK (kind IN ('category', 'tag')),
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_id, kind, value)
+                ) WITHOUT ROWID;
+                CREATE TABLE curated_models (
+                    model_id INTEGER PRIMARY KEY REFERENCES models(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL
+                );
+                CREATE TABLE algorithm_runs (
+                    algorithm TEXT PRIMARY KEY,
+                    title TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    display_order INTEGER NOT NULL,
+                    parameters TEXT NOT NULL,
+                    trained_at TEXT NOT NULL,
+                    train_seconds REAL NOT NULL
+                );
+                CREATE TABLE recommendations (
+                    algorithm TEXT NOT NULL REFERENCES algorithm_runs(algorithm) ON DELETE CASCADE,
+                    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    rank INTEGER NOT NULL CHECK (rank >= 1),
+                    recommended_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    score REAL NOT NULL,
+                    PRIMARY KEY (model_id, algorithm, rank)
+                ) WITHOUT ROWID;
+                CREATE INDEX recommendations_by_algorithm ON recommendations(algorithm);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+
+/// The likes as dense indices, ready for a recommender, with the maps back to database ids.
+public struct LikesSnapshot: Sendable {
+    /// `modelIDs[i]` is the database id of item index `i`; every model is an item, liked or not.
+    public var modelIDs: [Int64]
+    public var userCount: Int
+    public var pairs: [(user: Int32, item: Int32)]
+}
+
+/// One algorithm's output: for each item index, its neighbours (item index, score), best first.
+public struct AlgorithmRun: Sendable {
+    public var algorithm: String
+    public var title: String
+    public var description: String
+    public var displayOrder: Int
+    public var parameters: [String: String]
+    public var trainedAt: Date
+    public var trainSeconds: Double
+
+    public init(algorithm: String, title: String, description: String, displayOrder: Int,
+                parameters: [String: String], trainedAt: Date, trainSeconds: Double) {
+        self.algorithm = algorithm
+        self.title = title
+        self.description = description
+        self.displayOrder = displayOrder
+        self.parameters = parameters
+        self.trainedAt = trainedAt
+        self.trainSeconds = trainSeconds
+    }
+}
+
+extension CatalogStore {
+    public func likesSnapshot() throws -> LikesSnapshot {
+        try database.read { db in
+            let modelIDs = try Int64.fetchAll(db, sql: "SELECT id FROM models ORDER BY id")
+            var itemIndex: [Int64: Int32] = [:]
+            itemIndex.reserveCapacity(modelIDs.count)
+            for (index, id) in modelIDs.enumerated() { itemIndex[id] = Int32(index) }
+            var userIndex: [Int64: Int32] = [:]
+            var pairs: [(user: Int32, item: Int32)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT user_id, model_id FROM likes ORDER BY user_id, model_id")
+            while let row = try rows.next() {
+                let userID: Int64 = row[0], modelID: Int64 = row[1]
+                let user: Int32
+                if let known = userIndex[userID] { user = known } else {
+                    user = Int32(userIndex.count)
+                    userIndex[userID] = user
+                }
+                pairs.append((user, itemIndex[modelID]!))
+            }
+            return LikesSnapshot(modelIDs: modelIDs, userCount: userIndex.count, pairs: pairs)
+        }
+    }
+
+    /// Replaces an algorithm's recommendations in one transaction; readers see the old list or the new one,
+    /// never a mix, and a failure leaves the old one in place.
+    public func saveRecommendations(_ run: AlgorithmRun, modelIDs: [Int64],
+                                    neighbours: [[(item: Int32, score: Float)]]) throws {
+        precondition(modelIDs.count == neighbours.count, "one neighbour list per model")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let parameters = String(decoding: try encoder.encode(run.parameters), as: UTF8.self)
+        let trainedAt = ISO8601DateFormatter().string(from: run.trainedAt)
+        try database.write { db in
+            try db.execute(sql: "DELETE FROM recommendations WHERE algorithm = ?", arguments: [run.algorithm])
+            try db.execute(sql: """
+                INSERT INTO algorithm_runs (algorithm, title, description, display_order, parameters, trained_at, train_seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(algorithm) DO UPDATE SET title = excluded.title, description = excluded.description,
+                    display_order = excluded.display_order, parameters = excluded.parameters,
+                    trained_at = excluded.trained_at, train_seconds = excluded.train_seconds
+                """, arguments: [run.algorithm, run.title, run.description, run.displayOrder, parameters,
+                                 trainedAt, run.trainSeconds])
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO recommendations (algorithm, model_id, rank, recommended_id, score) VALUES (?, ?, ?, ?, ?)
+                """)
+            for (index, list) in neighbours.enumerated() {
+                for (rank, neighbour) in list.enumerated() {
+                    try insert.execute(arguments: [run.algorithm, modelIDs[index], rank + 1,
+                                                   modelIDs[Int(neighbour.item)], Double(neighbour.score)])
+                }
+            }
+        }
+    }
+}

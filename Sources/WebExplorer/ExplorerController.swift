@@ -1,0 +1,79 @@
+import CatalogFiles
+import CatalogStore
+import Foundation
+import Hummingbird
+
+/// The pages: the picker, a model with its carousels, the about page, and the original's `/index` URLs.
+struct ExplorerController<Storage: ExplorerStorage>: Sendable {
+    let storage: Storage
+    let renderer: PageRenderer
+    /// The about page describes these, trained or not, in display order.
+    let algorithmDescriptions: [(name: String, title: String, description: String)]
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/", use: index)
+        router.get("/index", use: index)
+        router.get("/models/:mid", use: model)
+        router.get("/about", use: about)
+    }
+
+    /// `/` and `/index`: the picker, or a redirect when `mid` or `link` is given (the original's query URLs).
+    @Sendable func index(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        if let mid = query["mid"].map(String.init), !mid.isEmpty {
+            guard ModelID(mid) != nil else {
+                return try await errorPage(.badRequest, heading: "That is not a model id",
+                                           message: ModelID.problem(with: mid) ?? "")
+            }
+            return .redirect(to: "/models/\(mid)", type: .found)
+        }
+        if let link = query["link"].map(String.init) {
+            switch SketchfabLink.modelID(from: link) {
+            case .success(let mid):
+                return .redirect(to: "/models/\(mid.rawValue)", type: .found)
+            case .failure(let problem):
+                return try await errorPage(.badRequest, heading: "That link could not be read",
+                                           message: problem.description, link: link)
+            }
+        }
+        let picker = try await storage.pickerModels(limit: 100)
+        return html(.ok, renderer.render("home", PageViews.home(picker: picker)))
+    }
+
+    @Sendable func model(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let mid = try context.parameters.require("mid")
+        guard ModelID(mid) != nil else {
+            return try await errorPage(.notFound, heading: "No such model", message: ModelID.problem(with: mid) ?? "")
+        }
+        async let picker = storage.pickerModels(limit: 100)
+        guard let (model, lists) = try await storage.modelPage(mid: mid) else {
+            return try await errorPage(.notFound, heading: "No recommendations for this model",
+                                       message: "The model \(mid) is not in this catalogue, so there are no recommendations for it. Pick another one below.")
+        }
+        return html(.ok, renderer.render("model", PageViews.modelPage(model, lists, picker: try await picker)))
+    }
+
+    @Sendable func about(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let runs = try await storage.algorithms()
+        let known = Set(algorithmDescriptions.map(\.name))
+        var entries = algorithmDescriptions.map { description in
+            (name: description.name, title: description.title, description: description.description,
+             trained: runs.first { $0.algorithm == description.name })
+        }
+        for run in runs where !known.contains(run.algorithm) {
+            entries.append((name: run.algorithm, title: run.title, description: run.description, trained: run))
+        }
+        return html(.ok, renderer.render("about", PageViews.about(entries)))
+    }
+
+    func errorPage(_ status: HTTPResponse.Status, heading: String, message: String, link: String = "") async throws -> Response {
+        let picker = try await storage.pickerModels(limit: 100)
+        return html(status, renderer.render("error", PageViews.error(heading: heading, message: message,
+                                                                    picker: picker, link: link)))
+    }
+}
+
+func html(_ status: HTTPResponse.Status, _ body: String) -> Response {
+    Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+             body: .init(byteBuffer: ByteBuffer(string: body)))
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+
+@main
+struct RecASketchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recasketch",
+        abstract: "Discover Sketchfab 3D models through side-by-side recommendation algorithms.",
+        discussion: """
+            Pipeline: generate (or crawl) a catalogue → import it into SQLite → train the recommenders → serve the
+            explorer. `recasketch demo` runs every stage on a synthetic catalogue and serves it.
+
+            Environment: RECASKETCH_DB sets the default --db path; LOG_LEVEL sets the log level (trace … critical).
+            """,
+        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, ServeCommand.self])
+}
+
+/// Shared `--db` option, defaulting to $RECASKETCH_DB or ./recasketch.sqlite.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("SQLite database file.", discussion: "Default: $RECASKETCH_DB, else recasketch.sqlite."))
+    var db: String?
+
+    var path: String {
+        db ?? Environment.value("RECASKETCH_DB") ?? "recasketch.sqlite"
+    }
+}
+
+enum Environment {
+    static func value(_ name: String) -> String? {
+        guard let raw = getenv(name) else { return nil }
+        let text = String(cString: raw)
+        return text.isEmpty ? nil : text
+    }
+}
+
+import Foundation

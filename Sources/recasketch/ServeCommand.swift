@@ -1,0 +1,50 @@
+import ArgumentParser
+import CatalogStore
+import Foundation
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import Training
+import WebExplorer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the explorer pages.",
+        discussion: """
+            Routes: / (picker), /models/{mid}, /index?mid=… and /index?link=… (redirects), /about, /healthz,
+            /metrics (Prometheus), /thumbnails/{mid}.jpg (with --thumbnails).
+            """)
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Address to listen on.") var host = Environment.value("RECASKETCH_HOST") ?? "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = Int(Environment.value("RECASKETCH_PORT") ?? "") ?? 8080
+    @Option(help: "Folder of local thumbnails to serve under /thumbnails/.") var thumbnails: String?
+
+    func run() async throws {
+        try await serve(databasePath: database.path, host: host, port: port, thumbnails: thumbnails)
+    }
+}
+
+func serve(databasePath: String, host: String, port: Int, thumbnails: String?) async throws {
+    guard FileManager.default.fileExists(atPath: databasePath) else {
+        throw ValidationError("no database at \(databasePath): run `recasketch import` (or `recasketch demo`) first")
+    }
+    let logger = makeLogger(label: "recasketch.serve")
+    let registry = PrometheusCollectorRegistry()
+    MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    let store = try CatalogStore(path: databasePath)
+    let configuration = ExplorerConfiguration(
+        host: host, port: port, thumbnailsDirectory: thumbnails,
+        algorithmDescriptions: RecommenderCatalog.all.map { ($0.name, $0.title, $0.description) })
+    let app = try await buildApplication(configuration, storage: store, logger: logger, metrics: registry)
+    print("serving \(databasePath) on http://\(host):\(port)/")
+    try await app.runService()
+}
+
+func makeLogger(label: String) -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = Environment.value("LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
