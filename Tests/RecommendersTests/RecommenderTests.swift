@@ -1,0 +1,78 @@
+import Recommenders
+import Testing
+
+@Suite struct InteractionMatrixTests {
+    @Test func buildsBothOrientationsAndFoldsRepeats() {
+        let matrix = InteractionMatrix(userCount: 3, itemCount: 4,
+                                       pairs: [(0, 2), (0, 1), (0, 2), (1, 1), (2, 3), (2, 1)])
+        #expect(matrix.interactionCount == 5)
+        #expect(Array(matrix.items(ofUser: 0)) == [1, 2])
+        #expect(Array(matrix.users(ofItem: 1)) == [0, 1, 2])
+        #expect(matrix.itemDegree(0) == 0)
+        #expect(matrix.userDegree(2) == 2)
+    }
+}
+
+@Suite struct TopKTests {
+    @Test func keepsTheBestInOrderWithTiesToTheLowerIndex() {
+        var top = TopK(capacity: 3)
+        for (item, score) in [(5, 0.1), (1, 0.9), (7, 0.5), (3, 0.5), (2, 0.2), (4, 0.95)] {
+            top.insert(item: Int32(item), score: Float(score))
+        }
+        #expect(top.sorted().map(\.item) == [4, 1, 3])
+    }
+}
+
+@Suite struct ItemKNNTests {
+    /// Users: 0 likes {0,1,2}; 1 likes {0,1}; 2 likes {1,3}; 3 likes {3}.
+    /// Degrees: item0 2, item1 3, item2 1, item3 2.
+    /// co(0,1)=2 → 2/√6 ≈ 0.8165; co(0,2)=1 → 1/√2 ≈ 0.7071; co(1,2)=1 → 1/√3 ≈ 0.5774; co(1,3)=1 → 1/√6 ≈ 0.4082.
+    let matrix = InteractionMatrix(userCount: 4, itemCount: 4,
+                                   pairs: [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (2, 1), (2, 3), (3, 3)])
+
+    @Test func matchesTheHandComputedCosines() {
+        let lists = ItemKNN(neighbours: 5, threads: 1).similarItems(matrix)
+        #expect(lists[0].map(\.item) == [1, 2])
+        #expect(abs(lists[0][0].score - 0.8165) < 1e-3)
+        #expect(abs(lists[0][1].score - 0.7071) < 1e-3)
+        #expect(lists[1].map(\.item) == [0, 2, 3])
+        #expect(lists[2].map(\.item) == [0, 1])
+        #expect(lists[3].map(\.item) == [1])
+        #expect(abs(lists[3][0].score - 0.4082) < 1e-3)
+    }
+
+    @Test func neverRecommendsTheItemItselfAndHonoursTheLimit() {
+        let lists = ItemKNN(neighbours: 1, threads: 2).similarItems(matrix)
+        for (item, list) in lists.enumerated() {
+            #expect(list.count <= 1)
+            #expect(!list.contains { Int($0.item) == item })
+        }
+    }
+
+    @Test func minimumCoLikesDropsWeakPairs() {
+        let lists = ItemKNN(neighbours: 5, minimumCoLikes: 2, threads: 1).similarItems(matrix)
+        #expect(lists[0].map(\.item) == [1])
+        #expect(lists[3].isEmpty)
+    }
+
+    @Test func threadCountDoesNotChangeTheResult() {
+        var pairs: [(user: Int32, item: Int32)] = []
+        var state: UInt32 = 7
+        for _ in 0..<3000 {
+            state = state &* 1_103_515_245 &+ 12345
+            pairs.append((Int32(state >> 8) % 200, Int32(state >> 20) % 150))
+        }
+        let big = InteractionMatrix(userCount: 200, itemCount: 150, pairs: pairs)
+        #expect(ItemKNN(neighbours: 12, threads: 1).similarItems(big) == ItemKNN(neighbours: 12, threads: 2).similarItems(big))
+    }
+}
+
+@Suite struct PopularityTests {
+    @Test func ranksByLikesAndSkipsTheItemItself() {
+        let matrix = InteractionMatrix(userCount: 3, itemCount: 3, pairs: [(0, 2), (1, 2), (2, 2), (0, 0), (1, 0), (2, 1)])
+        let lists = Popularity(neighbours: 2).similarItems(matrix)
+        #expect(lists[1].map(\.item) == [2, 0])
+        #expect(lists[2].map(\.item) == [0, 1])
+        #expect(abs(lists[1][0].score - 0.5) < 1e-6)
+    }
+}
