@@ -166,10 +166,16 @@ public struct DemoCatalogGenerator: Sendable {
         let perTopic = max(1, options.curatedCount / Topics.all.count + 1)
         var taken = [Int](repeating: 0, count: Topics.all.count)
         var curated: [ModelRecord] = []
+        var chosen = Set<Int>()
         for index in byPopularity where curated.count < options.curatedCount {
             let topic = models[index].topic
             guard taken[topic] < perTopic else { continue }
             taken[topic] += 1
+            chosen.insert(index)
+            curated.append(models[index].record)
+        }
+        // Topics too small for their share leave room for the next most popular models.
+        for index in byPopularity where curated.count < options.curatedCount && !chosen.contains(index) {
             curated.append(models[index].record)
         }
         return curated.sorted { $0.name < $1.name }

@@ -1,0 +1,108 @@
+import CatalogFiles
+import CatalogStore
+import Foundation
+import TestSupport
+import Testing
+
+@Suite struct CatalogStoreTests {
+    @Test func migrationsAreNamedAppliedOnceAndReopenCleanly() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.file("c.sqlite").path
+        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog"])
+        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog"])
+    }
+
+    @Test func importFoldsDuplicatesAndCountsUnknownModels() throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        let unknown = ModelID("ffffffffffffffffffffffffffffffff")!
+        var likes = TinyCatalog.likes
+        likes.append(likes[0])
+        likes.append(LikeRecord(modelName: "ghost", mid: unknown, user: "user1"))
+        var features = TinyCatalog.features
+        features.append(features[0])
+        features.append(FeatureRecord(mid: unknown, kind: .tag, value: "ghost"))
+        let summary = try store.importCatalog(CatalogImportBatch(
+            models: TinyCatalog.models + [TinyCatalog.models[0]], likes: likes, features: features,
+            curated: [ModelRecord(name: "ghost", mid: unknown)] + TinyCatalog.models.prefix(2)))
+        #expect(summary.modelsAdded == 6)
+        #expect(summary.duplicateModelRows == 1)
+        #expect(summary.likesAdded == TinyCatalog.likes.count)
+        #expect(summary.duplicateLikes == 1)
+        #expect(summary.likesOfUnknownModels == 1)
+        #expect(summary.usersAdded == 8)
+        #expect(summary.featuresAdded == 12)
+        #expect(summary.duplicateFeatures == 1)
+        #expect(summary.featuresOfUnknownModels == 1)
+        #expect(summary.curatedModels == 2)
+        #expect(summary.curatedUnknownModels == 1)
+        let counts = try store.counts()
+        #expect(counts.models == 6 && counts.likes == TinyCatalog.likes.count && counts.curated == 2)
+    }
+
+    @Test func reimportRenamesAndKeepsEverythingElse() throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
+        var renamed = TinyCatalog.models
+        renamed[0].name = "Red Car (remastered)"
+        let summary = try store.importCatalog(CatalogImportBatch(models: renamed, likes: TinyCatalog.likes))
+        #expect(summary.modelsAdded == 0 && summary.modelsUpdated == 1 && summary.likesAdded == 0)
+        #expect(summary.duplicateLikes == TinyCatalog.likes.count)
+    }
+
+    @Test func likeCountsFollowTheLikes() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
+        let expected = TinyCatalog.likes.filter { $0.mid == TinyCatalog.ids[0] }.count
+        #expect(try await store.model(mid: TinyCatalog.ids[0].rawValue)?.likeCount == expected)
+    }
+
+    @Test func recommendationsAreStoredNormalisedAndReplacedWhole() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models))
+        let snapshot = try store.likesSnapshot()
+        func run(_ name: String, order: Int) -> AlgorithmRun {
+            AlgorithmRun(algorithm: name, title: name.uppercased(), description: "d", displayOrder: order,
+                         parameters: ["k": "2"], trainedAt: Date(timeIntervalSince1970: 0), trainSeconds: 0.5)
+        }
+        func neighbours(_ offsets: [Int], _ scores: [Float]) -> [[(item: Int32, score: Float)]] {
+            (0..<6).map { index -> [(item: Int32, score: Float)] in
+                zip(offsets, scores).map { (item: Int32((index + $0) % 6), score: $1) }
+            }
+        }
+        let lists = neighbours([1, 2], [0.9, 0.5])
+        try store.saveRecommendations(run("second", order: 20), modelIDs: snapshot.modelIDs, neighbours: lists)
+        try store.saveRecommendations(run("first", order: 10), modelIDs: snapshot.modelIDs, neighbours: lists)
+        #expect(try store.counts().recommendations == 24)
+
+        let page = try #require(try await store.modelPage(mid: TinyCatalog.ids[0].rawValue))
+        #expect(page.1.map(\.algorithm) == ["first", "second"])
+        #expect(page.1[0].models.map(\.mid) == [TinyCatalog.ids[1].rawValue, TinyCatalog.ids[2].rawValue])
+
+        let shorter = neighbours([3], [0.7])
+        try store.saveRecommendations(run("first", order: 10), modelIDs: snapshot.modelIDs, neighbours: shorter)
+        #expect(try store.counts().recommendations == 18)
+        let algorithms = try await store.algorithms()
+        #expect(algorithms.map(\.algorithm) == ["first", "second"])
+        #expect(algorithms[0].parameters == "{\"k\":\"2\"}")
+    }
+
+    @Test func pickerUsesTheCuratedListSortedByNameElseTheMostLiked() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
+        let fallback = try await store.pickerModels(limit: 3)
+        #expect(fallback.count == 3)
+        _ = try store.importCatalog(CatalogImportBatch(models: [], curated: [TinyCatalog.models[2], TinyCatalog.models[0]]))
+        #expect(try await store.pickerModels(limit: 100).map(\.name) == ["Green Car", "Red Car"])
+    }
+
+    @Test func unknownModelHasNoPage() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        #expect(try await store.modelPage(mid: TinyCatalog.ids[0].rawValue) == nil)
+    }
+}
