@@ -1,0 +1,180 @@
+import CatalogFiles
+import CatalogStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+import WebExplorer
+
+/// Every route, through the router without a socket, on a real SQLite file.
+@Suite struct ExplorerRouteTests {
+    let folder: TemporaryDirectory
+    let store: CatalogStore
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes,
+                                                       curated: Array(TinyCatalog.models.prefix(4))))
+        let snapshot = try store.likesSnapshot()
+        let run = AlgorithmRun(algorithm: "itemknn", title: "Often liked together", description: "co-likes",
+                               displayOrder: 40, parameters: [:], trainedAt: Date(), trainSeconds: 0.1)
+        let visual = AlgorithmRun(algorithm: "visual", title: "Visually similar", description: "pixels",
+                                  displayOrder: 10, parameters: [:], trainedAt: Date(), trainSeconds: 0.1)
+        // Each model recommends the next two models in the list.
+        let lists = (0..<6).map { index -> [(item: Int32, score: Float)] in
+            [(item: Int32((index + 1) % 6), score: 0.9), (item: Int32((index + 2) % 6), score: 0.8)]
+        }
+        try store.saveRecommendations(run, modelIDs: snapshot.modelIDs, neighbours: lists)
+        try store.saveRecommendations(visual, modelIDs: snapshot.modelIDs, neighbours: lists.map { Array($0.reversed()) })
+        let thumbnails = folder.url.appendingPathComponent("thumbs")
+        try FileManager.default.createDirectory(at: thumbnails, withIntermediateDirectories: true)
+        _ = try folder.write("thumbs/\(TinyCatalog.ids[0].rawValue).jpg", "fake jpeg")
+    }
+
+    func withApp(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let configuration = ExplorerConfiguration(
+            thumbnailsDirectory: folder.url.appendingPathComponent("thumbs").path,
+            algorithmDescriptions: [("visual", "Visually similar", "Thumbnails that look alike."),
+                                    ("wrmf", "Users who liked this also liked", "Matrix factorisation.")])
+        let router = buildRouter(configuration, storage: store, renderer: try await PageRenderer())
+        try await Application(router: router).test(.router, body)
+    }
+
+    func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    static let mid = TinyCatalog.ids[0].rawValue
+
+    @Test func pickerListsTheCuratedModelsEscaped() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                let body = text(response)
+                #expect(body.contains("Blue Car | Fan Art"))
+                #expect(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                #expect(!body.contains("<script>alert(1)"))
+                #expect(!body.contains("Dragon Skull"))  // not curated
+                #expect(body.contains("name=\"viewport\""))
+            }
+        }
+    }
+
+    @Test func modelPageShowsTheModelAndCarouselsInDisplayOrder() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/models/\(Self.mid)", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = text(response)
+                #expect(body.contains("https://sketchfab.com/models/\(Self.mid)"))
+                #expect(body.contains("/thumbnails/") == false)  // no thumbnails imported: placeholder
+                #expect(body.contains("/static/placeholder.svg"))
+                let visual = try #require(body.range(of: "Visually similar"))
+                let itemKNN = try #require(body.range(of: "Often liked together"))
+                #expect(visual.lowerBound < itemKNN.lowerBound)
+                #expect(body.contains("href=\"/models/\(TinyCatalog.ids[1].rawValue)\""))
+                #expect(body.contains("target=\"_blank\""))
+                #expect(body.contains("class=\"track\" tabindex=\"0\""))
+            }
+        }
+    }
+
+    @Test func scriptNamesAreEscapedOnModelPages() async throws {
+        try await withApp { client in
+            // Model 1 recommends models 2 and 3; model 3 is named <script>alert(1)</script>.
+            try await client.execute(uri: "/models/\(TinyCatalog.ids[3].rawValue)", method: .get) { response in
+                let body = text(response)
+                #expect(response.status == .ok)
+                #expect(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+                #expect(!body.contains("<script>alert(1)"))
+            }
+            try await client.execute(uri: "/models/\(TinyCatalog.ids[1].rawValue)", method: .get) { response in
+                #expect(!text(response).contains("<script>alert(1)"))
+            }
+        }
+    }
+
+    @Test func unknownAndMalformedModelsAre404() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/models/ffffffffffffffffffffffffffffffff", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(text(response).contains("no recommendations"))
+            }
+            try await client.execute(uri: "/models/%3Cscript%3E", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(!text(response).contains("<script>"))
+            }
+        }
+    }
+
+    @Test func originalQueryURLsRedirect() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/index?mid=\(Self.mid)", method: .get) { response in
+                #expect(response.status == .found)
+                #expect(response.headers[.location] == "/models/\(Self.mid)")
+            }
+            let link = "https://sketchfab.com/3d-models/red-car-\(Self.mid)?ref=x"
+            let encoded = link.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            try await client.execute(uri: "/index?link=\(encoded)", method: .get) { response in
+                #expect(response.status == .found)
+                #expect(response.headers[.location] == "/models/\(Self.mid)")
+            }
+            try await client.execute(uri: "/?mid=b7LzIm8JrnPw4GBDOMBNGYc39qM", method: .get) { response in
+                #expect(response.headers[.location] == "/models/b7LzIm8JrnPw4GBDOMBNGYc39qM")
+            }
+        }
+    }
+
+    @Test func unreadableLinksGetA400ThatSaysWhy() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/index?link=nolink", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(text(response).contains("not to sketchfab.com"))
+            }
+            let hostile = "https://sketchfab.com/models/\"><script>alert(1)</script>"
+                .addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            try await client.execute(uri: "/index?link=\(hostile)", method: .get) { response in
+                #expect(response.status == .badRequest)
+                #expect(!text(response).contains("<script>alert(1)"))
+            }
+            try await client.execute(uri: "/index?mid=DROP%20TABLE", method: .get) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func aboutDescribesEveryAlgorithm() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/about", method: .get) { response in
+                let body = text(response)
+                #expect(response.status == .ok)
+                #expect(body.contains("Thumbnails that look alike."))
+                #expect(body.contains("not trained in this catalogue yet"))  // wrmf
+                #expect(body.contains("co-likes"))  // trained, though not in the descriptions
+            }
+        }
+    }
+
+    @Test func healthStaticAndThumbnails() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(text(response) == "ok\n")
+            }
+            try await client.execute(uri: "/static/app.css", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(text(response).contains("scroll-snap-type"))
+            }
+            try await client.execute(uri: "/thumbnails/\(Self.mid).jpg", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(text(response) == "fake jpeg")
+            }
+            try await client.execute(uri: "/thumbnails/../catalog.sqlite", method: .get) { response in
+                #expect(response.status != .ok)
+            }
+            try await client.execute(uri: "/no/such/page", method: .get) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}
