@@ -10,9 +10,13 @@ public struct ExplorerConfiguration: Sendable {
     /// Folder of local thumbnails served under `/thumbnails/` (the demo catalogue's).
     public var thumbnailsDirectory: String?
     public var algorithmDescriptions: [(name: String, title: String, description: String)]
+    /// How long a rendered page may be served from memory; zero turns the cache off.
+    public var pageCacheSeconds: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, thumbnailsDirectory: String? = nil,
-                algorithmDescriptions: [(name: String, title: String, description: String)] = []) {
+                algorithmDescriptions: [(name: String, title: String, description: String)] = [],
+                pageCacheSeconds: Int = 60) {
+        self.pageCacheSeconds = pageCacheSeconds
         self.host = host
         self.port = port
         self.thumbnailsDirectory = thumbnailsDirectory
@@ -32,12 +36,16 @@ public func buildRouter<Storage: ExplorerStorage>(
         router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))
     }
     ExplorerController(storage: storage, renderer: renderer,
+                       cache: PageCache(timeToLive: .seconds(configuration.pageCacheSeconds)),
                        algorithmDescriptions: configuration.algorithmDescriptions).addRoutes(to: router)
-    router.get("/healthz") { _, _ -> Response in
+    // Supervisors and load balancers probe with GET or HEAD.
+    let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
         _ = try await storage.ping()
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        let body = request.method == .head ? ByteBuffer() : ByteBuffer(string: "ok\n")
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: body))
     }
+    router.get("/healthz", use: health)
+    router.head("/healthz", use: health)
     router.get("/static/app.css") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                  body: .init(byteBuffer: ByteBuffer(string: renderer.stylesheet)))

@@ -7,6 +7,7 @@ import Hummingbird
 struct ExplorerController<Storage: ExplorerStorage>: Sendable {
     let storage: Storage
     let renderer: PageRenderer
+    let cache: PageCache
     /// The about page describes these, trained or not, in display order.
     let algorithmDescriptions: [(name: String, title: String, description: String)]
 
@@ -36,8 +37,10 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
                                            message: problem.description, link: link)
             }
         }
-        let picker = try await storage.pickerModels(limit: 100)
-        return html(.ok, renderer.render("home", PageViews.home(picker: picker)))
+        let page = try await cache.page("home") {
+            renderer.render("home", PageViews.home(picker: try await pickerOptions()))
+        }
+        return html(.ok, page)
     }
 
     @Sendable func model(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -45,12 +48,15 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
         guard ModelID(mid) != nil else {
             return try await errorPage(.notFound, heading: "No such model", message: ModelID.problem(with: mid) ?? "")
         }
-        async let picker = storage.pickerModels(limit: 100)
-        guard let (model, lists) = try await storage.modelPage(mid: mid) else {
+        let page = try await cache.page("models/\(mid)") { () async throws -> String in
+            guard let (model, lists) = try await storage.modelPage(mid: mid) else { return "" }
+            return renderer.render("model", PageViews.modelPage(model, lists, picker: try await pickerOptions()))
+        }
+        guard !page.isEmpty else {
             return try await errorPage(.notFound, heading: "No recommendations for this model",
                                        message: "The model \(mid) is not in this catalogue, so there are no recommendations for it. Pick another one below.")
         }
-        return html(.ok, renderer.render("model", PageViews.modelPage(model, lists, picker: try await picker)))
+        return html(.ok, page)
     }
 
     @Sendable func about(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -67,9 +73,14 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
     }
 
     func errorPage(_ status: HTTPResponse.Status, heading: String, message: String, link: String = "") async throws -> Response {
-        let picker = try await storage.pickerModels(limit: 100)
         return html(status, renderer.render("error", PageViews.error(heading: heading, message: message,
-                                                                    picker: picker, link: link)))
+                                                                    picker: try await pickerOptions(), link: link)))
+    }
+
+    func pickerOptions() async throws -> String {
+        try await cache.page("picker-options") {
+            renderer.render("picker-options", PageViews.pickerOptionsContext(try await storage.pickerModels(limit: 100)))
+        }
     }
 }
 

@@ -9,20 +9,27 @@ enum PageViews {
          "thumbnail": model.thumbnailURL ?? placeholderThumbnail, "likes": model.likeCount]
     }
 
-    static func picker(_ models: [ModelSummary], selected: String? = nil, link: String = "") -> [String: Any] {
-        ["picker": models.map { model -> [String: Any] in
-            ["mid": model.mid, "name": model.name, "selected": model.mid == selected]
-        }, "link": link]
+    /// The picker's `<option>` list is rendered once and cached; marking the current model is a string edit.
+    static func pickerOptionsContext(_ models: [ModelSummary]) -> [String: Any] {
+        ["picker": models.map { model -> [String: Any] in ["mid": model.mid, "name": model.name] }]
     }
 
-    static func home(picker models: [ModelSummary]) -> [String: Any] {
-        var context = picker(models)
+    static func picker(_ options: String, selected: String? = nil, link: String = "") -> [String: Any] {
+        var html = options
+        if let selected, let range = html.range(of: "<option value=\"\(selected)\">") {
+            html.replaceSubrange(range, with: "<option value=\"\(selected)\" selected>")
+        }
+        return ["pickerOptions": html, "link": link]
+    }
+
+    static func home(picker options: String) -> [String: Any] {
+        var context = picker(options)
         context["title"] = "Pick a model"
         return context
     }
 
-    static func modelPage(_ model: ModelSummary, _ lists: [RecommendationList], picker models: [ModelSummary]) -> [String: Any] {
-        var context = picker(models, selected: model.mid)
+    static func modelPage(_ model: ModelSummary, _ lists: [RecommendationList], picker options: String) -> [String: Any] {
+        var context = picker(options, selected: model.mid)
         context["title"] = model.name
         context["model"] = card(model)
         context["carousels"] = lists.map { list -> [String: Any] in
@@ -47,8 +54,8 @@ enum PageViews {
         }]
     }
 
-    static func error(heading: String, message: String, picker models: [ModelSummary], link: String = "") -> [String: Any] {
-        var context = picker(models, link: link)
+    static func error(heading: String, message: String, picker options: String, link: String = "") -> [String: Any] {
+        var context = picker(options, link: link)
         context["title"] = heading
         context["heading"] = heading
         context["message"] = message

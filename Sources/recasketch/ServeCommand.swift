@@ -21,13 +21,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = Environment.value("RECASKETCH_HOST") ?? "127.0.0.1"
     @Option(help: "Port to listen on.") var port = Int(Environment.value("RECASKETCH_PORT") ?? "") ?? 8080
     @Option(help: "Folder of local thumbnails to serve under /thumbnails/.") var thumbnails: String?
+    @Option(help: "Seconds a rendered page is served from memory (0: render every request).")
+    var pageCacheSeconds = Int(Environment.value("RECASKETCH_PAGE_CACHE_SECONDS") ?? "") ?? 60
 
     func run() async throws {
-        try await serve(databasePath: database.path, host: host, port: port, thumbnails: thumbnails)
+        try await serve(databasePath: database.path, host: host, port: port, thumbnails: thumbnails,
+                        pageCacheSeconds: pageCacheSeconds)
     }
 }
 
-func serve(databasePath: String, host: String, port: Int, thumbnails: String?) async throws {
+func serve(databasePath: String, host: String, port: Int, thumbnails: String?, pageCacheSeconds: Int = 60) async throws {
     guard FileManager.default.fileExists(atPath: databasePath) else {
         throw ValidationError("no database at \(databasePath): run `recasketch import` (or `recasketch demo`) first")
     }
@@ -37,7 +40,8 @@ func serve(databasePath: String, host: String, port: Int, thumbnails: String?) a
     let store = try CatalogStore(path: databasePath)
     let configuration = ExplorerConfiguration(
         host: host, port: port, thumbnailsDirectory: thumbnails,
-        algorithmDescriptions: RecommenderCatalog.all.map { ($0.name, $0.title, $0.description) })
+        algorithmDescriptions: RecommenderCatalog.all.map { ($0.name, $0.title, $0.description) },
+        pageCacheSeconds: pageCacheSeconds)
     let app = try await buildApplication(configuration, storage: store, logger: logger, metrics: registry)
     print("serving \(databasePath) on http://\(host):\(port)/")
     try await app.runService()

@@ -75,6 +75,7 @@ import WebExplorer
                 #expect(body.contains("href=\"/models/\(TinyCatalog.ids[1].rawValue)\""))
                 #expect(body.contains("target=\"_blank\""))
                 #expect(body.contains("class=\"track\" tabindex=\"0\""))
+                #expect(body.contains("<option value=\"\(Self.mid)\" selected>"))
             }
         }
     }

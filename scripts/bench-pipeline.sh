@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmarks the walking skeleton at Sketchfab scale: generate, import, train (item-kNN, popularity), and,
+# when `wrk` is installed (Debian: apt-get install wrk), page throughput of `serve`.
+# Usage: scripts/bench-pipeline.sh [DIR]   (default bench-data/; kept out of git)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=${1:-bench-data}
+swift build -c release --product recasketch >/dev/null
+bin=$(swift build -c release --show-bin-path)/recasketch
+mkdir -p "$dir"
+
+seconds() { local start=$1; echo "$(date +%s.%N) - $start" | bc; }
+
+if [ ! -f "$dir/catalog/model_urls.psv" ]; then
+    start=$(date +%s.%N)
+    "$bin" generate --out "$dir/catalog" --models 28806 --users 62583
+    echo "generate: $(seconds "$start") s"
+fi
+
+rm -f "$dir/bench.sqlite" "$dir/bench.sqlite-wal" "$dir/bench.sqlite-shm"
+start=$(date +%s.%N)
+"$bin" import --urls "$dir/catalog/model_urls.psv" --likes "$dir/catalog/model_likes_anon.psv" \
+    --features "$dir/catalog/model_feats.psv" --names "$dir/catalog/model_names.psv" \
+    --thumbnails "$dir/catalog/thumbnails" --db "$dir/bench.sqlite"
+echo "import (whole command): $(seconds "$start") s"
+
+start=$(date +%s.%N)
+"$bin" train --db "$dir/bench.sqlite" --threads 2
+echo "train (whole command): $(seconds "$start") s"
+
+if command -v wrk >/dev/null; then
+    port=18087
+    "$bin" serve --db "$dir/bench.sqlite" --port $port --thumbnails "$dir/catalog/thumbnails" >/dev/null 2>&1 &
+    server=$!
+    trap 'kill $server 2>/dev/null' EXIT
+    for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+    mid=$(sed -n 2p "$dir/catalog/model_names.psv" | tr -d '\r' | awk -F'|' '{print $NF}')
+    echo "model page /models/$mid:"
+    wrk -t2 -c32 -d10s "http://127.0.0.1:$port/models/$mid" | grep -E 'Requests/sec|Latency'
+    echo "picker page /:"
+    wrk -t2 -c32 -d10s "http://127.0.0.1:$port/" | grep -E 'Requests/sec|Latency'
+fi
