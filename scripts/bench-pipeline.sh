@@ -39,4 +39,7 @@ if command -v wrk >/dev/null; then
     wrk -t2 -c32 -d10s "http://127.0.0.1:$port/models/$mid" | grep -E 'Requests/sec|Latency'
     echo "picker page /:"
     wrk -t2 -c32 -d10s "http://127.0.0.1:$port/" | grep -E 'Requests/sec|Latency'
+    echo "random model pages (mostly cache misses):"
+    tail -n +2 "$dir/catalog/model_urls.psv" | tr -d '\r' | awk -F'|' '{print $NF}' | grep -E '^[0-9a-f]{32}$' > "$dir/mids.txt"
+    MIDS="$dir/mids.txt" wrk -t2 -c32 -d10s -s scripts/random-models.lua "http://127.0.0.1:$port" | grep -E 'Requests/sec|Latency'
 fi

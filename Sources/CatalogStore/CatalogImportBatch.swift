@@ -92,11 +92,14 @@ extension CatalogStore {
                     } else {
                         userID = nextUserID
                         nextUserID += 1
-                        try insertUser.execute(arguments: [userID, like.user])
+                        insertUser.setUncheckedArguments([userID, like.user])
+                        try insertUser.execute()
                         userIDs[like.user] = userID
                         summary.usersAdded += 1
                     }
-                    try insertLike.execute(arguments: [userID, modelID])
+                    // Unchecked arguments: the statement's two placeholders are known, and this loop runs per like.
+                    insertLike.setUncheckedArguments([userID, modelID])
+                    try insertLike.execute()
                     if db.changesCount > 0 { summary.likesAdded += 1 } else { summary.duplicateLikes += 1 }
                 }
             }
@@ -124,8 +127,12 @@ extension CatalogStore {
                 }
             }
 
+            // One grouped pass over the likes rather than a count per model (likes are keyed by user first).
             try db.execute(sql: """
-                UPDATE models SET like_count = (SELECT count(*) FROM likes WHERE likes.model_id = models.id)
+                UPDATE models SET like_count = 0;
+                UPDATE models SET like_count = counted.likes
+                FROM (SELECT model_id, count(*) AS likes FROM likes GROUP BY model_id) AS counted
+                WHERE counted.model_id = models.id;
                 """)
             return summary
         }

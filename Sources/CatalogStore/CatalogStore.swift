@@ -14,6 +14,9 @@ public final class CatalogStore: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)
+        // A bulk import touches far more pages than SQLite's 2 MB default cache holds; spilling them to the WAL
+        // mid-transaction doubled the import time.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -131072") }
         if !readOnly {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -73,7 +76,6 @@ enum CatalogSchema {
                     model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
                     PRIMARY KEY (user_id, model_id)
                 ) WITHOUT ROWID;
-                CREATE INDEX likes_by_model ON likes(model_id);
                 CREATE TABLE features (
                     model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
                     kind TEXT NOT NULL CHECK (kind IN ('category', 'tag')),

@@ -8,12 +8,12 @@ public struct DemoCatalogOptions: Sendable {
     public var users: Int
     public var seed: UInt64
     public var thumbnails: Bool
-    /// Mean likes per user; 10 gives ~80k likes for 8,000 users and ~630k for 62,583 (Sketchfab's shape).
+    /// Mean likes per user before repeats are dropped: ~78k likes for 3,000 models and 8,000 users, ~630k for 28,806 and 62,583 (Sketchfab scale).
     public var meanLikesPerUser: Double
     public var curatedCount: Int
 
     public init(models: Int = 3000, users: Int = 8000, seed: UInt64 = 42, thumbnails: Bool = true,
-                meanLikesPerUser: Double = 10.1, curatedCount: Int = 100) {
+                meanLikesPerUser: Double = 10.45, curatedCount: Int = 100) {
         self.models = models
         self.users = users
         self.seed = seed
