@@ -1,5 +1,15 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+/// The numerical targets are compiled for Haswell-class CPUs (AVX2 + FMA: every x86 server of the last decade) so their
+/// SIMD8<Float> loops become single AVX instructions. RECASKETCH_PORTABLE=1 builds for the x86-64 baseline.
+var numericSettings: [SwiftSetting] = []
+#if arch(x86_64)
+if ProcessInfo.processInfo.environment["RECASKETCH_PORTABLE"] == nil {
+    numericSettings = [.unsafeFlags(["-target-cpu", "haswell"])]
+}
+#endif
 
 let package = Package(
     name: "RecASketch",
@@ -26,8 +36,10 @@ let package = Package(
         // Leaf libraries with no web or database dependency.
         .target(name: "CatalogFiles"),
         .target(name: "ImageCodecs", dependencies: ["CLibJPEG", "CLibPNG"]),
-        .target(name: "Recommenders"),
-        .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs"]),
+        .target(name: "SeededRandom"),
+        .target(name: "Recommenders", dependencies: ["SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["Recommenders", "SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "SeededRandom"]),
 
         // Storage and pipeline stages.
         .target(name: "CatalogStore", dependencies: [
@@ -35,7 +47,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore"]),
-        .target(name: "Training", dependencies: ["CatalogStore", "Recommenders"]),
+        .target(name: "Training", dependencies: ["CatalogStore", "Recommenders", "Evaluation"]),
         .target(name: "WebExplorer", dependencies: [
             "CatalogFiles", "CatalogStore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -47,7 +59,8 @@ let package = Package(
 
         // The thin executable: argument parsing and wiring only.
         .executableTarget(name: "recasketch", dependencies: [
-            "CatalogFiles", "CatalogStore", "CatalogImport", "DemoCatalog", "Training", "WebExplorer",
+            "CatalogFiles", "CatalogStore", "CatalogImport", "DemoCatalog", "Training", "WebExplorer", "Evaluation",
+            "Recommenders",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -55,7 +68,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CatalogFiles", "CatalogStore"], path: "Tests/TestSupport"),
         .testTarget(name: "CatalogFilesTests", dependencies: ["CatalogFiles"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
-        .testTarget(name: "RecommendersTests", dependencies: ["Recommenders"]),
+        .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "SeededRandom"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Recommenders"]),
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),

@@ -1,4 +1,5 @@
 import CatalogFiles
+import SeededRandom
 import Dispatch
 import Foundation
 import ImageCodecs

@@ -1,3 +1,4 @@
+import SeededRandom
 import ImageCodecs
 
 /// Paints a 200x200 thumbnail in its topic's look: a two-colour gradient background and a handful of the topic's

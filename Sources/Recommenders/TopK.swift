@@ -21,7 +21,10 @@ public struct TopK {
         a.score < b.score || (a.score == b.score && a.item > b.item)
     }
 
+    @inline(__always)
     public mutating func insert(item: Int32, score: Float) {
+        // Fast rejection: most candidates lose to the current worst kept score.
+        if heap.count == capacity, capacity > 0, score < heap[0].score { return }
         let candidate = Neighbour(item: item, score: score)
         if heap.count < capacity {
             heap.append(candidate)

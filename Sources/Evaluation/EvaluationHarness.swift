@@ -1,0 +1,123 @@
+import Foundation
+import Recommenders
+
+/// Hyperparameters the harness hands to each algorithm.
+public struct HarnessSettings: Sendable {
+    public var factors = 64
+    public var iterations = 15
+    public var regularization: Float = 0.1
+    public var alpha: Float = 50
+    public var conjugateGradientSteps = 3
+    public var scaling = ConfidenceScaling.linear
+    public var neighbours = 100
+    public var threads = 2
+    public var seed: UInt64 = 42
+    /// Record a metric per iteration (train and test) for iterative algorithms.
+    public var learningCurves = false
+    public init() {}
+}
+
+public struct LearningCurvePoint: Sendable, Equatable {
+    public var iteration: Int
+    public var train: Double
+    public var test: Double
+}
+
+public struct AlgorithmReport: Sendable {
+    public var name: String
+    public var parameters: [String: String]
+    public var fitSeconds: Double
+    public var metrics: MetricSet
+    /// precision@10 per iteration, on the test users' training items (train) and held-out items (test).
+    public var curve: [LearningCurvePoint]
+}
+
+public struct HarnessError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// Fits each algorithm on the training split and scores it on the test split, all on the same indexing.
+public struct EvaluationHarness: Sendable {
+    public static let algorithms = ["popularity", "itemknn", "wrmf"]
+
+    public var settings: HarnessSettings
+    public init(settings: HarnessSettings) { self.settings = settings }
+
+    /// Indexes train and test on the union of their ids (sorted), as `peers.py` does.
+    public static func index(train: HoldoutSplit.Triples, test: HoldoutSplit.Triples) -> (train: InteractionData, test: InteractionData) {
+        let users = Array(Set(train.map(\.user)).union(test.map(\.user)))
+        let items = Array(Set(train.map(\.item)).union(test.map(\.item)))
+        let trainData = InteractionData(triples: train, userUniverse: users, itemUniverse: items)
+        let testData = InteractionData(triples: test.map { ($0.user, $0.item, Float(1)) }, userUniverse: users, itemUniverse: items)
+        return (trainData, testData)
+    }
+
+    public func run(_ names: [String], train: InteractionMatrix, test: InteractionMatrix,
+                    progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
+        for name in names where !Self.algorithms.contains(name) {
+            throw HarnessError(description: "unknown algorithm \"\(name)\" (available: \(Self.algorithms.joined(separator: ", ")))")
+        }
+        let evaluator = RankingEvaluator(threads: settings.threads)
+        let clock = ContinuousClock()
+        var reports: [AlgorithmReport] = []
+        for name in names {
+            let start = clock.now
+            let scorer: ItemScorer
+            var parameters: [String: String] = [:]
+            var curve: [LearningCurvePoint] = []
+            var fitSeconds = 0.0
+            switch name {
+            case "popularity":
+                scorer = PopularityScorer(train)
+                fitSeconds = (clock.now - start).inSeconds
+            case "itemknn":
+                let knn = ItemKNN(neighbours: settings.neighbours, threads: settings.threads)
+                let lists = knn.similarItems(train)
+                fitSeconds = (clock.now - start).inSeconds
+                scorer = ItemKNNScorer(train, neighbours: lists)
+                parameters = ["neighbours": String(settings.neighbours), "similarity": "cosine"]
+            default:
+                let wrmf = WRMF(factors: settings.factors, regularization: settings.regularization, alpha: settings.alpha,
+                                iterations: settings.iterations, conjugateGradientSteps: settings.conjugateGradientSteps,
+                                scaling: settings.scaling, seed: settings.seed, threads: settings.threads)
+                var pausedSeconds = 0.0
+                let model = wrmf.fit(train) { iteration, model in
+                    guard settings.learningCurves else { return }
+                    let pause = clock.now
+                    let testMetric = evaluator.evaluate(WRMFScorer(model), train: train, test: test)["precision@10"]
+                    let trainMetric = evaluator.evaluateOnTraining(WRMFScorer(model), train: train, users: test)
+                    curve.append(LearningCurvePoint(iteration: iteration, train: trainMetric, test: testMetric))
+                    progress(String(format: "  wrmf iteration %d: precision@10 train %.4f test %.4f", iteration, trainMetric, testMetric))
+                    pausedSeconds += (clock.now - pause).inSeconds
+                }
+                fitSeconds = (clock.now - start).inSeconds - pausedSeconds
+                scorer = WRMFScorer(model)
+                parameters = wrmf.parameters
+            }
+            let metrics = evaluator.evaluate(scorer, train: train, test: test)
+            progress(String(format: "%@: fit %.2f s, precision@10 %.4f", name, fitSeconds, metrics["precision@10"]))
+            reports.append(AlgorithmReport(name: name, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve))
+        }
+        return reports
+    }
+}
+
+extension RankingEvaluator {
+    /// precision@10 of ranking the training items themselves (nothing excluded), for the users with test items:
+    /// how well the model fits what it was trained on.
+    public func evaluateOnTraining(_ scorer: ItemScorer, train: InteractionMatrix, users: InteractionMatrix) -> Double {
+        let empty = InteractionMatrix(userCount: train.userCount, itemCount: train.itemCount, pairs: [])
+        let asTest = InteractionMatrix(userCount: train.userCount, itemCount: train.itemCount,
+                                       pairs: (0..<users.userCount).filter { users.userDegree($0) > 0 }.flatMap { user in
+                                           train.items(ofUser: user).map { (user: Int32(user), item: $0) }
+                                       })
+        return evaluate(scorer, train: empty, test: asTest)["precision@10"]
+    }
+}
+
+extension Duration {
+    public var inSeconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

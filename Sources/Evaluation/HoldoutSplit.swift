@@ -1,0 +1,58 @@
+import Recommenders
+import SeededRandom
+
+/// The original posts' protocol: after k-core thresholding, `fraction` of all users, drawn among those with at
+/// least `2 × holdout` interactions, have `holdout` of their interactions moved to the test set. Seeded.
+public struct HoldoutSplit: Sendable {
+    public var holdout: Int
+    public var fraction: Double
+    public var seed: UInt64
+    public var threshold: KCoreFilter
+
+    public init(holdout: Int = 5, fraction: Double = 0.2, seed: UInt64 = 42, threshold: KCoreFilter = KCoreFilter()) {
+        self.holdout = holdout
+        self.fraction = fraction
+        self.seed = seed
+        self.threshold = threshold
+    }
+
+    public struct SplitError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public typealias Triples = [(user: String, item: String, weight: Float)]
+
+    public func split(_ interactions: Triples) throws -> (train: Triples, test: Triples) {
+        // Fold repeats (largest weight), then threshold.
+        var best: [String: [String: Float]] = [:]
+        for triple in interactions { best[triple.user, default: [:]][triple.item] = max(triple.weight, best[triple.user]?[triple.item] ?? triple.weight) }
+        let folded = best.keys.sorted().flatMap { user in
+            best[user]!.keys.sorted().map { (user: user, item: $0, weight: best[user]![$0]!) }
+        }
+        let kept = threshold.apply(folded)
+        var byUser: [String: [Int]] = [:]
+        for (index, triple) in kept.enumerated() { byUser[triple.user, default: []].append(index) }
+        let users = byUser.keys.sorted()
+        let eligible = users.filter { byUser[$0]!.count >= 2 * holdout }
+        let testUserCount = Int((fraction * Double(users.count)).rounded(.down))
+        guard testUserCount <= eligible.count else {
+            throw SplitError(description: "only \(eligible.count) users have \(2 * holdout)+ interactions; fraction \(fraction) needs \(testUserCount)")
+        }
+        var random = SeededGenerator(seed: seed)
+        var pool = eligible
+        for index in 0..<testUserCount {
+            pool.swapAt(index, index + random.below(pool.count - index))
+        }
+        var testRows = Set<Int>()
+        for user in pool.prefix(testUserCount).sorted() {
+            var rows = byUser[user]!
+            for index in 0..<holdout { rows.swapAt(index, index + random.below(rows.count - index)) }
+            testRows.formUnion(rows.prefix(holdout))
+        }
+        var train: Triples = [], test: Triples = []
+        for (index, triple) in kept.enumerated() {
+            if testRows.contains(index) { test.append(triple) } else { train.append(triple) }
+        }
+        return (train, test)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Dispatch
+import Recommenders
+
+/// Anything that scores every item for a training user (higher is better).
+public protocol ItemScorer: Sendable {
+    func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>)
+}
+
+/// The harness's metrics, averaged over test users (coverage is over all their top-10 lists).
+public struct MetricSet: Sendable, Equatable {
+    public var values: [String: Double]
+    public var testUsers: Int
+
+    public static let keys = ["precision@5", "precision@10", "recall@10", "ndcg@10", "map@10", "auc", "coverage@10"]
+
+    public subscript(key: String) -> Double { values[key] ?? .nan }
+}
+
+/// Ranks all items for each test user, training items excluded, and scores the held-out ones.
+public struct RankingEvaluator: Sendable {
+    public var threads: Int
+    public init(threads: Int = 2) { self.threads = max(1, threads) }
+
+    /// Metrics of one user's ranking: `scores` for all items, `exclude` (training items), `relevant` (test items).
+    public static func userMetrics(scores: UnsafeMutableBufferPointer<Float>, exclude: ArraySlice<Int32>,
+                                   relevant: Set<Int32>) -> (metrics: [Double], top10: [Int32]) {
+        for item in exclude { scores[Int(item)] = -.infinity }
+        var top = TopK(capacity: 10)
+        for item in 0..<scores.count where scores[item] > -.infinity { top.insert(item: Int32(item), score: scores[item]) }
+        let ranked = top.sorted().map(\.item)
+        let hits = ranked.map { relevant.contains($0) ? 1.0 : 0.0 }
+        let precision5 = hits.prefix(5).reduce(0, +) / 5
+        let precision10 = hits.prefix(10).reduce(0, +) / 10
+        let recall10 = hits.prefix(10).reduce(0, +) / Double(max(1, relevant.count))
+        var dcg = 0.0, idcg = 0.0, averagePrecision = 0.0, hitCount = 0.0
+        for (rank, hit) in hits.prefix(10).enumerated() {
+            dcg += hit / log2(Double(rank) + 2)
+            if hit > 0 { hitCount += 1; averagePrecision += hitCount / Double(rank + 1) }
+        }
+        for rank in 0..<min(relevant.count, 10) { idcg += 1 / log2(Double(rank) + 2) }
+        let ndcg = idcg > 0 ? dcg / idcg : 0
+        let map = averagePrecision / Double(max(1, min(relevant.count, 10)))
+        // AUC: the share of (relevant, other unseen) pairs where the relevant item scores strictly higher.
+        var negatives: [Float] = []
+        negatives.reserveCapacity(scores.count)
+        for item in 0..<scores.count where scores[item] > -.infinity && !relevant.contains(Int32(item)) {
+            negatives.append(scores[item])
+        }
+        negatives.sort()
+        var correct = 0
+        for item in relevant {
+            let score = scores[Int(item)]
+            var low = 0, high = negatives.count
+            while low < high { let mid = (low + high) / 2; if negatives[mid] < score { low = mid + 1 } else { high = mid } }
+            correct += low
+        }
+        let auc = negatives.isEmpty ? 0 : Double(correct) / Double(relevant.count * negatives.count)
+        return ([precision5, precision10, recall10, ndcg, map, auc], ranked)
+    }
+
+    /// Evaluates `scorer` on every user with test items. Deterministic: users are summed in index order.
+    public func evaluate(_ scorer: ItemScorer, train: InteractionMatrix, test: InteractionMatrix) -> MetricSet {
+        let testUsers = (0..<test.userCount).filter { test.userDegree($0) > 0 }
+        let itemCount = train.itemCount
+        let results = UnsafeMutableBufferPointer<(metrics: [Double], top10: [Int32])>.allocate(capacity: testUsers.count)
+        results.initialize(repeating: ([], []))
+        defer { results.deallocate() }
+        nonisolated(unsafe) let output = results
+        let scratchAll = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, threads) * itemCount)
+        defer { scratchAll.deallocate() }
+        nonisolated(unsafe) let scratch = scratchAll
+        let chunk = max(1, testUsers.count / (threads * 16) + 1)
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            let buffer = UnsafeMutableBufferPointer(rebasing: scratch[(worker * itemCount)..<((worker + 1) * itemCount)])
+            var index = worker * chunk
+            while index < testUsers.count {
+                for position in index..<min(testUsers.count, index + chunk) {
+                    let user = testUsers[position]
+                    scorer.scores(user: user, into: buffer)
+                    output[position] = Self.userMetrics(scores: buffer, exclude: train.items(ofUser: user),
+                                                        relevant: Set(test.items(ofUser: user)))
+                }
+                index += threads * chunk
+            }
+        }
+        var sums = [Double](repeating: 0, count: 6)
+        var covered = Set<Int32>()
+        for result in results {
+            for (index, value) in result.metrics.enumerated() { sums[index] += value }
+            covered.formUnion(result.top10)
+        }
+        let count = Double(max(1, testUsers.count))
+        var values: [String: Double] = [:]
+        for (index, key) in MetricSet.keys.prefix(6).enumerated() { values[key] = sums[index] / count }
+        values["coverage@10"] = Double(covered.count) / Double(max(1, itemCount))
+        return MetricSet(values: values, testUsers: testUsers.count)
+    }
+}

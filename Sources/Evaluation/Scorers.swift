@@ -1,0 +1,32 @@
+import Recommenders
+
+/// Scores by training popularity.
+public struct PopularityScorer: ItemScorer {
+    let degrees: [Float]
+    public init(_ train: InteractionMatrix) { degrees = (0..<train.itemCount).map { Float(train.itemDegree($0)) } }
+    public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        for item in 0..<degrees.count { output[item] = degrees[item] }
+    }
+}
+
+/// Item-kNN: an item's score is the sum of its similarities to the user's items (each item's top neighbours).
+public struct ItemKNNScorer: ItemScorer {
+    let train: InteractionMatrix
+    let neighbours: [[Neighbour]]
+    public init(_ train: InteractionMatrix, neighbours: [[Neighbour]]) {
+        self.train = train
+        self.neighbours = neighbours
+    }
+    public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        for item in 0..<output.count { output[item] = 0 }
+        for liked in train.items(ofUser: user) {
+            for neighbour in neighbours[Int(liked)] { output[Int(neighbour.item)] += neighbour.score }
+        }
+    }
+}
+
+public struct WRMFScorer: ItemScorer {
+    let model: WRMFModel
+    public init(_ model: WRMFModel) { self.model = model }
+    public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) { model.scores(user: user, into: output) }
+}

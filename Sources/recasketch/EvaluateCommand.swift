@@ -1,0 +1,137 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Recommenders
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate recommenders offline on a held-out split, side by side.",
+        discussion: """
+            Input is `user,item[,weight]` CSV with a header. With --interactions the data is thresholded
+            (--min-user/--min-item likes, repeated until stable) and split: for --fraction of all users, drawn among
+            those with at least twice --holdout likes, --holdout likes move to the test set (seeded). --write-split
+            saves train.csv and test.csv so other tools can score exactly the same split; --train/--test read one.
+            Metrics are over test users with their training items excluded from the ranking.
+            """)
+
+    @Option(help: "All interactions, to threshold and split.") var interactions: String?
+    @Option(help: "Training split (with --test).") var train: String?
+    @Option(help: "Test split (with --train).") var test: String?
+    @Option(help: "Write the split's train.csv and test.csv into this folder.") var writeSplit: String?
+    @Option(help: "Comma-separated: \(EvaluationHarness.algorithms.joined(separator: ","))") var algorithms = "popularity,itemknn,wrmf"
+    @Option(help: "Latent factors.") var factors = 64
+    @Option(help: "ALS iterations.") var iterations = 15
+    @Option(help: "L2 regularisation.") var regularization: Float = 0.1
+    @Option(help: "Confidence weight: c = 1 + alpha * r.") var alpha: Float = 50
+    @Option(help: "Conjugate-gradient steps per row.") var cgSteps = 3
+    @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling = "linear"
+    @Option(help: "Item-kNN neighbours used for scoring.") var neighbours = 100
+    @Option(help: "Worker threads.") var threads = 2
+    @Option(help: "Random seed (split and initialisation).") var seed: UInt64 = 42
+    @Option(help: "Likes held out per test user.") var holdout = 5
+    @Option(help: "Share of users with held-out likes.") var fraction = 0.2
+    @Option(help: "Minimum likes per user.") var minUser = 5
+    @Option(help: "Minimum likes per item.") var minItem = 5
+    @Option(help: "Field separator of the input files.") var separator = ","
+    @Option(help: "Write the results as JSON.") var json: String?
+    @Option(help: "Write precision@10 per iteration (train and test) as an SVG chart.") var curves: String?
+    @Option(help: "Also time top-N similar items for every item from the WRMF factors (0: skip).") var similarItems = 20
+
+    func validate() throws {
+        if (interactions == nil) == (train == nil || test == nil) {
+            throw ValidationError("give either --interactions FILE, or both --train FILE and --test FILE")
+        }
+        guard ConfidenceScaling(rawValue: scaling) != nil else {
+            throw ValidationError("--scaling must be linear, log or bm25")
+        }
+        guard separator.utf8.count == 1 else { throw ValidationError("--separator must be one character") }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let separatorByte = separator.utf8.first!
+        let split: (train: HoldoutSplit.Triples, test: HoldoutSplit.Triples)
+        do {
+            if let interactions {
+                let all = try InteractionsCSV.read(URL(fileURLWithPath: interactions), separator: separatorByte)
+                let splitter = HoldoutSplit(holdout: holdout, fraction: fraction, seed: seed,
+                                            threshold: KCoreFilter(minimumUserInteractions: minUser, minimumItemInteractions: minItem))
+                split = try splitter.split(all)
+            } else {
+                split = (try InteractionsCSV.read(URL(fileURLWithPath: train!), separator: separatorByte),
+                         try InteractionsCSV.read(URL(fileURLWithPath: test!), separator: separatorByte))
+            }
+        } catch let error as InteractionsCSV.FormatError {
+            throw ValidationError(error.description)
+        } catch let error as HoldoutSplit.SplitError {
+            throw ValidationError(error.description)
+        }
+        if let writeSplit {
+            let folder = URL(fileURLWithPath: writeSplit)
+            try InteractionsCSV.write(split.train, to: folder.appendingPathComponent("train.csv"))
+            try InteractionsCSV.write(split.test, to: folder.appendingPathComponent("test.csv"))
+            print("split written to \(folder.path)/train.csv and test.csv")
+        }
+        let indexed = EvaluationHarness.index(train: split.train, test: split.test)
+        let testUsers = (0..<indexed.test.matrix.userCount).filter { indexed.test.matrix.userDegree($0) > 0 }.count
+        print("split: \(indexed.train.userIDs.count) users × \(indexed.train.itemIDs.count) items, \(indexed.train.matrix.interactionCount) train and \(indexed.test.matrix.interactionCount) test interactions, \(testUsers) test users (\(String(format: "%.2f", (clock.now - clock.now).inSeconds)) s)")
+
+        var settings = HarnessSettings()
+        settings.factors = factors
+        settings.iterations = iterations
+        settings.regularization = regularization
+        settings.alpha = alpha
+        settings.conjugateGradientSteps = cgSteps
+        settings.scaling = ConfidenceScaling(rawValue: scaling)!
+        settings.neighbours = neighbours
+        settings.threads = threads
+        settings.seed = seed
+        settings.learningCurves = curves != nil
+        let names = algorithms.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+        let reports: [AlgorithmReport]
+        do {
+            reports = try EvaluationHarness(settings: settings).run(names, train: indexed.train.matrix,
+                                                                     test: indexed.test.matrix) { print($0) }
+        } catch let error as HarnessError {
+            throw ValidationError(error.description)
+        }
+        print("")
+        print(EvaluationReports.table(reports))
+        for report in reports where report.name == "wrmf" {
+            print(String(format: "wrmf fit per iteration: %.3f s", report.fitSeconds / Double(max(1, iterations))))
+        }
+        if similarItems > 0, names.contains("wrmf") {
+            let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
+                            conjugateGradientSteps: cgSteps, scaling: settings.scaling, seed: seed, threads: threads)
+            let model = wrmf.fit(indexed.train.matrix)
+            let start = clock.now
+            let lists = FactorSimilarity(neighbours: similarItems, threads: threads).similarItems(model.itemFactors)
+            print(String(format: "wrmf top-%d similar items for all %d items: %.2f s", similarItems, lists.count,
+                         (clock.now - start).inSeconds))
+        }
+        if let json {
+            let data = try EvaluationReports.json(reports, split: [
+                "users": indexed.train.userIDs.count, "items": indexed.train.itemIDs.count,
+                "train_interactions": indexed.train.matrix.interactionCount,
+                "test_interactions": indexed.test.matrix.interactionCount, "test_users": testUsers])
+            try data.write(to: URL(fileURLWithPath: json), options: .atomic)
+            print("results written to \(json)")
+        }
+        if let curves {
+            try Data(EvaluationReports.learningCurvesSVG(reports).utf8).write(to: URL(fileURLWithPath: curves), options: .atomic)
+            print("learning curves written to \(curves)")
+        }
+        print("peak memory: \(PeakMemory.megabytes()) MB")
+    }
+}
+
+enum PeakMemory {
+    /// The process's peak resident set (VmHWM), in MB; 0 where /proc is not available.
+    static func megabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
+    }
+}
