@@ -23,12 +23,19 @@ public struct HoldoutSplit: Sendable {
     public typealias Triples = [(user: String, item: String, weight: Float)]
 
     public func split(_ interactions: Triples) throws -> (train: Triples, test: Triples) {
-        // Fold repeats (largest weight), then threshold.
-        var best: [String: [String: Float]] = [:]
-        for triple in interactions { best[triple.user, default: [:]][triple.item] = max(triple.weight, best[triple.user]?[triple.item] ?? triple.weight) }
-        let folded = best.keys.sorted().flatMap { user in
-            best[user]!.keys.sorted().map { (user: user, item: $0, weight: best[user]![$0]!) }
+        // Fold repeats (largest weight), in a canonical (user, item) order, then threshold.
+        var position: [String: [String: Int]] = [:]
+        var folded: Triples = []
+        folded.reserveCapacity(interactions.count)
+        for triple in interactions {
+            if let existing = position[triple.user]?[triple.item] {
+                folded[existing].weight = max(folded[existing].weight, triple.weight)
+            } else {
+                position[triple.user, default: [:]][triple.item] = folded.count
+                folded.append(triple)
+            }
         }
+        folded.sort { $0.user != $1.user ? $0.user < $1.user : $0.item < $1.item }
         let kept = threshold.apply(folded)
         var byUser: [String: [Int]] = [:]
         for (index, triple) in kept.enumerated() { byUser[triple.user, default: []].append(index) }

@@ -42,20 +42,19 @@ public struct RankingEvaluator: Sendable {
         let ndcg = idcg > 0 ? dcg / idcg : 0
         let map = averagePrecision / Double(max(1, min(relevant.count, 10)))
         // AUC: the share of (relevant, other unseen) pairs where the relevant item scores strictly higher.
-        var negatives: [Float] = []
-        negatives.reserveCapacity(scores.count)
-        for item in 0..<scores.count where scores[item] > -.infinity && !relevant.contains(Int32(item)) {
-            negatives.append(scores[item])
+        // One pass per relevant item: cheaper than sorting all scores when few items are held out.
+        // Held-out lists are short, so a linear scan of them beats hashing for every item.
+        let relevantItems = Array(relevant)
+        let relevantScores = relevantItems.map { scores[Int($0)] }
+        var below = [Int](repeating: 0, count: relevantScores.count)
+        var negatives = 0
+        for item in 0..<scores.count {
+            let score = scores[item]
+            guard score > -.infinity, !relevantItems.contains(Int32(item)) else { continue }
+            negatives += 1
+            for (index, target) in relevantScores.enumerated() where score < target { below[index] += 1 }
         }
-        negatives.sort()
-        var correct = 0
-        for item in relevant {
-            let score = scores[Int(item)]
-            var low = 0, high = negatives.count
-            while low < high { let mid = (low + high) / 2; if negatives[mid] < score { low = mid + 1 } else { high = mid } }
-            correct += low
-        }
-        let auc = negatives.isEmpty ? 0 : Double(correct) / Double(relevant.count * negatives.count)
+        let auc = negatives == 0 ? 0 : Double(below.reduce(0, +)) / Double(relevant.count * negatives)
         return ([precision5, precision10, recall10, ndcg, map, auc], ranked)
     }
 

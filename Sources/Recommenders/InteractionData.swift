@@ -51,18 +51,23 @@ public struct KCoreFilter: Sendable {
     }
 
     public func apply(_ triples: [(user: String, item: String, weight: Float)]) -> [(user: String, item: String, weight: Float)] {
+        // Work on interned indices: the passes below touch every row several times.
+        var userIndex: [String: Int] = [:], itemIndex: [String: Int] = [:]
+        let users = triples.map { triple in userIndex[triple.user] ?? { userIndex[triple.user] = userIndex.count; return userIndex.count - 1 }() }
+        let items = triples.map { triple in itemIndex[triple.item] ?? { itemIndex[triple.item] = itemIndex.count; return itemIndex.count - 1 }() }
         var keep = [Bool](repeating: true, count: triples.count)
         var changed = true
         while changed {
             changed = false
-            var userCounts: [String: Int] = [:], itemCounts: [String: Int] = [:]
-            for (index, triple) in triples.enumerated() where keep[index] { userCounts[triple.user, default: 0] += 1 }
-            for (index, triple) in triples.enumerated() where keep[index] && userCounts[triple.user]! < minimumUserInteractions {
+            var userCounts = [Int](repeating: 0, count: userIndex.count)
+            for index in triples.indices where keep[index] { userCounts[users[index]] += 1 }
+            for index in triples.indices where keep[index] && userCounts[users[index]] < minimumUserInteractions {
                 keep[index] = false
                 changed = true
             }
-            for (index, triple) in triples.enumerated() where keep[index] { itemCounts[triple.item, default: 0] += 1 }
-            for (index, triple) in triples.enumerated() where keep[index] && itemCounts[triple.item]! < minimumItemInteractions {
+            var itemCounts = [Int](repeating: 0, count: itemIndex.count)
+            for index in triples.indices where keep[index] { itemCounts[items[index]] += 1 }
+            for index in triples.indices where keep[index] && itemCounts[items[index]] < minimumItemInteractions {
                 keep[index] = false
                 changed = true
             }
@@ -86,7 +91,8 @@ public enum ConfidenceScaling: String, Sendable, CaseIterable {
             // Items are the "terms", users the "documents": downweight popular items and heavy users.
             let users = Float(max(1, matrix.userCount))
             let idf = (0..<matrix.itemCount).map { item -> Float in
-                logf(users) - logf(1 + Float(matrix.itemDegree(item)))
+                let degree = Float(matrix.itemDegree(item))
+                return logf(1 + (users - degree + 0.5) / (degree + 0.5))
             }
             let lengths = (0..<matrix.userCount).map { user -> Float in
                 matrix.userValues[matrix.userOffsets[user]..<matrix.userOffsets[user + 1]].reduce(0, +)
@@ -97,7 +103,7 @@ public enum ConfidenceScaling: String, Sendable, CaseIterable {
                 let norm = k1 * (1 - b + b * lengths[user] / max(averageLength, .leastNonzeroMagnitude))
                 for index in matrix.userOffsets[user]..<matrix.userOffsets[user + 1] {
                     let value = matrix.userValues[index]
-                    userValues[index] = value * (k1 + 1) / (norm + value) * max(0, idf[Int(matrix.userItems[index])])
+                    userValues[index] = value * (k1 + 1) / (norm + value) * idf[Int(matrix.userItems[index])]
                 }
             }
             return InteractionMatrix(userCount: matrix.userCount, itemCount: matrix.itemCount,

@@ -6,11 +6,15 @@ public struct TrainingOptions: Sendable {
     public var algorithms: [String]
     public var neighbours: Int
     public var threads: Int
+    /// Hyperparameters of the `wrmf` algorithm (its thread count follows `threads`).
+    public var wrmf: WRMF
 
-    public init(algorithms: [String] = RecommenderCatalog.trainable, neighbours: Int = 12, threads: Int = 2) {
+    public init(algorithms: [String] = RecommenderCatalog.trainable, neighbours: Int = 12, threads: Int = 2,
+                wrmf: WRMF = WRMF()) {
         self.algorithms = algorithms
         self.neighbours = neighbours
         self.threads = threads
+        self.wrmf = wrmf
     }
 }
 
@@ -55,6 +59,17 @@ public enum Trainer {
                 parameters["threads"] = String(options.threads)
             case "popularity":
                 lists = Popularity(neighbours: options.neighbours).similarItems(matrix)
+            case "wrmf":
+                var wrmf = options.wrmf
+                wrmf.threads = options.threads
+                let model = wrmf.fit(matrix)
+                let similar = FactorSimilarity(neighbours: options.neighbours, threads: options.threads)
+                    .similarItems(model.itemFactors)
+                // A model nobody liked has no factors to compare: it gets no list and is nobody's neighbour.
+                lists = similar.enumerated().map { item, list in
+                    matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }
+                }
+                parameters.merge(wrmf.parameters) { _, new in new }
             default:
                 preconditionFailure("checked above")
             }

@@ -50,6 +50,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let clock = ContinuousClock()
+        let start = clock.now
         let separatorByte = separator.utf8.first!
         let split: (train: HoldoutSplit.Triples, test: HoldoutSplit.Triples)
         do {
@@ -73,9 +74,10 @@ struct EvaluateCommand: ParsableCommand {
             try InteractionsCSV.write(split.test, to: folder.appendingPathComponent("test.csv"))
             print("split written to \(folder.path)/train.csv and test.csv")
         }
+        let splitSeconds = (clock.now - start).inSeconds
         let indexed = EvaluationHarness.index(train: split.train, test: split.test)
         let testUsers = (0..<indexed.test.matrix.userCount).filter { indexed.test.matrix.userDegree($0) > 0 }.count
-        print("split: \(indexed.train.userIDs.count) users × \(indexed.train.itemIDs.count) items, \(indexed.train.matrix.interactionCount) train and \(indexed.test.matrix.interactionCount) test interactions, \(testUsers) test users (\(String(format: "%.2f", (clock.now - clock.now).inSeconds)) s)")
+        print("split: \(indexed.train.userIDs.count) users × \(indexed.train.itemIDs.count) items, \(indexed.train.matrix.interactionCount) train and \(indexed.test.matrix.interactionCount) test interactions, \(testUsers) test users (read and split in \(String(format: "%.2f", splitSeconds)) s, indexed in \(String(format: "%.2f", (clock.now - start).inSeconds - splitSeconds)) s)")
 
         var settings = HarnessSettings()
         settings.factors = factors

@@ -11,19 +11,24 @@ import Training
         let folder = try TemporaryDirectory()
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
-        let results = try Trainer.run(TrainingOptions(neighbours: 3, threads: 2), store: store)
-        #expect(results.map(\.name) == ["itemknn", "popularity"])
-        #expect(results[0].modelsWithRecommendations == 6)
+        let results = try Trainer.run(TrainingOptions(neighbours: 3, threads: 2, wrmf: WRMF(factors: 2, regularization: 1, iterations: 10)),
+                                      store: store)
+        #expect(results.map(\.name) == ["wrmf", "itemknn", "popularity"])
+        #expect(results.allSatisfy { $0.modelsWithRecommendations == 6 })
 
         for (index, mid) in TinyCatalog.ids.enumerated() {
             let page = try #require(try await store.modelPage(mid: mid.rawValue))
-            #expect(page.1.map(\.algorithm) == ["itemknn", "popularity"])
-            let similar = page.1[0].models.map(\.mid)
-            #expect(!similar.contains(mid.rawValue))
-            #expect(similar.count <= 3)
-            // The two taste groups never share a liker, so item-kNN stays inside the group.
+            #expect(page.1.map(\.algorithm) == ["wrmf", "itemknn", "popularity"])
             let group = index < 3 ? TinyCatalog.ids[0..<3] : TinyCatalog.ids[3..<6]
-            #expect(similar.allSatisfy { id in group.contains { $0.rawValue == id } })
+            for list in page.1 {
+                let similar = list.models.map(\.mid)
+                #expect(!similar.contains(mid.rawValue))
+                #expect(similar.count <= 3)
+            }
+            // The two taste groups never share a liker, so item-kNN stays inside the group, and WRMF ranks the
+            // group's other two models first.
+            #expect(page.1[1].models.allSatisfy { model in group.contains { $0.rawValue == model.mid } })
+            #expect(page.1[0].models.prefix(2).allSatisfy { model in group.contains { $0.rawValue == model.mid } })
         }
     }
 

@@ -1,0 +1,126 @@
+import Evaluation
+import Foundation
+import Recommenders
+import TestSupport
+import Testing
+
+@Suite struct HoldoutSplitTests {
+    /// 50 users with 6 to 20 likes each over 40 items, every item liked often enough to survive thresholding.
+    static var interactions: HoldoutSplit.Triples {
+        var triples: HoldoutSplit.Triples = []
+        for user in 0..<50 {
+            for k in 0..<(6 + user % 15) { triples.append(("u\(user)", "i\((user * 7 + k * 3) % 40)", 1)) }
+        }
+        return triples
+    }
+
+    @Test func disjointSeededAndTheRightSize() throws {
+        let splitter = HoldoutSplit(holdout: 3, fraction: 0.2, seed: 1,
+                                    threshold: KCoreFilter(minimumUserInteractions: 2, minimumItemInteractions: 2))
+        let (train, test) = try splitter.split(Self.interactions)
+        let testUsers = Set(test.map(\.user))
+        #expect(testUsers.count == 10)  // 20% of 50 users
+        for user in testUsers { #expect(test.filter { $0.user == user }.count == 3) }
+        let trainPairs = Set(train.map { "\($0.user)/\($0.item)" })
+        #expect(test.allSatisfy { !trainPairs.contains("\($0.user)/\($0.item)") })
+        // Every test user kept at least as many training likes as they gave up.
+        for user in testUsers { #expect(train.filter { $0.user == user }.count >= 3) }
+        // Same seed, same split; another seed, another split.
+        let again = try splitter.split(Self.interactions)
+        #expect(again.test.map { "\($0.user)/\($0.item)" } == test.map { "\($0.user)/\($0.item)" })
+        var other = splitter
+        other.seed = 2
+        #expect(try other.split(Self.interactions).test.map { "\($0.user)/\($0.item)" } != test.map { "\($0.user)/\($0.item)" })
+        // Nothing lost: train + test is the thresholded, folded input.
+        #expect(train.count + test.count == Set(Self.interactions.map { "\($0.user)/\($0.item)" }).count)
+    }
+
+    @Test func refusesWhenTooFewUsersQualify() {
+        let few: HoldoutSplit.Triples = (0..<10).map { ("u\($0)", "i\($0 % 2)", 1) }
+        #expect(throws: HoldoutSplit.SplitError.self) {
+            _ = try HoldoutSplit(holdout: 5, fraction: 0.5, threshold: KCoreFilter(minimumUserInteractions: 1, minimumItemInteractions: 1)).split(few)
+        }
+    }
+}
+
+@Suite struct RankingMetricTests {
+    /// Ten items scored 10 … 1 (item 0 best). Items 0 and 1 were trained on; items 2, 5 and 9 are held out.
+    /// After excluding 0 and 1 the ranking is 2,3,4,5,6,7,8,9: hits at ranks 1, 4 and 8.
+    @Test func handComputedCase() {
+        var scores: [Float] = (0..<10).map { Float(10 - $0) }
+        let (metrics, top) = scores.withUnsafeMutableBufferPointer {
+            RankingEvaluator.userMetrics(scores: $0, exclude: [0, 1], relevant: [2, 5, 9])
+        }
+        #expect(top == [2, 3, 4, 5, 6, 7, 8, 9])
+        let precision5 = metrics[0], precision10 = metrics[1], recall10 = metrics[2], ndcg = metrics[3], map = metrics[4], auc = metrics[5]
+        #expect(abs(precision5 - 2.0 / 5) < 1e-12)
+        #expect(abs(precision10 - 3.0 / 10) < 1e-12)
+        #expect(abs(recall10 - 1) < 1e-12)
+        let dcg = 1 / log2(2.0) + 1 / log2(5.0) + 1 / log2(9.0)
+        let idcg = 1 / log2(2.0) + 1 / log2(3.0) + 1 / log2(4.0)
+        #expect(abs(ndcg - dcg / idcg) < 1e-12)
+        #expect(abs(map - (1.0 / 1 + 2.0 / 4 + 3.0 / 8) / 3) < 1e-12)
+        // Negatives 3,4,6,7,8 (scores 7,6,4,3,2). Item 2 (8) beats 5, item 5 (5) beats 3, item 9 (1) beats 0.
+        #expect(abs(auc - 8.0 / 15) < 1e-12)
+    }
+
+    @Test func evaluatorAveragesOverTestUsersAndMeasuresCoverage() {
+        let train = InteractionMatrix(userCount: 3, itemCount: 4, pairs: [(0, 0), (1, 1), (2, 0)])
+        let test = InteractionMatrix(userCount: 3, itemCount: 4, pairs: [(0, 1), (1, 3)])
+        struct Fixed: ItemScorer {
+            func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
+                for item in 0..<output.count { output[item] = Float(output.count - item) }
+            }
+        }
+        let result = RankingEvaluator(threads: 2).evaluate(Fixed(), train: train, test: test)
+        #expect(result.testUsers == 2)
+        // User 0 ranks 1,2,3: hit at rank 1. User 1 ranks 0,2,3: hit at rank 3.
+        #expect(abs(result["precision@5"] - (1.0 / 5 + 1.0 / 5) / 2) < 1e-12)
+        #expect(abs(result["recall@10"] - 1) < 1e-12)
+        #expect(abs(result["ndcg@10"] - (1 + 0.5) / 2) < 1e-12)
+        #expect(abs(result["coverage@10"] - 1) < 1e-12)
+    }
+}
+
+@Suite struct HarnessTests {
+    @Test func runsEveryAlgorithmAndReportsEveryMetric() throws {
+        let (train, test) = try HoldoutSplit(holdout: 3, fraction: 0.2, seed: 1,
+                                             threshold: KCoreFilter(minimumUserInteractions: 2, minimumItemInteractions: 2))
+            .split(HoldoutSplitTests.interactions)
+        let indexed = EvaluationHarness.index(train: train, test: test)
+        var settings = HarnessSettings()
+        settings.factors = 4
+        settings.iterations = 3
+        settings.learningCurves = true
+        let reports = try EvaluationHarness(settings: settings).run(EvaluationHarness.algorithms,
+                                                                     train: indexed.train.matrix, test: indexed.test.matrix)
+        #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf"])
+        #expect(reports[2].curve.map(\.iteration) == [1, 2, 3])
+        let json = try JSONSerialization.jsonObject(with: EvaluationReports.json(reports, split: ["users": 50])) as! [String: Any]
+        let entries = json["algorithms"] as! [[String: Any]]
+        for entry in entries {
+            for key in MetricSet.keys + ["name", "parameters", "fit_seconds"] { #expect(entry[key] != nil, "missing \(key)") }
+        }
+        let table = EvaluationReports.table(reports)
+        #expect(table.split(separator: "\n").count == 4)
+        let svg = EvaluationReports.learningCurvesSVG(reports)
+        #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
+        #expect(throws: HarnessError.self) { _ = try EvaluationHarness(settings: settings).run(["nope"], train: indexed.train.matrix, test: indexed.test.matrix) }
+    }
+}
+
+@Suite struct InteractionsCSVTests {
+    @Test func roundTripsAndReportsBadLines() throws {
+        let folder = try TemporaryDirectory()
+        let triples: HoldoutSplit.Triples = [("u1", "i1", 1), ("u2", "i2", 2.5)]
+        try InteractionsCSV.write(triples, to: folder.file("a.csv"))
+        let read = try InteractionsCSV.read(folder.file("a.csv"))
+        #expect(read.map(\.user) == ["u1", "u2"] && read.map(\.weight) == [1, 2.5])
+        let noWeights = try InteractionsCSV.read(try folder.write("b.csv", "user,item\r\nx,y\r\n"))
+        #expect(noWeights.count == 1 && noWeights[0].weight == 1)
+        let bad = try folder.write("c.csv", "user,item,weight\nx,y,1\nx,y,lots\n")
+        let error = #expect(throws: InteractionsCSV.FormatError.self) { _ = try InteractionsCSV.read(bad) }
+        #expect(error?.line == 3)
+        #expect(throws: InteractionsCSV.FormatError.self) { _ = try InteractionsCSV.read(try folder.write("d.csv", "a,b\n")) }
+    }
+}
