@@ -63,8 +63,11 @@ public enum Trainer {
                 var wrmf = options.wrmf
                 wrmf.threads = options.threads
                 let model = wrmf.fit(matrix)
+                let fitted = clock.now
                 let similar = FactorSimilarity(neighbours: options.neighbours, threads: options.threads)
                     .similarItems(model.itemFactors)
+                progress(String(format: "wrmf: factorised in %.2f s, top-%d similar models for all %d in %.2f s",
+                                (fitted - start).seconds, options.neighbours, matrix.itemCount, (clock.now - fitted).seconds))
                 // A model nobody liked has no factors to compare: it gets no list and is nobody's neighbour.
                 lists = similar.enumerated().map { item, list in
                     matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }

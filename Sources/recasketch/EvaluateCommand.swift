@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogFiles
 import Evaluation
 import Foundation
 import Recommenders
@@ -16,6 +17,7 @@ struct EvaluateCommand: ParsableCommand {
             """)
 
     @Option(help: "All interactions, to threshold and split.") var interactions: String?
+    @Option(help: "Or: a published model_likes_anon.psv (modelname|mid|uid), to threshold and split.") var likes: String?
     @Option(help: "Training split (with --test).") var train: String?
     @Option(help: "Test split (with --train).") var test: String?
     @Option(help: "Write the split's train.csv and test.csv into this folder.") var writeSplit: String?
@@ -39,8 +41,9 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Also time top-N similar items for every item from the WRMF factors (0: skip).") var similarItems = 20
 
     func validate() throws {
-        if (interactions == nil) == (train == nil || test == nil) {
-            throw ValidationError("give either --interactions FILE, or both --train FILE and --test FILE")
+        let wholeInputs = [interactions, likes].compactMap { $0 }.count
+        if wholeInputs > 1 || (wholeInputs == 1) == (train != nil || test != nil) || (wholeInputs == 0 && (train == nil || test == nil)) {
+            throw ValidationError("give one of --interactions FILE or --likes FILE, or both --train FILE and --test FILE")
         }
         guard ConfidenceScaling(rawValue: scaling) != nil else {
             throw ValidationError("--scaling must be linear, log or bm25")
@@ -54,8 +57,14 @@ struct EvaluateCommand: ParsableCommand {
         let separatorByte = separator.utf8.first!
         let split: (train: HoldoutSplit.Triples, test: HoldoutSplit.Triples)
         do {
-            if let interactions {
-                let all = try InteractionsCSV.read(URL(fileURLWithPath: interactions), separator: separatorByte)
+            if interactions != nil || likes != nil {
+                let all: HoldoutSplit.Triples
+                if let likes {
+                    all = try CatalogFileFormat.readLikes(PSVReader(contentsOf: URL(fileURLWithPath: likes)))
+                        .map { (user: $0.user, item: $0.mid.rawValue, weight: Float(1)) }
+                } else {
+                    all = try InteractionsCSV.read(URL(fileURLWithPath: interactions!), separator: separatorByte)
+                }
                 let splitter = HoldoutSplit(holdout: holdout, fraction: fraction, seed: seed,
                                             threshold: KCoreFilter(minimumUserInteractions: minUser, minimumItemInteractions: minItem))
                 split = try splitter.split(all)
@@ -64,6 +73,8 @@ struct EvaluateCommand: ParsableCommand {
                          try InteractionsCSV.read(URL(fileURLWithPath: test!), separator: separatorByte))
             }
         } catch let error as InteractionsCSV.FormatError {
+            throw ValidationError(error.description)
+        } catch let error as PSVError {
             throw ValidationError(error.description)
         } catch let error as HoldoutSplit.SplitError {
             throw ValidationError(error.description)
