@@ -10,6 +10,14 @@ public struct HarnessSettings: Sendable {
     public var conjugateGradientSteps = 3
     public var scaling = ConfidenceScaling.linear
     public var neighbours = 100
+    public var epochs = 30
+    public var learningRate: Float = 0.05
+    public var userAlpha: Float = 1e-6
+    public var itemAlpha: Float = 1e-6
+    public var maxSampled = 10
+    public var schedule = HybridTraining.Schedule.adagrad
+    /// Items with fewer training likes than this count as cold-ish in the separate cold metrics.
+    public var coldThreshold = 10
     public var threads = 2
     public var seed: UInt64 = 42
     /// Record a metric per iteration (train and test) for iterative algorithms.
@@ -38,7 +46,7 @@ public struct HarnessError: Error, CustomStringConvertible {
 
 /// Fits each algorithm on the training split and scores it on the test split, all on the same indexing.
 public struct EvaluationHarness: Sendable {
-    public static let algorithms = ["popularity", "itemknn", "wrmf"]
+    public static let algorithms = ["popularity", "itemknn", "wrmf", "warp", "warp-tags", "bpr", "bpr-tags"]
 
     public var settings: HarnessSettings
     public init(settings: HarnessSettings) { self.settings = settings }
@@ -52,12 +60,17 @@ public struct EvaluationHarness: Sendable {
         return (trainData, testData)
     }
 
+    /// `sideFeatures` are (item index, feature name, weight), needed by the `-tags` algorithms.
     public func run(_ names: [String], train: InteractionMatrix, test: InteractionMatrix,
+                    sideFeatures: [(item: Int, feature: String, weight: Float)] = [],
                     progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
         for name in names where !Self.algorithms.contains(name) {
             throw HarnessError(description: "unknown algorithm \"\(name)\" (available: \(Self.algorithms.joined(separator: ", ")))")
         }
-        let evaluator = RankingEvaluator(threads: settings.threads)
+        if names.contains(where: { $0.hasSuffix("-tags") }) && sideFeatures.isEmpty {
+            throw HarnessError(description: "the -tags algorithms need item features (--features FILE)")
+        }
+        let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: settings.coldThreshold)
         let clock = ContinuousClock()
         var reports: [AlgorithmReport] = []
         for name in names {
@@ -76,6 +89,28 @@ public struct EvaluationHarness: Sendable {
                 fitSeconds = (clock.now - start).inSeconds
                 scorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = ["neighbours": String(settings.neighbours), "similarity": "cosine"]
+            case "warp", "warp-tags", "bpr", "bpr-tags":
+                let training = HybridTraining(
+                    loss: name.hasPrefix("warp") ? .warp : .bpr, factors: settings.factors,
+                    learningRate: settings.learningRate, schedule: settings.schedule, userAlpha: settings.userAlpha,
+                    itemAlpha: settings.itemAlpha, epochs: settings.epochs, maxSampled: settings.maxSampled,
+                    seed: settings.seed, threads: settings.threads)
+                let features = ItemFeatures(itemCount: train.itemCount, identity: true,
+                                            assignments: name.hasSuffix("-tags") ? sideFeatures : [])
+                var pausedSeconds = 0.0
+                let model = training.fit(train, items: features) { epoch, model in
+                    guard settings.learningCurves else { return }
+                    let pause = clock.now
+                    let testMetric = evaluator.evaluate(HybridScorer(model), train: train, test: test)["precision@10"]
+                    let trainMetric = evaluator.evaluateOnTraining(HybridScorer(model), train: train, users: test)
+                    curve.append(LearningCurvePoint(iteration: epoch, train: trainMetric, test: testMetric))
+                    progress(String(format: "  %@ epoch %d: precision@10 train %.4f test %.4f", name, epoch, trainMetric, testMetric))
+                    pausedSeconds += (clock.now - pause).inSeconds
+                }
+                fitSeconds = (clock.now - start).inSeconds - pausedSeconds
+                scorer = HybridScorer(model)
+                parameters = training.parameters
+                parameters["features"] = name.hasSuffix("-tags") ? "identity+\(features.sideFeatureNames.count) side features" : "identity"
             default:
                 let wrmf = WRMF(factors: settings.factors, regularization: settings.regularization, alpha: settings.alpha,
                                 iterations: settings.iterations, conjugateGradientSteps: settings.conjugateGradientSteps,

@@ -66,3 +66,46 @@ public enum InteractionsCSV {
         }
     }
 }
+
+/// `item,feature[,weight]` files with a header: item side information (tags, categories, genres).
+public enum ItemFeaturesCSV {
+    public static func read(_ url: URL) throws -> [(item: String, feature: String, weight: Float)] {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw InteractionsCSV.FormatError(file: url.path, line: 0, message: "cannot read the file")
+        }
+        var result: [(item: String, feature: String, weight: Float)] = []
+        var lineNumber = 0
+        for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = rawLine
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.isEmpty { continue }
+            let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            if lineNumber == 1 {
+                guard fields.count >= 2, fields[0].lowercased() == "item", fields[1].lowercased() == "feature" else {
+                    throw InteractionsCSV.FormatError(file: url.path, line: 1, message: "expected the header item,feature[,weight]")
+                }
+                continue
+            }
+            guard fields.count >= 2, fields.count <= 3, !fields[0].isEmpty, !fields[1].isEmpty else {
+                throw InteractionsCSV.FormatError(file: url.path, line: lineNumber, message: "expected item,feature[,weight]")
+            }
+            var weight: Float = 1
+            if fields.count == 3, !fields[2].isEmpty {
+                guard let value = Float(fields[2]), value.isFinite, value >= 0 else {
+                    throw InteractionsCSV.FormatError(file: url.path, line: lineNumber, message: "weight \"\(fields[2])\" is not a non-negative number")
+                }
+                weight = value
+            }
+            result.append((fields[0], fields[1], weight))
+        }
+        return result
+    }
+
+    public static func write(_ rows: [(item: String, feature: String, weight: Float)], to url: URL) throws {
+        var text = "item,feature,weight\n"
+        for row in rows { text += "\(row.item),\(row.feature),\(row.weight == 1 ? "1" : String(row.weight))\n" }
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+}

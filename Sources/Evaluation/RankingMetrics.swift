@@ -13,6 +13,8 @@ public struct MetricSet: Sendable, Equatable {
     public var testUsers: Int
 
     public static let keys = ["precision@5", "precision@10", "recall@10", "ndcg@10", "map@10", "auc", "coverage@10"]
+    /// Over test users who hold out at least one cold-ish item (few training likes), counting only those items.
+    public static let coldKeys = ["cold_precision@10", "cold_recall@10"]
 
     public subscript(key: String) -> Double { values[key] ?? .nan }
 }
@@ -20,7 +22,12 @@ public struct MetricSet: Sendable, Equatable {
 /// Ranks all items for each test user, training items excluded, and scores the held-out ones.
 public struct RankingEvaluator: Sendable {
     public var threads: Int
-    public init(threads: Int = 2) { self.threads = max(1, threads) }
+    /// Items with fewer training interactions than this are cold-ish (0 turns the cold metrics off).
+    public var coldThreshold: Int
+    public init(threads: Int = 2, coldThreshold: Int = 10) {
+        self.threads = max(1, threads)
+        self.coldThreshold = coldThreshold
+    }
 
     /// Metrics of one user's ranking: `scores` for all items, `exclude` (training items), `relevant` (test items).
     public static func userMetrics(scores: UnsafeMutableBufferPointer<Float>, exclude: ArraySlice<Int32>,
@@ -85,14 +92,27 @@ public struct RankingEvaluator: Sendable {
         }
         var sums = [Double](repeating: 0, count: 6)
         var covered = Set<Int32>()
-        for result in results {
+        var coldPrecision = 0.0, coldRecall = 0.0, coldUsers = 0
+        for (position, result) in results.enumerated() {
             for (index, value) in result.metrics.enumerated() { sums[index] += value }
             covered.formUnion(result.top10)
+            guard coldThreshold > 0 else { continue }
+            let cold = test.items(ofUser: testUsers[position]).filter { train.itemDegree(Int($0)) < coldThreshold }
+            guard !cold.isEmpty else { continue }
+            let hits = result.top10.filter { cold.contains($0) }.count
+            coldPrecision += Double(hits) / 10
+            coldRecall += Double(hits) / Double(cold.count)
+            coldUsers += 1
         }
         let count = Double(max(1, testUsers.count))
         var values: [String: Double] = [:]
         for (index, key) in MetricSet.keys.prefix(6).enumerated() { values[key] = sums[index] / count }
         values["coverage@10"] = Double(covered.count) / Double(max(1, itemCount))
+        if coldThreshold > 0 {
+            values["cold_precision@10"] = coldUsers > 0 ? coldPrecision / Double(coldUsers) : 0
+            values["cold_recall@10"] = coldUsers > 0 ? coldRecall / Double(coldUsers) : 0
+            values["cold_users"] = Double(coldUsers)
+        }
         return MetricSet(values: values, testUsers: testUsers.count)
     }
 }

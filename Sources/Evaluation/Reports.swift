@@ -3,11 +3,12 @@ import Foundation
 /// The side-by-side table, the JSON file and the learning-curve chart.
 public enum EvaluationReports {
     public static func table(_ reports: [AlgorithmReport]) -> String {
-        let columns = ["algorithm", "fit s"] + MetricSet.keys
+        let metricKeys = MetricSet.keys + MetricSet.coldKeys
+        let columns = ["algorithm", "fit s"] + metricKeys
         var rows = [columns]
         for report in reports {
             rows.append([report.name, String(format: "%.2f", report.fitSeconds)]
-                        + MetricSet.keys.map { String(format: "%.4f", report.metrics[$0]) })
+                        + metricKeys.map { String(format: "%.4f", report.metrics[$0]) })
         }
         let widths = columns.indices.map { column in rows.map { $0[column].count }.max()! }
         return rows.map { row in
@@ -22,7 +23,9 @@ public enum EvaluationReports {
         let entries: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["name": report.name, "parameters": report.parameters,
                                         "fit_seconds": report.fitSeconds, "test_users": report.metrics.testUsers]
-            for key in MetricSet.keys { entry[key] = report.metrics[key] }
+            for key in MetricSet.keys + MetricSet.coldKeys + ["cold_users"] where report.metrics.values[key] != nil {
+                entry[key] = report.metrics[key]
+            }
             if !report.curve.isEmpty {
                 entry["learning_curve"] = report.curve.map { ["iteration": $0.iteration, "train_precision@10": $0.train,
                                                               "test_precision@10": $0.test] }

@@ -30,3 +30,18 @@ public struct WRMFScorer: ItemScorer {
     public init(_ model: WRMFModel) { self.model = model }
     public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) { model.scores(user: user, into: output) }
 }
+
+/// The hybrid model's score: user embedding · item representation + item bias.
+public struct HybridScorer: ItemScorer {
+    let model: HybridModel
+    let representations: FactorMatrix
+    let biases: [Float]
+    public init(_ model: HybridModel) {
+        self.model = model
+        (representations, biases) = model.itemRepresentations()
+    }
+    public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        let x = model.userEmbeddings.row(user), n = representations.stride
+        for item in 0..<biases.count { output[item] = VectorKernels.dot(representations.row(item), x, n) + biases[item] }
+    }
+}

@@ -29,6 +29,16 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Conjugate-gradient steps per row.") var cgSteps = 3
     @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling = "linear"
     @Option(help: "Item-kNN neighbours used for scoring.") var neighbours = 100
+    @Option(help: "Item features for the -tags algorithms: item,feature[,weight] CSV, or a published model_feats.psv.")
+    var features: String?
+    @Option(help: "Write the item features as item,feature,weight CSV (for other tools).") var writeFeatures: String?
+    @Option(help: "WARP/BPR epochs.") var epochs = 30
+    @Option(help: "WARP/BPR learning rate.") var learningRate: Float = 0.05
+    @Option(help: "WARP/BPR learning schedule: adagrad or adadelta.") var schedule = "adagrad"
+    @Option(help: "WARP/BPR L2 penalty on user embeddings.") var userAlpha: Float = 1e-6
+    @Option(help: "WARP/BPR L2 penalty on item feature embeddings.") var itemAlpha: Float = 1e-6
+    @Option(help: "WARP negatives sampled per positive.") var maxSampled = 10
+    @Option(help: "Items with fewer training likes count as cold-ish in the cold metrics.") var coldThreshold = 10
     @Option(help: "Worker threads.") var threads = 2
     @Option(help: "Random seed (split and initialisation).") var seed: UInt64 = 42
     @Option(help: "Likes held out per test user.") var holdout = 5
@@ -49,6 +59,9 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("--scaling must be linear, log or bm25")
         }
         guard separator.utf8.count == 1 else { throw ValidationError("--separator must be one character") }
+        guard HybridTraining.Schedule(rawValue: schedule) != nil else {
+            throw ValidationError("--schedule must be adagrad or adadelta")
+        }
     }
 
     func run() throws {
@@ -101,11 +114,41 @@ struct EvaluateCommand: ParsableCommand {
         settings.threads = threads
         settings.seed = seed
         settings.learningCurves = curves != nil
+        settings.epochs = epochs
+        settings.learningRate = learningRate
+        settings.schedule = HybridTraining.Schedule(rawValue: schedule)!
+        settings.userAlpha = userAlpha
+        settings.itemAlpha = itemAlpha
+        settings.maxSampled = maxSampled
+        settings.coldThreshold = coldThreshold
+        var sideFeatures: [(item: Int, feature: String, weight: Float)] = []
+        if let features {
+            let rows: [(item: String, feature: String, weight: Float)]
+            do {
+                if features.hasSuffix(".psv") {
+                    rows = try CatalogFileFormat.readFeatures(PSVReader(contentsOf: URL(fileURLWithPath: features)))
+                        .map { ($0.mid.rawValue, "\($0.kind.rawValue):\($0.value)", 1) }
+                } else {
+                    rows = try ItemFeaturesCSV.read(URL(fileURLWithPath: features))
+                }
+            } catch let error as PSVError {
+                throw ValidationError(error.description)
+            } catch let error as InteractionsCSV.FormatError {
+                throw ValidationError(error.description)
+            }
+            let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })
+            sideFeatures = rows.compactMap { row in itemIndex[row.item].map { ($0, row.feature, row.weight) } }
+            print("features: \(sideFeatures.count) assignments of \(Set(sideFeatures.map(\.feature)).count) features to \(Set(sideFeatures.map(\.item)).count) items")
+            if let writeFeatures {
+                try ItemFeaturesCSV.write(rows.filter { itemIndex[$0.item] != nil }, to: URL(fileURLWithPath: writeFeatures))
+            }
+        }
         let names = algorithms.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
         let reports: [AlgorithmReport]
         do {
             reports = try EvaluationHarness(settings: settings).run(names, train: indexed.train.matrix,
-                                                                     test: indexed.test.matrix) { print($0) }
+                                                                     test: indexed.test.matrix,
+                                                                     sideFeatures: sideFeatures) { print($0) }
         } catch let error as HarnessError {
             throw ValidationError(error.description)
         }
@@ -113,6 +156,9 @@ struct EvaluateCommand: ParsableCommand {
         print(EvaluationReports.table(reports))
         for report in reports where report.name == "wrmf" {
             print(String(format: "wrmf fit per iteration: %.3f s", report.fitSeconds / Double(max(1, iterations))))
+        }
+        for report in reports where ["warp", "warp-tags", "bpr", "bpr-tags"].contains(report.name) {
+            print(String(format: "%@ fit per epoch: %.3f s", report.name, report.fitSeconds / Double(max(1, epochs))))
         }
         if similarItems > 0, names.contains("wrmf") {
             let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
