@@ -106,6 +106,28 @@ enum CatalogSchema {
                 CREATE INDEX recommendations_by_algorithm ON recommendations(algorithm);
                 """)
         }
+        migrator.registerMigration("2026-11-27-feature-neighbours") { db in
+            // What the likes + tags model learnt about each tag or category: the models nearest to it, and
+            // for each model the tags it does not carry yet but sits close to.
+            try db.execute(sql: """
+                CREATE TABLE feature_models (
+                    kind TEXT NOT NULL CHECK (kind IN ('category', 'tag')),
+                    value TEXT NOT NULL,
+                    rank INTEGER NOT NULL CHECK (rank >= 1),
+                    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    score REAL NOT NULL,
+                    PRIMARY KEY (kind, value, rank)
+                ) WITHOUT ROWID;
+                CREATE TABLE feature_suggestions (
+                    model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    rank INTEGER NOT NULL CHECK (rank >= 1),
+                    kind TEXT NOT NULL CHECK (kind IN ('category', 'tag')),
+                    value TEXT NOT NULL,
+                    score REAL NOT NULL,
+                    PRIMARY KEY (model_id, rank)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

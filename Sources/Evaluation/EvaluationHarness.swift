@@ -99,13 +99,14 @@ public struct EvaluationHarness: Sendable {
                                             assignments: name.hasSuffix("-tags") ? sideFeatures : [])
                 var pausedSeconds = 0.0
                 let model = training.fit(train, items: features) { epoch, model in
-                    guard settings.learningCurves else { return }
+                    guard settings.learningCurves else { return true }
                     let pause = clock.now
                     let testMetric = evaluator.evaluate(HybridScorer(model), train: train, test: test)["precision@10"]
                     let trainMetric = evaluator.evaluateOnTraining(HybridScorer(model), train: train, users: test)
                     curve.append(LearningCurvePoint(iteration: epoch, train: trainMetric, test: testMetric))
                     progress(String(format: "  %@ epoch %d: precision@10 train %.4f test %.4f", name, epoch, trainMetric, testMetric))
                     pausedSeconds += (clock.now - pause).inSeconds
+                    return true
                 }
                 fitSeconds = (clock.now - start).inSeconds - pausedSeconds
                 scorer = HybridScorer(model)

@@ -14,23 +14,27 @@ public struct FactorSimilarity: Sendable {
     static let queryBlock = 4
 
     public func similarItems(_ factors: FactorMatrix) -> [[Neighbour]] {
-        let count = factors.rows, n = factors.stride
-        let normalised = FactorMatrix(rows: count, columns: factors.columns)
-        for row in 0..<count {
-            let source = factors.row(row), target = normalised.row(row)
-            let norm = VectorKernels.dot(source, source, n).squareRoot()
-            let scale: Float = norm > 0 ? 1 / norm : 0
-            for k in 0..<n { target[k] = source[k] * scale }
-        }
-        // Panel p holds items 16p..<16p+16, stored k-major: panel[k * 16 + j] = item (16p + j), component k.
-        let panelCount = (count + Self.panelWidth - 1) / Self.panelWidth
-        let panels = FactorMatrix(rows: panelCount, columns: n * Self.panelWidth)
-        for item in 0..<count {
+        nearest(queries: factors, candidates: factors, excludeSameIndex: true)
+    }
+
+    /// For each row of `queries`, the `neighbours` rows of `candidates` with the highest cosine (both sides are
+    /// normalised here). With `excludeSameIndex`, query `i` never returns candidate `i` (itself).
+    public func nearest(queries: FactorMatrix, candidates: FactorMatrix, excludeSameIndex: Bool) -> [[Neighbour]] {
+        precondition(queries.columns == candidates.columns, "queries and candidates must have the same width")
+        let n = queries.stride
+        let normalisedQueries = Self.normalised(queries)
+        let normalisedCandidates = excludeSameIndex && queries === candidates ? normalisedQueries : Self.normalised(candidates)
+        let count = queries.rows, candidateCount = candidates.rows
+        // Panel p holds candidates 16p..<16p+16, stored k-major: panel[k * 16 + j] = candidate (16p + j), component k.
+        let panelCount = (candidateCount + Self.panelWidth - 1) / Self.panelWidth
+        let panels = FactorMatrix(rows: max(1, panelCount), columns: n * Self.panelWidth)
+        for item in 0..<candidateCount {
             let panel = panels.row(item / Self.panelWidth), column = item % Self.panelWidth
-            let source = normalised.row(item)
+            let source = normalisedCandidates.row(item)
             for k in 0..<n { panel[k * Self.panelWidth + column] = source[k] }
         }
         var results = [[Neighbour]](repeating: [], count: count)
+        guard count > 0, candidateCount > 0 else { return results }
         let neighbours = self.neighbours
         results.withUnsafeMutableBufferPointer { output in
             nonisolated(unsafe) let output = output
@@ -43,19 +47,19 @@ public struct FactorSimilarity: Sendable {
                     let rowsInBlock = min(Self.queryBlock, count - first)
                     for index in 0..<Self.queryBlock { heaps[index] = TopK(capacity: neighbours) }
                     // Rows past the end reuse the last real row; their results are dropped.
-                    let q0 = normalised.row(first)
-                    let q1 = normalised.row(first + min(1, rowsInBlock - 1))
-                    let q2 = normalised.row(first + min(2, rowsInBlock - 1))
-                    let q3 = normalised.row(first + min(3, rowsInBlock - 1))
+                    let q0 = normalisedQueries.row(first)
+                    let q1 = normalisedQueries.row(first + min(1, rowsInBlock - 1))
+                    let q2 = normalisedQueries.row(first + min(2, rowsInBlock - 1))
+                    let q3 = normalisedQueries.row(first + min(3, rowsInBlock - 1))
                     scores.withUnsafeMutableBufferPointer { scoreBuffer in
                         let s = scoreBuffer.baseAddress!
                         for panelIndex in 0..<panelCount {
                             Self.kernel(q0, q1, q2, q3, panels.row(panelIndex), n, s)
                             let base = panelIndex * Self.panelWidth
-                            let width = min(Self.panelWidth, count - base)
+                            let width = min(Self.panelWidth, candidateCount - base)
                             for r in 0..<rowsInBlock {
-                                let self_ = first + r
-                                for j in 0..<width where base + j != self_ {
+                                let excluded = excludeSameIndex ? first + r : -1
+                                for j in 0..<width where base + j != excluded {
                                     heaps[r].insert(item: Int32(base + j), score: s[r * Self.panelWidth + j])
                                 }
                             }
@@ -66,6 +70,18 @@ public struct FactorSimilarity: Sendable {
             }
         }
         return results
+    }
+
+    static func normalised(_ factors: FactorMatrix) -> FactorMatrix {
+        let n = factors.stride
+        let normalised = FactorMatrix(rows: factors.rows, columns: factors.columns)
+        for row in 0..<factors.rows {
+            let source = factors.row(row), target = normalised.row(row)
+            let norm = VectorKernels.dot(source, source, n).squareRoot()
+            let scale: Float = norm > 0 ? 1 / norm : 0
+            for k in 0..<n { target[k] = source[k] * scale }
+        }
+        return normalised
     }
 
     /// Scores four query rows against one 16-item panel: 8 SIMD8 accumulators, two panel loads per component.

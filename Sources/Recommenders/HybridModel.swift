@@ -48,9 +48,10 @@ public struct HybridTraining: Sendable {
          "epochs": String(epochs), "max_sampled": String(maxSampled), "seed": String(seed), "threads": String(threads)]
     }
 
-    /// Trains on the positive interactions of `interactions`; `afterEpoch(epoch, model)` runs after each epoch.
+    /// Trains on the positive interactions of `interactions`; `afterEpoch(epoch, model)` runs after each epoch
+    /// and may stop training early by returning false.
     public func fit(_ interactions: InteractionMatrix, items: ItemFeatures,
-                    afterEpoch: (Int, HybridModel) -> Void = { _, _ in }) -> HybridModel {
+                    afterEpoch: (Int, HybridModel) -> Bool = { _, _ in true }) -> HybridModel {
         precondition(items.itemCount == interactions.itemCount, "item features must cover every item")
         let model = HybridModel(users: interactions.userCount, features: items, factors: factors, seed: seed)
         let pairs = interactions.interactionCount
@@ -88,7 +89,7 @@ public struct HybridTraining: Sendable {
                     }
                 }
             }
-            afterEpoch(epoch, model)
+            if !afterEpoch(epoch, model) { break }
         }
         return model
     }
@@ -273,6 +274,17 @@ public final class HybridModel: @unchecked Sendable {
     public func score(user: Int, item: Int, scratch: UnsafeMutablePointer<Float>) -> Float {
         let bias = representation(of: item, into: scratch)
         return VectorKernels.dot(userEmbeddings.row(user), scratch, stride) + bias
+    }
+
+    /// The embeddings of the side features (tags, categories), one row per `items.sideFeatureNames` entry.
+    public func sideFeatureEmbeddings() -> FactorMatrix {
+        let names = items.sideFeatureNames.count
+        let output = FactorMatrix(rows: names, columns: factors)
+        for index in 0..<names {
+            let source = featureEmbeddings.row(items.identityCount + index), target = output.row(index)
+            for k in 0..<stride { target[k] = source[k] }
+        }
+        return output
     }
 
     /// All items' representations (rows) and biases.

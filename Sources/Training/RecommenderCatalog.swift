@@ -31,7 +31,7 @@ public enum RecommenderCatalog {
     ]
 
     /// The algorithms `train` can run today.
-    public static let trainable = ["wrmf", "itemknn", "popularity"]
+    public static let trainable = ["wrmf", "warp-tags", "itemknn", "popularity"]
 
     public static func descriptor(named name: String) -> AlgorithmDescriptor? {
         all.first { $0.name == name }

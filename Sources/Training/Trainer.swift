@@ -8,13 +8,19 @@ public struct TrainingOptions: Sendable {
     public var threads: Int
     /// Hyperparameters of the `wrmf` algorithm (its thread count follows `threads`).
     public var wrmf: WRMF
+    /// Hyperparameters of the `warp-tags` algorithm (loss forced to WARP; threads follow `threads`).
+    public var hybrid: HybridTraining
+    /// Models listed per tag or category, and tags suggested per model, by `warp-tags`.
+    public var featureNeighbours: Int
 
     public init(algorithms: [String] = RecommenderCatalog.trainable, neighbours: Int = 12, threads: Int = 2,
-                wrmf: WRMF = WRMF()) {
+                wrmf: WRMF = WRMF(), hybrid: HybridTraining = HybridTraining(), featureNeighbours: Int = 24) {
         self.algorithms = algorithms
         self.neighbours = neighbours
         self.threads = threads
         self.wrmf = wrmf
+        self.hybrid = hybrid
+        self.featureNeighbours = featureNeighbours
     }
 }
 
@@ -73,6 +79,13 @@ public enum Trainer {
                     matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }
                 }
                 parameters.merge(wrmf.parameters) { _, new in new }
+            case "warp-tags":
+                var training = options.hybrid
+                training.loss = .warp
+                training.threads = options.threads
+                lists = try trainLikesAndTags(training, matrix: matrix, snapshot: snapshot, store: store,
+                                              options: options, progress: progress)
+                parameters.merge(training.parameters) { _, new in new }
             default:
                 preconditionFailure("checked above")
             }
@@ -92,6 +105,52 @@ public enum Trainer {
         }
         return results
     }
+}
+
+/// Trains the likes + tags model, stores what it learnt about each tag and category, and returns the
+/// item-to-item lists (cosine of item representations).
+func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, snapshot: LikesSnapshot,
+                       store: CatalogStore, options: TrainingOptions,
+                       progress: (String) -> Void) throws -> [[Neighbour]] {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let itemIndex = Dictionary(uniqueKeysWithValues: snapshot.modelIDs.enumerated().map { ($1, $0) })
+    let assignments = try store.featureAssignments().compactMap { entry in
+        itemIndex[entry.modelID].map { (item: $0, feature: entry.feature.name, weight: Float(1)) }
+    }
+    let features = ItemFeatures(itemCount: matrix.itemCount, identity: true, assignments: assignments)
+    let model = training.fit(matrix, items: features)
+    let (representations, _) = model.itemRepresentations()
+    let fitted = clock.now
+    let similarity = FactorSimilarity(neighbours: options.neighbours, threads: options.threads)
+    let lists = similarity.similarItems(representations).enumerated().map { item, list in
+        // Models nobody liked still get neighbours here: their tags place them.
+        features.offsets[item + 1] - features.offsets[item] > 1 || matrix.itemDegree(item) > 0 ? list : []
+    }
+    // Tags and categories → nearest models, and models → nearest tags they do not carry yet.
+    let sideEmbeddings = model.sideFeatureEmbeddings()
+    let keys = features.sideFeatureNames.map { name -> FeatureKey in
+        let colon = name.firstIndex(of: ":")!
+        return FeatureKey(kind: String(name[..<colon]), value: String(name[name.index(after: colon)...]))
+    }
+    let wide = FactorSimilarity(neighbours: options.featureNeighbours, threads: options.threads)
+    var modelsByFeature: [FeatureKey: [(modelID: Int64, score: Float)]] = [:]
+    for (index, list) in wide.nearest(queries: sideEmbeddings, candidates: representations, excludeSameIndex: false).enumerated() {
+        modelsByFeature[keys[index]] = list.map { (snapshot.modelIDs[Int($0.item)], $0.score) }
+    }
+    let suggestionCount = 8
+    let perItemCarried = (0..<matrix.itemCount).map { features.offsets[$0 + 1] - features.offsets[$0] }
+    let suggestionSearch = FactorSimilarity(neighbours: suggestionCount + (perItemCarried.max() ?? 0), threads: options.threads)
+    var suggestions: [Int64: [(feature: FeatureKey, score: Float)]] = [:]
+    for (item, list) in suggestionSearch.nearest(queries: representations, candidates: sideEmbeddings, excludeSameIndex: false).enumerated()
+    where matrix.itemDegree(item) > 0 || perItemCarried[item] > 1 {
+        let fresh = list.filter { !features.has(item: item, feature: features.identityCount + Int($0.item)) && keys[Int($0.item)].kind == "tag" }
+        suggestions[snapshot.modelIDs[item]] = fresh.prefix(suggestionCount).map { (keys[Int($0.item)], $0.score) }
+    }
+    try store.saveFeatureNeighbours(models: modelsByFeature, suggestions: suggestions)
+    progress(String(format: "warp-tags: trained on %d side features in %.2f s; neighbours, tag lists and suggestions in %.2f s",
+                    features.sideFeatureNames.count, (fitted - start).seconds, (clock.now - fitted).seconds))
+    return lists
 }
 
 extension Duration {

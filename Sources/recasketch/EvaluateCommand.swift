@@ -16,10 +16,7 @@ struct EvaluateCommand: ParsableCommand {
             Metrics are over test users with their training items excluded from the ranking.
             """)
 
-    @Option(help: "All interactions, to threshold and split.") var interactions: String?
-    @Option(help: "Or: a published model_likes_anon.psv (modelname|mid|uid), to threshold and split.") var likes: String?
-    @Option(help: "Training split (with --test).") var train: String?
-    @Option(help: "Test split (with --train).") var test: String?
+    @OptionGroup var input: SplitInputOptions
     @Option(help: "Write the split's train.csv and test.csv into this folder.") var writeSplit: String?
     @Option(help: "Comma-separated: \(EvaluationHarness.algorithms.joined(separator: ","))") var algorithms = "popularity,itemknn,wrmf"
     @Option(help: "Latent factors.") var factors = 64
@@ -29,8 +26,6 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Conjugate-gradient steps per row.") var cgSteps = 3
     @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling = "linear"
     @Option(help: "Item-kNN neighbours used for scoring.") var neighbours = 100
-    @Option(help: "Item features for the -tags algorithms: item,feature[,weight] CSV, or a published model_feats.psv.")
-    var features: String?
     @Option(help: "Write the item features as item,feature,weight CSV (for other tools).") var writeFeatures: String?
     @Option(help: "WARP/BPR epochs.") var epochs = 30
     @Option(help: "WARP/BPR learning rate.") var learningRate: Float = 0.05
@@ -40,25 +35,15 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "WARP negatives sampled per positive.") var maxSampled = 10
     @Option(help: "Items with fewer training likes count as cold-ish in the cold metrics.") var coldThreshold = 10
     @Option(help: "Worker threads.") var threads = 2
-    @Option(help: "Random seed (split and initialisation).") var seed: UInt64 = 42
-    @Option(help: "Likes held out per test user.") var holdout = 5
-    @Option(help: "Share of users with held-out likes.") var fraction = 0.2
-    @Option(help: "Minimum likes per user.") var minUser = 5
-    @Option(help: "Minimum likes per item.") var minItem = 5
-    @Option(help: "Field separator of the input files.") var separator = ","
     @Option(help: "Write the results as JSON.") var json: String?
     @Option(help: "Write precision@10 per iteration (train and test) as an SVG chart.") var curves: String?
     @Option(help: "Also time top-N similar items for every item from the WRMF factors (0: skip).") var similarItems = 20
 
     func validate() throws {
-        let wholeInputs = [interactions, likes].compactMap { $0 }.count
-        if wholeInputs > 1 || (wholeInputs == 1) == (train != nil || test != nil) || (wholeInputs == 0 && (train == nil || test == nil)) {
-            throw ValidationError("give one of --interactions FILE or --likes FILE, or both --train FILE and --test FILE")
-        }
+        try input.validate(needsTest: true)
         guard ConfidenceScaling(rawValue: scaling) != nil else {
             throw ValidationError("--scaling must be linear, log or bm25")
         }
-        guard separator.utf8.count == 1 else { throw ValidationError("--separator must be one character") }
         guard HybridTraining.Schedule(rawValue: schedule) != nil else {
             throw ValidationError("--schedule must be adagrad or adadelta")
         }
@@ -67,31 +52,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let separatorByte = separator.utf8.first!
-        let split: (train: HoldoutSplit.Triples, test: HoldoutSplit.Triples)
-        do {
-            if interactions != nil || likes != nil {
-                let all: HoldoutSplit.Triples
-                if let likes {
-                    all = try CatalogFileFormat.readLikes(PSVReader(contentsOf: URL(fileURLWithPath: likes)))
-                        .map { (user: $0.user, item: $0.mid.rawValue, weight: Float(1)) }
-                } else {
-                    all = try InteractionsCSV.read(URL(fileURLWithPath: interactions!), separator: separatorByte)
-                }
-                let splitter = HoldoutSplit(holdout: holdout, fraction: fraction, seed: seed,
-                                            threshold: KCoreFilter(minimumUserInteractions: minUser, minimumItemInteractions: minItem))
-                split = try splitter.split(all)
-            } else {
-                split = (try InteractionsCSV.read(URL(fileURLWithPath: train!), separator: separatorByte),
-                         try InteractionsCSV.read(URL(fileURLWithPath: test!), separator: separatorByte))
-            }
-        } catch let error as InteractionsCSV.FormatError {
-            throw ValidationError(error.description)
-        } catch let error as PSVError {
-            throw ValidationError(error.description)
-        } catch let error as HoldoutSplit.SplitError {
-            throw ValidationError(error.description)
-        }
+        let split = try input.load()
         if let writeSplit {
             let folder = URL(fileURLWithPath: writeSplit)
             try InteractionsCSV.write(split.train, to: folder.appendingPathComponent("train.csv"))
@@ -112,7 +73,7 @@ struct EvaluateCommand: ParsableCommand {
         settings.scaling = ConfidenceScaling(rawValue: scaling)!
         settings.neighbours = neighbours
         settings.threads = threads
-        settings.seed = seed
+        settings.seed = input.seed
         settings.learningCurves = curves != nil
         settings.epochs = epochs
         settings.learningRate = learningRate
@@ -122,20 +83,8 @@ struct EvaluateCommand: ParsableCommand {
         settings.maxSampled = maxSampled
         settings.coldThreshold = coldThreshold
         var sideFeatures: [(item: Int, feature: String, weight: Float)] = []
-        if let features {
-            let rows: [(item: String, feature: String, weight: Float)]
-            do {
-                if features.hasSuffix(".psv") {
-                    rows = try CatalogFileFormat.readFeatures(PSVReader(contentsOf: URL(fileURLWithPath: features)))
-                        .map { ($0.mid.rawValue, "\($0.kind.rawValue):\($0.value)", 1) }
-                } else {
-                    rows = try ItemFeaturesCSV.read(URL(fileURLWithPath: features))
-                }
-            } catch let error as PSVError {
-                throw ValidationError(error.description)
-            } catch let error as InteractionsCSV.FormatError {
-                throw ValidationError(error.description)
-            }
+        if input.features != nil {
+            let rows = try input.loadFeatures()
             let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })
             sideFeatures = rows.compactMap { row in itemIndex[row.item].map { ($0, row.feature, row.weight) } }
             print("features: \(sideFeatures.count) assignments of \(Set(sideFeatures.map(\.feature)).count) features to \(Set(sideFeatures.map(\.item)).count) items")
@@ -162,7 +111,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         if similarItems > 0, names.contains("wrmf") {
             let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
-                            conjugateGradientSteps: cgSteps, scaling: settings.scaling, seed: seed, threads: threads)
+                            conjugateGradientSteps: cgSteps, scaling: settings.scaling, seed: input.seed, threads: threads)
             let model = wrmf.fit(indexed.train.matrix)
             let start = clock.now
             let lists = FactorSimilarity(neighbours: similarItems, threads: threads).similarItems(model.itemFactors)

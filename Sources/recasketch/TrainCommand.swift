@@ -1,5 +1,6 @@
 import ArgumentParser
 import CatalogStore
+import Evaluation
 import Foundation
 import Recommenders
 import Training
@@ -17,6 +18,12 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "WRMF ALS iterations.") var iterations = 15
     @Option(help: "WRMF L2 regularisation.") var regularization: Float = 0.1
     @Option(help: "WRMF confidence weight: c = 1 + alpha * r.") var alpha: Float = 50
+    @Option(help: "warp-tags epochs.") var epochs = 30
+    @Option(help: "warp-tags learning rate.") var learningRate: Float = 0.05
+    @Option(help: "warp-tags latent components.") var components = 64
+    @Option(help: "warp-tags L2 penalty on item feature embeddings.") var itemAlpha: Float = 1e-6
+    @Option(help: "warp-tags L2 penalty on user embeddings.") var userAlpha: Float = 1e-6
+    @Option(help: "Settings file written by `recasketch tune --write` (overrides the warp-tags flags).") var settings: String?
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @OptionGroup var database: DatabaseOption
 
@@ -26,7 +33,11 @@ struct TrainCommand: ParsableCommand {
         do {
             let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
                             seed: seed, threads: threads)
-            _ = try Trainer.run(TrainingOptions(algorithms: names, neighbours: neighbours, threads: threads, wrmf: wrmf),
+            var hybrid = HybridTraining(loss: .warp, factors: components, learningRate: learningRate, userAlpha: userAlpha,
+                                        itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
+            if let settings { hybrid = try TunedSettings.read(URL(fileURLWithPath: settings)).applied(to: hybrid) }
+            _ = try Trainer.run(TrainingOptions(algorithms: names, neighbours: neighbours, threads: threads, wrmf: wrmf,
+                                                hybrid: hybrid),
                                 store: store) { print($0) }
         } catch let error as TrainingError {
             throw ValidationError(error.description)

@@ -91,18 +91,27 @@ import Testing
         var settings = HarnessSettings()
         settings.factors = 4
         settings.iterations = 3
+        settings.epochs = 3
         settings.learningCurves = true
+        let side = (0..<indexed.train.itemIDs.count).map { (item: $0, feature: "tag:\($0 % 3)", weight: Float(1)) }
         let reports = try EvaluationHarness(settings: settings).run(EvaluationHarness.algorithms,
-                                                                     train: indexed.train.matrix, test: indexed.test.matrix)
-        #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf"])
+                                                                     train: indexed.train.matrix, test: indexed.test.matrix,
+                                                                     sideFeatures: side)
+        #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf", "warp", "warp-tags", "bpr", "bpr-tags"])
         #expect(reports[2].curve.map(\.iteration) == [1, 2, 3])
+        #expect(reports[4].curve.map(\.iteration) == [1, 2, 3])
+        #expect(reports[4].parameters["features"] == "identity+3 side features")
+        #expect(reports.allSatisfy { $0.metrics.values["cold_precision@10"] != nil })
         let json = try JSONSerialization.jsonObject(with: EvaluationReports.json(reports, split: ["users": 50])) as! [String: Any]
         let entries = json["algorithms"] as! [[String: Any]]
         for entry in entries {
             for key in MetricSet.keys + ["name", "parameters", "fit_seconds"] { #expect(entry[key] != nil, "missing \(key)") }
         }
         let table = EvaluationReports.table(reports)
-        #expect(table.split(separator: "\n").count == 4)
+        #expect(table.split(separator: "\n").count == 8)
+        #expect(throws: HarnessError.self) {
+            _ = try EvaluationHarness(settings: settings).run(["warp-tags"], train: indexed.train.matrix, test: indexed.test.matrix)
+        }
         let svg = EvaluationReports.learningCurvesSVG(reports)
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
         #expect(throws: HarnessError.self) { _ = try EvaluationHarness(settings: settings).run(["nope"], train: indexed.train.matrix, test: indexed.test.matrix) }
@@ -122,5 +131,25 @@ import Testing
         let error = #expect(throws: InteractionsCSV.FormatError.self) { _ = try InteractionsCSV.read(bad) }
         #expect(error?.line == 3)
         #expect(throws: InteractionsCSV.FormatError.self) { _ = try InteractionsCSV.read(try folder.write("d.csv", "a,b\n")) }
+    }
+}
+
+@Suite struct HyperparameterSearchTests {
+    @Test func findsSettingsNoWorseThanTheDefaultsAndWritesThem() throws {
+        let search = HyperparameterSearch(algorithm: "warp", trials: 4, seed: 3, threads: 1)
+        let candidates = search.candidates()
+        #expect(candidates.count == 4)
+        #expect(candidates[1].factors == 10 && candidates[1].itemAlpha == 0)
+        #expect(search.candidates() == candidates)  // seeded
+        var interactions = HoldoutSplitTests.interactions
+        interactions += interactions.map { ($0.user + "b", $0.item, $0.weight) }
+        let (trials, best) = try search.run(train: interactions, sideFeatures: [])
+        #expect(trials.count == 4)
+        let defaults = trials.prefix(2).map(\.settings.validationPrecision).max()!
+        #expect(best.validationPrecision >= defaults)
+        let folder = try TemporaryDirectory()
+        try best.write(to: folder.file("best.json"))
+        #expect(try TunedSettings.read(folder.file("best.json")) == best)
+        #expect(throws: HarnessError.self) { _ = try TunedSettings.read(try folder.write("bad.json", "{}")) }
     }
 }

@@ -11,14 +11,15 @@ import Training
         let folder = try TemporaryDirectory()
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
-        let results = try Trainer.run(TrainingOptions(neighbours: 3, threads: 2, wrmf: WRMF(factors: 2, regularization: 1, iterations: 10)),
+        let results = try Trainer.run(TrainingOptions(neighbours: 3, threads: 2, wrmf: WRMF(factors: 2, regularization: 1, iterations: 10),
+                                                      hybrid: HybridTraining(factors: 4, epochs: 10, threads: 1)),
                                       store: store)
-        #expect(results.map(\.name) == ["wrmf", "itemknn", "popularity"])
+        #expect(results.map(\.name) == ["wrmf", "warp-tags", "itemknn", "popularity"])
         #expect(results.allSatisfy { $0.modelsWithRecommendations == 6 })
 
         for (index, mid) in TinyCatalog.ids.enumerated() {
             let page = try #require(try await store.modelPage(mid: mid.rawValue))
-            #expect(page.1.map(\.algorithm) == ["wrmf", "itemknn", "popularity"])
+            #expect(page.1.map(\.algorithm) == ["wrmf", "warp-tags", "itemknn", "popularity"])
             let group = index < 3 ? TinyCatalog.ids[0..<3] : TinyCatalog.ids[3..<6]
             for list in page.1 {
                 let similar = list.models.map(\.mid)
@@ -27,7 +28,7 @@ import Training
             }
             // The two taste groups never share a liker, so item-kNN stays inside the group, and WRMF ranks the
             // group's other two models first.
-            #expect(page.1[1].models.allSatisfy { model in group.contains { $0.rawValue == model.mid } })
+            #expect(page.1[2].models.allSatisfy { model in group.contains { $0.rawValue == model.mid } })
             #expect(page.1[0].models.prefix(2).allSatisfy { model in group.contains { $0.rawValue == model.mid } })
         }
     }
@@ -36,9 +37,10 @@ import Training
         let folder = try TemporaryDirectory()
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
-        _ = try Trainer.run(TrainingOptions(neighbours: 2), store: store)
+        let options = TrainingOptions(algorithms: ["itemknn", "wrmf"], neighbours: 2)
+        _ = try Trainer.run(options, store: store)
         let first = try store.counts().recommendations
-        _ = try Trainer.run(TrainingOptions(neighbours: 2), store: store)
+        _ = try Trainer.run(options, store: store)
         #expect(try store.counts().recommendations == first)
     }
 
@@ -56,5 +58,26 @@ import Training
         let folder = try TemporaryDirectory()
         let error = #expect(throws: TrainingError.self) { _ = try Trainer.run(TrainingOptions(), store: try folder.store()) }
         #expect(error?.description.contains("recasketch import") == true)
+    }
+}
+
+@Suite struct LikesAndTagsTrainingTests {
+    @Test func storesModelsPerTagAndSuggestionsPerModel() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes,
+                                                       features: TinyCatalog.features))
+        _ = try Trainer.run(TrainingOptions(algorithms: ["warp-tags"], neighbours: 3, threads: 1,
+                                            hybrid: HybridTraining(factors: 4, epochs: 30, threads: 1), featureNeighbours: 3),
+                            store: store)
+        // "dragon" is carried by models 3–5 only; the model that learnt from likes and tags puts them nearest.
+        let dragons = try await store.modelsNear(FeatureKey(kind: "tag", value: "dragon"), limit: 3)
+        #expect(Set(dragons.map(\.model.mid)) == Set(TinyCatalog.ids[3...5].map(\.rawValue)))
+        let cars = try await store.modelsNear(FeatureKey(kind: "category", value: "cars-vehicles"), limit: 3)
+        #expect(Set(cars.map(\.model.mid)) == Set(TinyCatalog.ids[0...2].map(\.rawValue)))
+        // A car model already carries "car"; the only other tag is suggested.
+        let (carried, suggested) = try await store.modelFeatures(mid: TinyCatalog.ids[0].rawValue)
+        #expect(carried.map(\.name) == ["category:cars-vehicles", "tag:car"])
+        #expect(suggested.map(\.feature.name) == ["tag:dragon"])
     }
 }
