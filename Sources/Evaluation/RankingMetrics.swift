@@ -13,7 +13,9 @@ public struct MetricSet: Sendable, Equatable {
     public var testUsers: Int
 
     public static let keys = ["precision@5", "precision@10", "recall@10", "ndcg@10", "map@10", "auc", "coverage@10"]
-    /// Over test users who hold out at least one cold-ish item (few training likes), counting only those items.
+    /// Cold-ish items (few training likes) ranked among themselves: for test users holding out at least one,
+    /// precision and recall of their top 10 among the cold items, against their held-out cold items. This is where
+    /// side information has to carry the ranking, since likes barely can.
     public static let coldKeys = ["cold_precision@10", "cold_recall@10"]
 
     public subscript(key: String) -> Double { values[key] ?? .nan }
@@ -69,8 +71,9 @@ public struct RankingEvaluator: Sendable {
     public func evaluate(_ scorer: ItemScorer, train: InteractionMatrix, test: InteractionMatrix) -> MetricSet {
         let testUsers = (0..<test.userCount).filter { test.userDegree($0) > 0 }
         let itemCount = train.itemCount
-        let results = UnsafeMutableBufferPointer<(metrics: [Double], top10: [Int32])>.allocate(capacity: testUsers.count)
-        results.initialize(repeating: ([], []))
+        let isCold = (0..<itemCount).map { coldThreshold > 0 && train.itemDegree($0) < coldThreshold }
+        let results = UnsafeMutableBufferPointer<(metrics: [Double], top10: [Int32], coldTop10: [Int32])>.allocate(capacity: testUsers.count)
+        results.initialize(repeating: ([], [], []))
         defer { results.deallocate() }
         nonisolated(unsafe) let output = results
         let scratchAll = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, threads) * itemCount)
@@ -84,8 +87,17 @@ public struct RankingEvaluator: Sendable {
                 for position in index..<min(testUsers.count, index + chunk) {
                     let user = testUsers[position]
                     scorer.scores(user: user, into: buffer)
-                    output[position] = Self.userMetrics(scores: buffer, exclude: train.items(ofUser: user),
-                                                        relevant: Set(test.items(ofUser: user)))
+                    let (metrics, top10) = Self.userMetrics(scores: buffer, exclude: train.items(ofUser: user),
+                                                            relevant: Set(test.items(ofUser: user)))
+                    var coldTop10: [Int32] = []
+                    if test.items(ofUser: user).contains(where: { isCold[Int($0)] }) {
+                        var top = TopK(capacity: 10)
+                        for item in 0..<itemCount where isCold[item] && buffer[item] > -.infinity {
+                            top.insert(item: Int32(item), score: buffer[item])
+                        }
+                        coldTop10 = top.sorted().map(\.item)
+                    }
+                    output[position] = (metrics, top10, coldTop10)
                 }
                 index += threads * chunk
             }
@@ -99,7 +111,7 @@ public struct RankingEvaluator: Sendable {
             guard coldThreshold > 0 else { continue }
             let cold = test.items(ofUser: testUsers[position]).filter { train.itemDegree(Int($0)) < coldThreshold }
             guard !cold.isEmpty else { continue }
-            let hits = result.top10.filter { cold.contains($0) }.count
+            let hits = result.coldTop10.filter { cold.contains($0) }.count
             coldPrecision += Double(hits) / 10
             coldRecall += Double(hits) / Double(cold.count)
             coldUsers += 1

@@ -16,6 +16,25 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
         router.get("/index", use: index)
         router.get("/models/:mid", use: model)
         router.get("/about", use: about)
+        router.get("/tags/:value") { request, context in try await feature(kind: "tag", request, context: context) }
+        router.get("/categories/:value") { request, context in try await feature(kind: "category", request, context: context) }
+    }
+
+    /// `/tags/{tag}` and `/categories/{slug}`: the models nearest to a tag or category in the likes + tags model.
+    func feature(kind: String, _ request: Request, context: BasicRequestContext) async throws -> Response {
+        let raw = try context.parameters.require("value")
+        let value = (raw.removingPercentEncoding ?? raw).lowercased()
+        let key = FeatureKey(kind: kind, value: value)
+        let page = try await cache.page("\(kind)/\(value)") { () async throws -> String in
+            let models = try await storage.modelsNear(key, limit: 24)
+            guard !models.isEmpty else { return "" }
+            return renderer.render("feature", PageViews.featurePage(key, models: models.map(\.model)))
+        }
+        guard !page.isEmpty else {
+            return try await errorPage(.notFound, heading: "Nothing for this \(kind)",
+                                       message: "No models are stored for the \(kind) “\(value)”: it is unknown, or the Likes + tags model has not been trained yet.")
+        }
+        return html(.ok, page)
     }
 
     /// `/` and `/index`: the picker, or a redirect when `mid` or `link` is given (the original's query URLs).
@@ -50,7 +69,10 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
         }
         let page = try await cache.page("models/\(mid)") { () async throws -> String in
             guard let (model, lists) = try await storage.modelPage(mid: mid) else { return "" }
-            return renderer.render("model", PageViews.modelPage(model, lists, picker: try await pickerOptions()))
+            let features = try await storage.modelFeatures(mid: mid)
+            return renderer.render("model", PageViews.modelPage(model, lists, picker: try await pickerOptions(),
+                                                                carried: features.carried,
+                                                                suggested: features.suggested.map(\.feature)))
         }
         guard !page.isEmpty else {
             return try await errorPage(.notFound, heading: "No recommendations for this model",

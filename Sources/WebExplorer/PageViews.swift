@@ -1,8 +1,23 @@
 import CatalogStore
+import Foundation
 
 /// View models: turn store values into the dictionaries the templates read.
 enum PageViews {
     static let placeholderThumbnail = "/static/placeholder.svg"
+
+    /// Characters left as they are in a tag's URL path segment.
+    static let pathSegmentAllowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
+
+    static func featureLink(_ feature: FeatureKey) -> [String: Any] {
+        let segment = feature.value.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? ""
+        return ["kind": feature.kind, "value": feature.value,
+                "href": feature.kind == "tag" ? "/tags/\(segment)" : "/categories/\(segment)"]
+    }
+
+    static func featurePage(_ feature: FeatureKey, models: [ModelSummary]) -> [String: Any] {
+        let heading = feature.kind == "tag" ? "Models for the tag “\(feature.value)”" : "Models for the category “\(feature.value)”"
+        return ["title": heading, "heading": heading, "kind": feature.kind, "models": models.map(card)]
+    }
 
     static func card(_ model: ModelSummary) -> [String: Any] {
         ["mid": model.mid, "name": model.name, "url": model.url,
@@ -28,8 +43,13 @@ enum PageViews {
         return context
     }
 
-    static func modelPage(_ model: ModelSummary, _ lists: [RecommendationList], picker options: String) -> [String: Any] {
+    static func modelPage(_ model: ModelSummary, _ lists: [RecommendationList], picker options: String,
+                          carried: [FeatureKey] = [], suggested: [FeatureKey] = []) -> [String: Any] {
         var context = picker(options, selected: model.mid)
+        context["carried"] = carried.map(featureLink)
+        context["hasCarried"] = !carried.isEmpty
+        context["suggested"] = suggested.map(featureLink)
+        context["hasSuggested"] = !suggested.isEmpty
         context["title"] = model.name
         context["model"] = card(model)
         context["carousels"] = lists.map { list -> [String: Any] in

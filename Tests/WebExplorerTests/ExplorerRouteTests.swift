@@ -16,6 +16,8 @@ import WebExplorer
         folder = try TemporaryDirectory()
         store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes,
+                                                       features: TinyCatalog.features + [
+                                                           FeatureRecord(mid: TinyCatalog.ids[0], kind: .tag, value: "low poly/car")],
                                                        curated: Array(TinyCatalog.models.prefix(4))))
         let snapshot = try store.likesSnapshot()
         let run = AlgorithmRun(algorithm: "itemknn", title: "Often liked together", description: "co-likes",
@@ -28,6 +30,10 @@ import WebExplorer
         }
         try store.saveRecommendations(run, modelIDs: snapshot.modelIDs, neighbours: lists)
         try store.saveRecommendations(visual, modelIDs: snapshot.modelIDs, neighbours: lists.map { Array($0.reversed()) })
+        try store.saveFeatureNeighbours(
+            models: [FeatureKey(kind: "tag", value: "dragon"): [(snapshot.modelIDs[4], 0.9), (snapshot.modelIDs[3], 0.8)],
+                     FeatureKey(kind: "category", value: "cars-vehicles"): [(snapshot.modelIDs[0], 0.7)]],
+            suggestions: [snapshot.modelIDs[0]: [(FeatureKey(kind: "tag", value: "racing"), 0.5)]])
         let thumbnails = folder.url.appendingPathComponent("thumbs")
         try FileManager.default.createDirectory(at: thumbnails, withIntermediateDirectories: true)
         _ = try folder.write("thumbs/\(TinyCatalog.ids[0].rawValue).jpg", "fake jpeg")
@@ -152,6 +158,40 @@ import WebExplorer
                 #expect(body.contains("Thumbnails that look alike."))
                 #expect(body.contains("not trained in this catalogue yet"))  // wrmf
                 #expect(body.contains("co-likes"))  // trained, though not in the descriptions
+            }
+        }
+    }
+
+    @Test func modelPageLinksItsTagsAndSuggestions() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/models/\(Self.mid)", method: .get) { response in
+                let body = text(response)
+                #expect(body.contains("href=\"/tags/car\""))
+                #expect(body.contains("href=\"/categories/cars-vehicles\""))
+                #expect(body.contains("href=\"/tags/low%20poly%2Fcar\""))  // encoded as one path segment
+                #expect(body.contains("Tags it could carry:"))
+                #expect(body.contains("href=\"/tags/racing\""))
+            }
+        }
+    }
+
+    @Test func tagAndCategoryPagesListTheNearestModels() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/tags/dragon", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = text(response)
+                let first = try #require(body.range(of: TinyCatalog.ids[4].rawValue))
+                let second = try #require(body.range(of: TinyCatalog.ids[3].rawValue))
+                #expect(first.lowerBound < second.lowerBound)
+                #expect(body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            }
+            try await client.execute(uri: "/categories/cars-vehicles", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(text(response).contains(TinyCatalog.ids[0].rawValue))
+            }
+            try await client.execute(uri: "/tags/%3Cscript%3E", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(!text(response).contains("<script>"))
             }
         }
     }
