@@ -45,6 +45,9 @@ public struct DemoCatalogGenerator: Sendable {
     struct SyntheticModel {
         var record: ModelRecord
         var topic: Int
+        /// Index of the topic adjective that names the model's style ("Vintage", "Rally", …). Users prefer
+        /// styles within their topics, and the style shows up as a tag: tags carry taste, as on Sketchfab.
+        var style: Int
         var popularity: Double
     }
 
@@ -88,7 +91,8 @@ public struct DemoCatalogGenerator: Sendable {
         for index in 0..<options.models {
             let topicIndex = weightedIndex(topicWeights, &random)
             let topic = topics[topicIndex]
-            var name = "\(random.pick(topic.adjectives)) \(random.pick(topic.nouns))"
+            let style = random.below(topic.adjectives.count)
+            var name = "\(topic.adjectives[style]) \(random.pick(topic.nouns))"
             switch random.below(20) {
             case 0: name += " | Fan Art"
             case 1: name += " (low poly)"
@@ -101,7 +105,7 @@ public struct DemoCatalogGenerator: Sendable {
             while !usedIDs.insert(mid).inserted { mid = random.hexID() }
             let popularity = 1.0 / pow(Double(ranks[index]) + 5.0, 0.85)
             models.append(SyntheticModel(record: ModelRecord(name: name, mid: ModelID(mid)!), topic: topicIndex,
-                                         popularity: popularity))
+                                         style: style, popularity: popularity))
         }
         return models
     }
@@ -116,11 +120,26 @@ public struct DemoCatalogGenerator: Sendable {
             return indices.map { total += models[$0].popularity; return total }
         }
         let topicShare = (0..<topics.count).map { topics[$0].weight * (cumulative[$0].last ?? 0) }
+        // The same per (topic, style).
+        var styleMembers = topics.map { [[Int]](repeating: [], count: $0.adjectives.count) }
+        for (index, model) in models.enumerated() { styleMembers[model.topic][model.style].append(index) }
+        let styleCumulative = styleMembers.map { styles in
+            styles.map { indices -> [Double] in
+                var total = 0.0
+                return indices.map { total += models[$0].popularity; return total }
+            }
+        }
+        func sample(_ members: [Int], _ cumulative: [Double], _ random: inout SeededGenerator) -> Int? {
+            guard let total = cumulative.last else { return nil }
+            let target = random.unit() * total
+            return members[min(cumulative.partitioningIndex { $0 > target }, members.count - 1)]
+        }
         var likes: [LikeRecord] = []
         likes.reserveCapacity(Int(Double(options.users) * options.meanLikesPerUser * 1.05))
         for _ in 0..<options.users {
             let user = random.hexID()
             let favourites = (0..<(1 + random.below(3))).map { _ in weightedIndex(topicShare, &random) }
+            let favouriteStyles = favourites.map { random.below(topics[$0].adjectives.count) }
             // Pareto-distributed activity with the requested mean (shape 2.2, so mean = 2.2/1.2 x minimum).
             let minimum = options.meanLikesPerUser * 1.2 / 2.2
             let count = min(models.count / 2, max(1, Int(minimum / pow(1 - random.unit(), 1 / 2.2))))
@@ -128,11 +147,18 @@ public struct DemoCatalogGenerator: Sendable {
             var attempts = 0
             while chosen.count < count && attempts < count * 10 {
                 attempts += 1
-                let topic = random.chance(0.85) ? random.pick(favourites) : weightedIndex(topicShare, &random)
-                guard let total = cumulative[topic].last else { continue }
-                let target = random.unit() * total
-                let position = cumulative[topic].partitioningIndex { $0 > target }
-                chosen.insert(members[topic][min(position, members[topic].count - 1)])
+                let picked: Int?
+                if random.chance(0.85) {
+                    let favourite = random.below(favourites.count)
+                    let topic = favourites[favourite], style = favouriteStyles[favourite]
+                    picked = random.chance(0.6)
+                        ? sample(styleMembers[topic][style], styleCumulative[topic][style], &random)
+                        : sample(members[topic], cumulative[topic], &random)
+                } else {
+                    let topic = weightedIndex(topicShare, &random)
+                    picked = sample(members[topic], cumulative[topic], &random)
+                }
+                if let picked { chosen.insert(picked) }
             }
             for index in chosen.sorted() {
                 let model = models[index].record
@@ -152,7 +178,10 @@ public struct DemoCatalogGenerator: Sendable {
                 features.append(FeatureRecord(mid: model.record.mid, kind: .category, value: category))
             }
             var tags = Set<String>()
-            let tagCount = 1 + random.below(7)
+            if random.chance(0.9) {
+                tags.insert(topic.adjectives[model.style].lowercased().replacingOccurrences(of: " ", with: "-"))
+            }
+            let tagCount = tags.count + 1 + random.below(6)
             while tags.count < tagCount {
                 tags.insert(random.chance(0.75) ? random.pick(topic.tags) : random.pick(Topics.generalTags))
             }
