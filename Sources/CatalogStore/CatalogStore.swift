@@ -128,6 +128,17 @@ enum CatalogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-27-image-features") { db in
+            // Image descriptors keyed by the image's content, so retraining only looks at new or changed images.
+            try db.execute(sql: """
+                CREATE TABLE image_features (
+                    checksum TEXT NOT NULL,
+                    descriptor TEXT NOT NULL,
+                    features BLOB NOT NULL,
+                    PRIMARY KEY (checksum, descriptor)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -10,7 +10,7 @@ public enum RecommenderCatalog {
     public static let all: [AlgorithmDescriptor] = [
         AlgorithmDescriptor(
             name: "visual", title: "Visually similar",
-            description: "Models whose thumbnails look alike, by a pretrained image network's features and cosine similarity.",
+            description: "Models whose thumbnails look alike, by cosine similarity of image descriptors: a colour layout and edge-orientation histograms of each thumbnail (a pretrained image network's features will take over once its weights are installed).",
             displayOrder: 10),
         AlgorithmDescriptor(
             name: "wrmf", title: "Users who liked this also liked",
@@ -31,7 +31,7 @@ public enum RecommenderCatalog {
     ]
 
     /// The algorithms `train` can run today.
-    public static let trainable = ["wrmf", "warp-tags", "itemknn", "popularity"]
+    public static let trainable = ["visual", "wrmf", "warp-tags", "itemknn", "popularity"]
 
     public static func descriptor(named name: String) -> AlgorithmDescriptor? {
         all.first { $0.name == name }

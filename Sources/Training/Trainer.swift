@@ -12,15 +12,20 @@ public struct TrainingOptions: Sendable {
     public var hybrid: HybridTraining
     /// Models listed per tag or category, and tags suggested per model, by `warp-tags`.
     public var featureNeighbours: Int
+    /// Folder of local thumbnails for `visual` (the demo catalogue's `thumbnails/`).
+    public var thumbnailsDirectory: URL?
 
-    public init(algorithms: [String] = RecommenderCatalog.trainable, neighbours: Int = 12, threads: Int = 2,
-                wrmf: WRMF = WRMF(), hybrid: HybridTraining = HybridTraining(), featureNeighbours: Int = 24) {
-        self.algorithms = algorithms
+    /// `algorithms` defaults to every trainable one, less `visual` when there is no thumbnails folder.
+    public init(algorithms: [String]? = nil, neighbours: Int = 12, threads: Int = 2,
+                wrmf: WRMF = WRMF(), hybrid: HybridTraining = HybridTraining(), featureNeighbours: Int = 24,
+                thumbnailsDirectory: URL? = nil) {
+        self.algorithms = algorithms ?? RecommenderCatalog.trainable.filter { $0 != "visual" || thumbnailsDirectory != nil }
         self.neighbours = neighbours
         self.threads = threads
         self.wrmf = wrmf
         self.hybrid = hybrid
         self.featureNeighbours = featureNeighbours
+        self.thumbnailsDirectory = thumbnailsDirectory
     }
 }
 
@@ -65,6 +70,14 @@ public enum Trainer {
                 parameters["threads"] = String(options.threads)
             case "popularity":
                 lists = Popularity(neighbours: options.neighbours).similarItems(matrix)
+            case "visual":
+                guard let folder = options.thumbnailsDirectory else {
+                    throw TrainingError(description: "visual needs --thumbnails DIR (the folder of {mid}.jpg thumbnails)")
+                }
+                let visual = try VisualTraining(thumbnailsDirectory: folder, neighbours: options.neighbours,
+                                                threads: options.threads).run(snapshot: snapshot, store: store, progress: progress)
+                lists = visual.lists
+                parameters.merge(visual.parameters) { _, new in new }
             case "wrmf":
                 var wrmf = options.wrmf
                 wrmf.threads = options.threads

@@ -50,7 +50,9 @@ struct DemoCommand: AsyncParsableCommand {
         if missing.isEmpty {
             print("[3/4] train: recommendations already stored")
         } else {
-            _ = try Trainer.run(TrainingOptions(algorithms: missing), store: store) { print("      \($0)") }
+            _ = try Trainer.run(TrainingOptions(algorithms: missing,
+                                                thumbnailsDirectory: catalog.appendingPathComponent("thumbnails")),
+                                store: store) { print("      \($0)") }
             print("[3/4] train: \(missing.joined(separator: ", ")) in \(format(clock.now - stageStart))")
         }
 

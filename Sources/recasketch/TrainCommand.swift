@@ -11,7 +11,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Compute item-to-item recommendations for every model and store them.",
         discussion: "Available algorithms: \(RecommenderCatalog.trainable.joined(separator: ", ")). Each run replaces that algorithm's stored lists in one transaction.")
 
-    @Option(help: "Comma-separated algorithms.") var algorithms = RecommenderCatalog.trainable.joined(separator: ",")
+    @Option(help: "Comma-separated algorithms (default: all; visual only with --thumbnails).") var algorithms: String?
+    @Option(help: "Folder of {mid}.jpg thumbnails, for the visual algorithm.") var thumbnails: String?
     @Option(help: "Recommendations kept per model.") var neighbours = 12
     @Option(help: "Worker threads.") var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "WRMF latent factors.") var factors = 64
@@ -29,7 +30,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let store = try CatalogStore(path: database.path)
-        let names = algorithms.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = algorithms.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         do {
             let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
                             seed: seed, threads: threads)
@@ -37,7 +38,7 @@ struct TrainCommand: ParsableCommand {
                                         itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
             if let settings { hybrid = try TunedSettings.read(URL(fileURLWithPath: settings)).applied(to: hybrid) }
             _ = try Trainer.run(TrainingOptions(algorithms: names, neighbours: neighbours, threads: threads, wrmf: wrmf,
-                                                hybrid: hybrid),
+                                                hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:))),
                                 store: store) { print($0) }
         } catch let error as TrainingError {
             throw ValidationError(error.description)

@@ -8,8 +8,8 @@ import Testing
     @Test func migrationsAreNamedAppliedOnceAndReopenCleanly() throws {
         let folder = try TemporaryDirectory()
         let path = folder.file("c.sqlite").path
-        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours"])
-        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours"])
+        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features"])
+        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features"])
     }
 
     @Test func importFoldsDuplicatesAndCountsUnknownModels() throws {

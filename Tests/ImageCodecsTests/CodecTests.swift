@@ -40,3 +40,47 @@ import Testing
         #expect(throws: ImageCodecError.self) { try JPEGHeader.dimensions(of: [0xFF, 0xD8, 0xFF, 0xE0, 0x00]) }
     }
 }
+
+@Suite struct JPEGDecoderTests {
+    func gradient(width: Int, height: Int) -> RGBImage {
+        var pixels: [UInt8] = []
+        for y in 0..<height { for x in 0..<width { pixels += [UInt8(x * 255 / width), UInt8(y * 255 / height), 128] } }
+        return RGBImage(width: width, height: height, pixels: pixels)
+    }
+
+    @Test func decodesWhatTheEncoderWroteWithinJPEGError() throws {
+        let image = gradient(width: 48, height: 32)
+        let decoded = try JPEGDecoder.decode(JPEGCodec.encode(image, quality: 95))
+        #expect(decoded.width == 48 && decoded.height == 32)
+        let worst = zip(decoded.pixels, image.pixels).map { abs(Int($0) - Int($1)) }.max()!
+        #expect(worst < 12)
+    }
+
+    @Test func damagedFilesAreErrorsNotCrashes() throws {
+        let bytes = JPEGCodec.encode(gradient(width: 64, height: 64), quality: 90)
+        #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(Array(bytes.prefix(bytes.count / 2))) }
+        #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(Array(bytes.prefix(20))) }
+        #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(Array("GIF89a not a jpeg".utf8)) }
+        var scrambled = bytes
+        for index in stride(from: 30, to: 200, by: 3) { scrambled[index] ^= 0x5A }  // headers and tables
+        #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(scrambled) }
+        #expect(throws: ImageCodecError.self) { try ImageFile.decode([]) }
+    }
+
+    @Test func imageFileSniffsTheFormat() throws {
+        let image = gradient(width: 8, height: 8)
+        #expect(try ImageFile.decode(PNGCodec.encode(image)) == image)
+        #expect(try ImageFile.decode(JPEGCodec.encode(image)).width == 8)
+    }
+
+    @Test func bilinearResizeKeepsFlatColourAndSize() {
+        let flat = RGBImage(width: 200, height: 200, fill: (10, 200, 30))
+        let resized = flat.resizedBilinear(width: 224, height: 224)
+        #expect(resized.width == 224 && resized.height == 224)
+        #expect(Set(stride(from: 0, to: resized.pixels.count, by: 3).map { resized.pixels[$0] }) == [10])
+        // A left-dark, right-bright image stays ordered after downscaling.
+        let ramp = gradient(width: 100, height: 10).resizedBilinear(width: 10, height: 5)
+        let row = (0..<10).map { ramp.pixels[$0 * 3] }
+        #expect(row == row.sorted())
+    }
+}

@@ -1,0 +1,63 @@
+import CatalogFiles
+import CatalogStore
+import Foundation
+import ImageCodecs
+import TestSupport
+import Testing
+import Training
+
+@Suite struct VisualTrainingTests {
+    /// Models 0–2 get warm striped thumbnails, 3 and 4 cool ringed ones, model 5 a damaged file.
+    func catalogue(_ folder: TemporaryDirectory) throws -> CatalogStore {
+        let thumbnails = folder.url.appendingPathComponent("thumbnails")
+        try FileManager.default.createDirectory(at: thumbnails, withIntermediateDirectories: true)
+        var files: [ModelID: String] = [:]
+        for (index, mid) in TinyCatalog.ids.enumerated() {
+            var pixels: [UInt8] = []
+            for y in 0..<80 {
+                for x in 0..<80 {
+                    if index < 3 {
+                        pixels += (x + index) / 8 % 2 == 0 ? [230, 60 + UInt8(index * 10), 20] : [250, 220, 180]
+                    } else {
+                        let d = (x - 40) * (x - 40) + (y - 40) * (y - 40)
+                        pixels += d / (100 + index * 10) % 2 == 0 ? [20, 60, 220] : [10, 20, 60]
+                    }
+                }
+            }
+            let bytes = index == 5 ? Array("not an image".utf8) : JPEGCodec.encode(RGBImage(width: 80, height: 80, pixels: pixels))
+            try Data(bytes).write(to: thumbnails.appendingPathComponent("\(mid.rawValue).jpg"))
+            files[mid] = "\(mid.rawValue).jpg"
+        }
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes, localThumbnails: files))
+        return store
+    }
+
+    @Test func neighboursLookAlikeDamagedImagesAreSkippedAndTheCacheIsUsed() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try catalogue(folder)
+        var lines: [String] = []
+        let options = TrainingOptions(algorithms: ["visual"], neighbours: 2, threads: 2,
+                                      thumbnailsDirectory: folder.url.appendingPathComponent("thumbnails"))
+        let result = try Trainer.run(options, store: store) { lines.append($0) }
+        #expect(result[0].modelsWithRecommendations == 5)
+        #expect(lines.contains { $0.contains("5 thumbnails described (5 new, 0 from cache)") && $0.contains("1 unreadable") })
+        for index in 0..<3 {
+            let page = try #require(try await store.modelPage(mid: TinyCatalog.ids[index].rawValue))
+            let similar = Set(page.1[0].models.map(\.mid))
+            #expect(similar.isSubset(of: Set(TinyCatalog.ids[0..<3].map(\.rawValue))))
+        }
+        let damaged = try #require(try await store.modelPage(mid: TinyCatalog.ids[5].rawValue))
+        #expect(damaged.1.isEmpty)
+        lines = []
+        _ = try Trainer.run(options, store: store) { lines.append($0) }
+        #expect(lines.contains { $0.contains("(0 new, 5 from cache)") })
+    }
+
+    @Test func visualWithoutAThumbnailsFolderIsAClearError() throws {
+        let folder = try TemporaryDirectory()
+        let store = try catalogue(folder)
+        #expect(throws: TrainingError.self) { _ = try Trainer.run(TrainingOptions(algorithms: ["visual"]), store: store) }
+        #expect(!TrainingOptions().algorithms.contains("visual"))
+    }
+}
