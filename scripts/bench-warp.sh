@@ -5,7 +5,7 @@
 # deterministic in either library, so each side runs with SEEDS seeds (default 3) and the means are compared.
 # Not a test: run it by hand. Needs .peers/ (see scripts/bench-wrmf.sh) and the splits that bench-wrmf.sh wrote.
 #
-# Usage: scripts/bench-warp.sh [DIR]     (default bench-data/)
+# Usage: scripts/bench-warp.sh [DIR]     (default bench-data/; DATASETS="sketchfab-scale" to run one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-bench-data}
@@ -33,7 +33,7 @@ with open(out, "w") as f:
                 f.write(f"{fields[0]},genre_{genre.replace(' ', '_').replace(',', '')},1\n")
 PY
 
-for name in sketchfab-scale movielens-100k; do
+for name in ${DATASETS:-sketchfab-scale movielens-100k}; do
     split="$dir/split-$name"
     : > "$dir/warp-ours-$name.jsonl"; : > "$dir/warp-peers-$name.jsonl"
     for seed in $(seq 1 "$seeds"); do

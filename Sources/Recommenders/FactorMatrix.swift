@@ -13,11 +13,14 @@ public final class FactorMatrix: @unchecked Sendable {
         self.rows = rows
         self.columns = columns
         stride = (columns + 7) / 8 * 8
-        storage = .allocate(capacity: max(1, rows * stride))
+        // Cache-line aligned, so rows updated by different threads share as few lines as possible.
+        let count = max(1, rows * stride)
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
+        storage = UnsafeMutableBufferPointer(start: raw.bindMemory(to: Float.self, capacity: count), count: count)
         storage.initialize(repeating: 0)
     }
 
-    deinit { storage.deallocate() }
+    deinit { UnsafeMutableRawPointer(storage.baseAddress!).deallocate() }
 
     public func row(_ index: Int) -> UnsafeMutablePointer<Float> { storage.baseAddress! + index * stride }
 

@@ -199,9 +199,11 @@ public final class HybridModel: @unchecked Sendable {
     public let factors: Int
     public let stride: Int
     public let featureEmbeddings: FactorMatrix
-    public let featureBiases: FactorMatrix   // one column
+    /// Biases use column 0 of a 16-wide row: one cache line each, so threads updating the biases of different
+    /// features do not contend for a shared line.
+    public let featureBiases: FactorMatrix
     public let userEmbeddings: FactorMatrix
-    public let userBiases: FactorMatrix      // one column
+    public let userBiases: FactorMatrix
     // The item → feature lists as raw buffers: the hot loop reads them without reference counting.
     let featureOffsets: UnsafeMutableBufferPointer<Int>
     let featureIndices: UnsafeMutableBufferPointer<Int32>
@@ -224,17 +226,17 @@ public final class HybridModel: @unchecked Sendable {
         _ = featureWeights.initialize(from: features.weights)
         featureEmbeddings = FactorMatrix(rows: features.featureCount, columns: factors)
         stride = featureEmbeddings.stride
-        featureBiases = FactorMatrix(rows: features.featureCount, columns: 1)
+        featureBiases = FactorMatrix(rows: features.featureCount, columns: Self.biasWidth)
         userEmbeddings = FactorMatrix(rows: users, columns: factors)
-        userBiases = FactorMatrix(rows: users, columns: 1)
+        userBiases = FactorMatrix(rows: users, columns: Self.biasWidth)
         featureAccumulators = FactorMatrix(rows: features.featureCount, columns: factors)
-        featureBiasAccumulators = FactorMatrix(rows: features.featureCount, columns: 1)
+        featureBiasAccumulators = FactorMatrix(rows: features.featureCount, columns: Self.biasWidth)
         userAccumulators = FactorMatrix(rows: users, columns: factors)
-        userBiasAccumulators = FactorMatrix(rows: users, columns: 1)
+        userBiasAccumulators = FactorMatrix(rows: users, columns: Self.biasWidth)
         featureDeltas = FactorMatrix(rows: features.featureCount, columns: factors)
-        featureBiasDeltas = FactorMatrix(rows: features.featureCount, columns: 1)
+        featureBiasDeltas = FactorMatrix(rows: features.featureCount, columns: Self.biasWidth)
         userDeltas = FactorMatrix(rows: users, columns: factors)
-        userBiasDeltas = FactorMatrix(rows: users, columns: 1)
+        userBiasDeltas = FactorMatrix(rows: users, columns: Self.biasWidth)
         // Uniform in (−0.5, 0.5) / factors, as LightFM initialises.
         var random = SeededGenerator(seed: seed, stream: 7)
         for row in 0..<features.featureCount {
@@ -254,6 +256,8 @@ public final class HybridModel: @unchecked Sendable {
         featureIndices.deallocate()
         featureWeights.deallocate()
     }
+
+    static let biasWidth = 16
 
     public var userCount: Int { userEmbeddings.rows }
 
