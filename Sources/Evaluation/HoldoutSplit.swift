@@ -8,12 +8,16 @@ public struct HoldoutSplit: Sendable {
     public var fraction: Double
     public var seed: UInt64
     public var threshold: KCoreFilter
+    /// When fewer users qualify than `fraction` asks for, hold out from all who do instead of refusing.
+    public var allowFewerUsers: Bool
 
-    public init(holdout: Int = 5, fraction: Double = 0.2, seed: UInt64 = 42, threshold: KCoreFilter = KCoreFilter()) {
+    public init(holdout: Int = 5, fraction: Double = 0.2, seed: UInt64 = 42, threshold: KCoreFilter = KCoreFilter(),
+                allowFewerUsers: Bool = false) {
         self.holdout = holdout
         self.fraction = fraction
         self.seed = seed
         self.threshold = threshold
+        self.allowFewerUsers = allowFewerUsers
     }
 
     public struct SplitError: Error, CustomStringConvertible {
@@ -41,7 +45,8 @@ public struct HoldoutSplit: Sendable {
         for (index, triple) in kept.enumerated() { byUser[triple.user, default: []].append(index) }
         let users = byUser.keys.sorted()
         let eligible = users.filter { byUser[$0]!.count >= 2 * holdout }
-        let testUserCount = Int((fraction * Double(users.count)).rounded(.down))
+        var testUserCount = Int((fraction * Double(users.count)).rounded(.down))
+        if allowFewerUsers { testUserCount = min(testUserCount, eligible.count) }
         guard testUserCount <= eligible.count else {
             throw SplitError(description: "only \(eligible.count) users have \(2 * holdout)+ interactions; fraction \(fraction) needs \(testUserCount)")
         }

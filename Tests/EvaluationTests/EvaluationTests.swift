@@ -153,3 +153,15 @@ import Testing
         #expect(throws: HarnessError.self) { _ = try TunedSettings.read(try folder.write("bad.json", "{}")) }
     }
 }
+
+@Suite struct HoldoutSplitFewerUsersTests {
+    @Test func takesEveryQualifyingUserWhenAllowed() throws {
+        // 10 users, only 3 with 10+ likes; 50% would need 5.
+        var triples: HoldoutSplit.Triples = []
+        for user in 0..<10 { for item in 0..<(user < 3 ? 12 : 4) { triples.append(("u\(user)", "i\(item)", 1)) } }
+        let loose = KCoreFilter(minimumUserInteractions: 1, minimumItemInteractions: 1)
+        #expect(throws: HoldoutSplit.SplitError.self) { _ = try HoldoutSplit(holdout: 5, fraction: 0.5, threshold: loose).split(triples) }
+        let (_, test) = try HoldoutSplit(holdout: 5, fraction: 0.5, threshold: loose, allowFewerUsers: true).split(triples)
+        #expect(Set(test.map(\.user)) == ["u0", "u1", "u2"])
+    }
+}
