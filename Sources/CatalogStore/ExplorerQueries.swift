@@ -32,6 +32,8 @@ public struct AlgorithmInfo: Equatable, Sendable {
 public struct RecommendationList: Equatable, Sendable {
     public var algorithm: String
     public var title: String
+    /// The run's JSON parameters, e.g. which image descriptor produced a visual carousel.
+    public var parameters: String = "{}"
     public var models: [ModelSummary]
 }
 
@@ -60,7 +62,7 @@ extension CatalogStore {
             let id: Int64 = row[0]
             var lists: [RecommendationList] = []
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT a.algorithm, a.title, \(Self.modelColumns)
+                SELECT a.algorithm, a.title, a.parameters, \(Self.modelColumns)
                 FROM recommendations r
                 JOIN algorithm_runs a ON a.algorithm = r.algorithm
                 JOIN models m ON m.id = r.recommended_id
@@ -70,9 +72,9 @@ extension CatalogStore {
             while let row = try rows.next() {
                 let algorithm: String = row[0]
                 if lists.last?.algorithm != algorithm {
-                    lists.append(RecommendationList(algorithm: algorithm, title: row[1], models: []))
+                    lists.append(RecommendationList(algorithm: algorithm, title: row[1], parameters: row[2], models: []))
                 }
-                lists[lists.count - 1].models.append(Self.summary(row, from: 2))
+                lists[lists.count - 1].models.append(Self.summary(row, from: 3))
             }
             return (model, lists)
         }
@@ -108,5 +110,28 @@ extension CatalogStore {
     /// A cheap liveness check for `/healthz`: the database answers a query.
     public func ping() async throws -> Int {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM algorithm_runs") ?? 0 }
+    }
+}
+
+extension CatalogStore {
+    /// Every stored list of one algorithm, as model id → recommended model ids (best first).
+    public func recommendationLists(algorithm: String) throws -> [String: [String]] {
+        try database.read { db in
+            var lists: [String: [String]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT m.mid, r.mid FROM recommendations x
+                JOIN models m ON m.id = x.model_id JOIN models r ON r.id = x.recommended_id
+                WHERE x.algorithm = ? ORDER BY x.model_id, x.rank
+                """, arguments: [algorithm])
+            while let row = try rows.next() { lists[row[0], default: []].append(row[1]) }
+            return lists
+        }
+    }
+
+    /// Names of the algorithms with stored recommendations, in display order.
+    public func trainedAlgorithms() throws -> [String] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT algorithm FROM algorithm_runs ORDER BY display_order, algorithm")
+        }
     }
 }

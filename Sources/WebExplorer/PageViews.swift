@@ -29,6 +29,14 @@ enum PageViews {
         ["picker": models.map { model -> [String: Any] in ["mid": model.mid, "name": model.name] }]
     }
 
+    /// Which image descriptor produced a visual carousel, from its run's parameters.
+    static func descriptorLabel(_ list: RecommendationList) -> String? {
+        guard let data = list.parameters.data(using: .utf8),
+              let parameters = try? JSONSerialization.jsonObject(with: data) as? [String: String],
+              let descriptor = parameters["descriptor"] else { return nil }
+        return descriptor.hasPrefix("classical") ? "\(list.algorithm) · colour layout and edge orientations" : "\(list.algorithm) · \(descriptor)"
+    }
+
     static func picker(_ options: String, selected: String? = nil, link: String = "") -> [String: Any] {
         var html = options
         if let selected, let range = html.range(of: "<option value=\"\(selected)\">") {
@@ -53,7 +61,7 @@ enum PageViews {
         context["title"] = model.name
         context["model"] = card(model)
         context["carousels"] = lists.map { list -> [String: Any] in
-            ["algorithm": list.algorithm, "title": list.title, "models": list.models.map(card)]
+            ["algorithm": descriptorLabel(list) ?? list.algorithm, "title": list.title, "models": list.models.map(card)]
         }
         return context
     }

@@ -11,7 +11,7 @@ struct RecASketchCommand: AsyncParsableCommand {
 
             Environment: RECASKETCH_DB sets the default --db path; LOG_LEVEL sets the log level (trace … critical).
             """,
-        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, ServeCommand.self])
+        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, TopicsCommand.self, ServeCommand.self])
 }
 
 /// Shared `--db` option, defaulting to $RECASKETCH_DB or ./recasketch.sqlite.

@@ -165,3 +165,14 @@ import Testing
         #expect(Set(test.map(\.user)) == ["u0", "u1", "u2"])
     }
 }
+
+@Suite struct TopicAgreementTests {
+    @Test func sharesAndChance() {
+        let topics = ["a": "cars", "b": "cars", "c": "food", "d": "food"]
+        let lists = ["a": ["b", "c"], "c": ["d", "d"], "zz": ["a"]]
+        let result = TopicAgreement.share(lists: lists, topics: topics)
+        #expect(result.pairs == 4)
+        #expect(abs(result.share - 0.75) < 1e-12)
+        #expect(abs(TopicAgreement.chance(topics: topics) - 0.5) < 1e-12)
+    }
+}

@@ -23,7 +23,8 @@ import WebExplorer
         let run = AlgorithmRun(algorithm: "itemknn", title: "Often liked together", description: "co-likes",
                                displayOrder: 40, parameters: [:], trainedAt: Date(), trainSeconds: 0.1)
         let visual = AlgorithmRun(algorithm: "visual", title: "Visually similar", description: "pixels",
-                                  displayOrder: 10, parameters: [:], trainedAt: Date(), trainSeconds: 0.1)
+                                  displayOrder: 10, parameters: ["descriptor": "classical-colour-edges-v1"],
+                                  trainedAt: Date(), trainSeconds: 0.1)
         // Each model recommends the next two models in the list.
         let lists = (0..<6).map { index -> [(item: Int32, score: Float)] in
             [(item: Int32((index + 1) % 6), score: 0.9), (item: Int32((index + 2) % 6), score: 0.8)]
@@ -78,6 +79,7 @@ import WebExplorer
                 let visual = try #require(body.range(of: "Visually similar"))
                 let itemKNN = try #require(body.range(of: "Often liked together"))
                 #expect(visual.lowerBound < itemKNN.lowerBound)
+                #expect(body.contains("visual · colour layout and edge orientations"))
                 #expect(body.contains("href=\"/models/\(TinyCatalog.ids[1].rawValue)\""))
                 #expect(body.contains("target=\"_blank\""))
                 #expect(body.contains("class=\"track\" tabindex=\"0\""))
