@@ -25,7 +25,8 @@ struct TopicsCommand: ParsableCommand {
         print(String(format: "chance (random neighbours): %.3f", TopicAgreement.chance(topics: topicOf)))
         for algorithm in try store.trainedAlgorithms() {
             let result = TopicAgreement.share(lists: try store.recommendationLists(algorithm: algorithm), topics: topicOf)
-            print(String(format: "%-12@ %.3f of %d neighbour pairs share the model's topic", algorithm, result.share, result.pairs))
+            let name = algorithm.padding(toLength: max(12, algorithm.count), withPad: " ", startingAt: 0)
+            print(name + String(format: " %.3f of %d neighbour pairs share the model's topic", result.share, result.pairs))
         }
     }
 }
