@@ -218,7 +218,7 @@ public struct DemoCatalogGenerator: Sendable {
         let chunkCount = max(1, min(models.count, 64))
         let failures = FailureBox()
         let total = models.count
-        nonisolated(unsafe) let allModels = models
+        let allModels = models
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
             let start = chunk * total / chunkCount, end = (chunk + 1) * total / chunkCount
             for index in start..<end {

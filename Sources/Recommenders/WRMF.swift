@@ -88,7 +88,6 @@ public struct WRMF: Sendable {
         let n = fixed.stride
         let steps = conjugateGradientSteps
         let solver = self.solver
-        let regularization = self.regularization
         let scratch = FactorMatrix(rows: max(1, threads) * 3, columns: n)
         gram.withUnsafeBufferPointer { gramBuffer in
             offsets.withUnsafeBufferPointer { offsets in
@@ -112,7 +111,6 @@ public struct WRMF: Sendable {
                                 }
                             }
                         }
-                        _ = regularization
                     }
                 }
             }

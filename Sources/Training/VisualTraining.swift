@@ -35,7 +35,7 @@ struct VisualTraining {
         let fresh = Mutex<[String: [Float]]>([:])
         let failures = Mutex<[String]>([])
         let described = Mutex(0)
-        nonisolated(unsafe) let shared = (files: files, contents: contents, checksums: checksums)
+        let shared = (files: files, contents: contents, checksums: checksums)
         let workers = max(1, threads)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for index in stride(from: worker, to: shared.files.count, by: workers) {
@@ -72,7 +72,6 @@ struct VisualTraining {
         for failure in failures.withLock({ $0 }).prefix(5) { progress("  skipped \(failure)") }
         var hasImage = [Bool](repeating: false, count: snapshot.modelIDs.count)
         for (item, _) in files { hasImage[item] = true }
-        for failure in failures.withLock({ $0 }) { _ = failure }
         let lists = FactorSimilarity(neighbours: neighbours, threads: threads).similarItems(features)
             .enumerated().map { item, list in hasImage[item] ? list.filter { hasImage[Int($0.item)] && $0.score > 0 } : [] }
         return (lists, ["descriptor": Self.descriptorName, "dimensions": String(ClassicalDescriptor.dimension)])
