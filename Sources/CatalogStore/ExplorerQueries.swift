@@ -135,3 +135,13 @@ extension CatalogStore {
         }
     }
 }
+
+extension CatalogStore {
+    /// Every model as the search index needs it, most liked first.
+    public func allModels() async throws -> [ModelSummary] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.modelColumns) FROM models m ORDER BY m.like_count DESC, m.mid")
+                .map { Self.summary($0) }
+        }
+    }
+}

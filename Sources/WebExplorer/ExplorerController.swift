@@ -8,6 +8,7 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
     let storage: Storage
     let renderer: PageRenderer
     let cache: PageCache
+    let names: ModelNameIndex
     /// The about page describes these, trained or not, in display order.
     let algorithmDescriptions: [(name: String, title: String, description: String)]
 
@@ -16,6 +17,7 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
         router.get("/index", use: index)
         router.get("/models/:mid", use: model)
         router.get("/about", use: about)
+        router.get("/search", use: search)
         router.get("/tags/:value") { request, context in try await feature(kind: "tag", request, context: context) }
         router.get("/categories/:value") { request, context in try await feature(kind: "category", request, context: context) }
     }
@@ -79,6 +81,18 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
                                        message: "The model \(mid) is not in this catalogue, so there are no recommendations for it. Pick another one below.")
         }
         return html(.ok, page)
+    }
+
+    /// `/search?q=`: models whose names contain every word; an exact-looking id or link goes straight there.
+    @Sendable func search(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: .whitespaces)
+        if query.isEmpty { return .redirect(to: "/", type: .found) }
+        if case .success(let mid) = SketchfabLink.modelID(from: query), query.contains("/") || ModelID(query) != nil {
+            return .redirect(to: "/models/\(mid.rawValue)", type: .found)
+        }
+        let results = try await names.search(query, limit: 48) { try await storage.allModels() }
+        return html(.ok, renderer.render("search", PageViews.searchPage(query: query, results: results,
+                                                                       picker: try await pickerOptions())))
     }
 
     @Sendable func about(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -6,6 +6,7 @@ public protocol ExplorerStorage: Sendable {
     func pickerModels(limit: Int) async throws -> [ModelSummary]
     func algorithms() async throws -> [AlgorithmInfo]
     func ping() async throws -> Int
+    func allModels() async throws -> [ModelSummary]
     func modelsNear(_ feature: FeatureKey, limit: Int) async throws -> [(model: ModelSummary, score: Double)]
     func modelFeatures(mid: String) async throws -> (carried: [FeatureKey], suggested: [(feature: FeatureKey, score: Double)])
 }

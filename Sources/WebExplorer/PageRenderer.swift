@@ -14,7 +14,7 @@ public struct PageRenderer: Sendable {
         library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
         stylesheet = try String(contentsOf: resources.appendingPathComponent("Static/app.css"), encoding: .utf8)
         placeholderSVG = try String(contentsOf: resources.appendingPathComponent("Static/placeholder.svg"), encoding: .utf8)
-        for name in ["home", "model", "about", "error", "feature"] where library.getTemplate(named: name) == nil {
+        for name in ["home", "model", "about", "error", "feature", "search"] where library.getTemplate(named: name) == nil {
             throw ExplorerStartupError(description: "template \(name).mustache did not load")
         }
     }

@@ -14,6 +14,16 @@ enum PageViews {
                 "href": feature.kind == "tag" ? "/tags/\(segment)" : "/categories/\(segment)"]
     }
 
+    static func searchPage(query: String, results: [ModelSummary], picker options: String) -> [String: Any] {
+        var context = picker(options)
+        context["query"] = query
+        context["title"] = "Search: \(query)"
+        context["heading"] = results.isEmpty ? "Nothing found for “\(query)”" : "Models whose names match “\(query)”"
+        context["hasResults"] = !results.isEmpty
+        context["models"] = results.map(card)
+        return context
+    }
+
     static func featurePage(_ feature: FeatureKey, models: [ModelSummary]) -> [String: Any] {
         let heading = feature.kind == "tag" ? "Models for the tag “\(feature.value)”" : "Models for the category “\(feature.value)”"
         return ["title": heading, "heading": heading, "kind": feature.kind, "models": models.map(card)]

@@ -198,6 +198,37 @@ import WebExplorer
         }
     }
 
+    @Test func searchFindsNamesByEveryWordAndEscapesTheQuery() async throws {
+        try await withApp { client in
+            try await client.execute(uri: "/search?q=CAR", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = text(response)
+                for index in 0..<3 { #expect(body.contains("href=\"/models/\(TinyCatalog.ids[index].rawValue)\"")) }
+                #expect(!body.contains("href=\"/models/\(TinyCatalog.ids[4].rawValue)\""))
+                #expect(body.contains("value=\"CAR\""))
+            }
+            try await client.execute(uri: "/search?q=blue%20fan", method: .get) { response in
+                let body = text(response)
+                #expect(body.contains(TinyCatalog.ids[1].rawValue))
+                #expect(!body.contains("href=\"/models/\(TinyCatalog.ids[0].rawValue)\""))
+            }
+            try await client.execute(uri: "/search?q=%3Cscript%3Ealert", method: .get) { response in
+                let body = text(response)
+                #expect(body.contains("href=\"/models/\(TinyCatalog.ids[3].rawValue)\""))
+                #expect(!body.contains("<script>alert"))
+            }
+            try await client.execute(uri: "/search?q=zebra", method: .get) { response in
+                #expect(text(response).contains("Nothing found"))
+            }
+            try await client.execute(uri: "/search?q=\(TinyCatalog.ids[2].rawValue)", method: .get) { response in
+                #expect(response.headers[.location] == "/models/\(TinyCatalog.ids[2].rawValue)")
+            }
+            try await client.execute(uri: "/search?q=", method: .get) { response in
+                #expect(response.status == .found)
+            }
+        }
+    }
+
     @Test func healthStaticAndThumbnails() async throws {
         try await withApp { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
