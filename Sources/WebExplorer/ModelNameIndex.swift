@@ -8,7 +8,8 @@ import Synchronization
 final class ModelNameIndex: Sendable {
     struct Entry: Sendable {
         var model: ModelSummary
-        var folded: String
+        /// The folded name's UTF-8 bytes: byte search with `memmem` is far faster than `String.contains`.
+        var folded: [UInt8]
     }
 
     private let state = Mutex<(built: ContinuousClock.Instant, entries: [Entry])?>(nil)
@@ -30,16 +31,38 @@ final class ModelNameIndex: Sendable {
             return current.entries
         }
         if entries == nil {
-            let fresh = try await load().map { Entry(model: $0, folded: Self.fold($0.name)) }
+            let fresh = try await load().map { Entry(model: $0, folded: Array(Self.fold($0.name).utf8)) }
             state.withLock { $0 = (now, fresh) }
             entries = fresh
         }
-        let prefix = words.joined(separator: " ")
+        let wordBytes = words.map { Array($0.utf8) }
+        let prefix = Array(words.joined(separator: " ").utf8)
         var starting: [ModelSummary] = [], containing: [ModelSummary] = []
-        for entry in entries! where words.allSatisfy({ entry.folded.contains($0) }) {
-            if entry.folded.hasPrefix(prefix) { starting.append(entry.model) } else { containing.append(entry.model) }
+        for entry in entries! where wordBytes.allSatisfy({ Self.contains(entry.folded, $0) }) {
+            if entry.folded.starts(with: prefix) { starting.append(entry.model) } else { containing.append(entry.model) }
             if starting.count >= limit { break }
         }
         return Array((starting + containing).prefix(limit))
+    }
+
+    /// Naive byte search: names are a few dozen bytes, so nothing cleverer pays off.
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        return haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                let first = n[0], last = h.count - n.count
+                var start = 0
+                while start <= last {
+                    if h[start] == first {
+                        var matched = 1
+                        while matched < n.count && h[start + matched] == n[matched] { matched += 1 }
+                        if matched == n.count { return true }
+                    }
+                    start += 1
+                }
+                return false
+            }
+        }
     }
 }
