@@ -10,7 +10,7 @@ enum PageViews {
 
     static func featureLink(_ feature: FeatureKey) -> [String: Any] {
         let segment = feature.value.addingPercentEncoding(withAllowedCharacters: pathSegmentAllowed) ?? ""
-        return ["kind": feature.kind, "value": feature.value,
+        return ["kind": feature.kind, "isCategory": feature.kind == "category", "value": feature.value,
                 "href": feature.kind == "tag" ? "/tags/\(segment)" : "/categories/\(segment)"]
     }
 
