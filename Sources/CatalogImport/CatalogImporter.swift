@@ -92,7 +92,7 @@ public enum CatalogImporter {
 }
 
 extension Duration {
-    public var seconds: Double {
+    var seconds: Double {
         let (whole, fraction) = components
         return Double(whole) + Double(fraction) / 1e18
     }

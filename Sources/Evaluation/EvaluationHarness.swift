@@ -38,6 +38,8 @@ public struct AlgorithmReport: Sendable {
     public var metrics: MetricSet
     /// precision@10 per iteration, on the test users' training items (train) and held-out items (test).
     public var curve: [LearningCurvePoint]
+    /// The item factors of a factorisation model (WRMF), for item-to-item similarity.
+    public var itemFactors: FactorMatrix? = nil
 }
 
 public struct HarnessError: Error, CustomStringConvertible {
@@ -79,6 +81,7 @@ public struct EvaluationHarness: Sendable {
             var parameters: [String: String] = [:]
             var curve: [LearningCurvePoint] = []
             var fitSeconds = 0.0
+            var itemFactors: FactorMatrix?
             switch name {
             case "popularity":
                 scorer = PopularityScorer(train)
@@ -128,11 +131,13 @@ public struct EvaluationHarness: Sendable {
                 }
                 fitSeconds = (clock.now - start).inSeconds - pausedSeconds
                 scorer = WRMFScorer(model)
+                itemFactors = model.itemFactors
                 parameters = wrmf.parameters
             }
             let metrics = evaluator.evaluate(scorer, train: train, test: test)
             progress(String(format: "%@: fit %.2f s, precision@10 %.4f", name, fitSeconds, metrics["precision@10"]))
-            reports.append(AlgorithmReport(name: name, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve))
+            reports.append(AlgorithmReport(name: name, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve,
+                                           itemFactors: itemFactors))
         }
         return reports
     }

@@ -200,13 +200,9 @@ public final class WRMFModel: @unchecked Sendable {
     public func loss(_ interactions: InteractionMatrix, configuration: WRMF) -> Double {
         let confidence = configuration.scaling.scaled(interactions).mapValues { 1 + configuration.alpha * $0 }
         let n = itemFactors.stride
-        var gram = [Float](repeating: 0, count: n * n)
-        for item in 0..<itemFactors.rows {
-            let y = itemFactors.row(item)
-            gram.withUnsafeMutableBufferPointer { g in
-                for j in 0..<n where y[j] != 0 { VectorKernels.axpy(y[j], y, g.baseAddress! + j * n, n) }
-            }
-        }
+        var unregularised = configuration
+        unregularised.regularization = 0
+        let gram = unregularised.gramian(itemFactors)
         var total = 0.0
         var buffer = [Float](repeating: 0, count: n)
         for user in 0..<userFactors.rows {
@@ -232,19 +228,11 @@ public final class WRMFModel: @unchecked Sendable {
     /// Factors for a user not seen in training, from the items they liked (exact least squares).
     public func foldIn(likedItems: [Int], configuration: WRMF) -> [Float] {
         let f = itemFactors.columns, n = itemFactors.stride
-        var gram = [Float](repeating: 0, count: n * n)
-        for item in 0..<itemFactors.rows {
-            let y = itemFactors.row(item)
-            gram.withUnsafeMutableBufferPointer { g in
-                for j in 0..<n where y[j] != 0 { VectorKernels.axpy(y[j], y, g.baseAddress! + j * n, n) }
-            }
-        }
+        // YᵀY + λI, as the item step of training builds it.
+        let gram = configuration.gramian(itemFactors)
         var a = [Double](repeating: 0, count: f * f)
         var b = [Double](repeating: 0, count: f)
-        for i in 0..<f {
-            for j in 0..<f { a[i * f + j] = Double(gram[i * n + j]) }
-            a[i * f + i] += Double(configuration.regularization)
-        }
+        for i in 0..<f { for j in 0..<f { a[i * f + j] = Double(gram[i * n + j]) } }
         let c = Double(configuration.alpha)
         for item in Set(likedItems) {
             let y = itemFactors.row(item)

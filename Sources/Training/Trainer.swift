@@ -1,4 +1,5 @@
 import CatalogStore
+import Evaluation
 import Foundation
 import Recommenders
 
@@ -86,7 +87,7 @@ public enum Trainer {
                 let similar = FactorSimilarity(neighbours: options.neighbours, threads: options.threads)
                     .similarItems(model.itemFactors)
                 progress(String(format: "wrmf: factorised in %.2f s, top-%d similar models for all %d in %.2f s",
-                                (fitted - start).seconds, options.neighbours, matrix.itemCount, (clock.now - fitted).seconds))
+                                (fitted - start).inSeconds, options.neighbours, matrix.itemCount, (clock.now - fitted).inSeconds))
                 // A model nobody liked has no factors to compare: it gets no list and is nobody's neighbour.
                 lists = similar.enumerated().map { item, list in
                     matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }
@@ -102,7 +103,7 @@ public enum Trainer {
             default:
                 preconditionFailure("checked above")
             }
-            let trainSeconds = (clock.now - start).seconds
+            let trainSeconds = (clock.now - start).inSeconds
             let saveStart = clock.now
             let run = AlgorithmRun(algorithm: name, title: descriptor.title, description: descriptor.description,
                                    displayOrder: descriptor.displayOrder, parameters: parameters,
@@ -110,7 +111,7 @@ public enum Trainer {
             try store.saveRecommendations(run, modelIDs: snapshot.modelIDs,
                                           neighbours: lists.map { $0.map { ($0.item, $0.score) } })
             let trained = TrainedAlgorithm(name: name, trainSeconds: trainSeconds,
-                                           saveSeconds: (clock.now - saveStart).seconds,
+                                           saveSeconds: (clock.now - saveStart).inSeconds,
                                            modelsWithRecommendations: lists.filter { !$0.isEmpty }.count)
             progress(String(format: "%@: trained in %.2f s, stored in %.2f s, %d models have recommendations",
                             name, trained.trainSeconds, trained.saveSeconds, trained.modelsWithRecommendations))
@@ -162,13 +163,6 @@ func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, sn
     }
     try store.saveFeatureNeighbours(models: modelsByFeature, suggestions: suggestions)
     progress(String(format: "warp-tags: trained on %d side features in %.2f s; neighbours, tag lists and suggestions in %.2f s",
-                    features.sideFeatureNames.count, (fitted - start).seconds, (clock.now - fitted).seconds))
+                    features.sideFeatureNames.count, (fitted - start).inSeconds, (clock.now - fitted).inSeconds))
     return lists
-}
-
-extension Duration {
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
-    }
 }

@@ -1,5 +1,6 @@
 import CatalogStore
 import Dispatch
+import Evaluation
 import Foundation
 import ImageCodecs
 import Recommenders
@@ -65,7 +66,7 @@ struct VisualTraining {
         try store.saveImageFeatures(newFeatures, descriptor: Self.descriptorName)
         let extracted = clock.now
         let count = described.withLock { $0 }
-        let seconds = (extracted - start).seconds
+        let seconds = (extracted - start).inSeconds
         progress(String(format: "visual: %d thumbnails described (%d new, %d from cache) in %.2f s (%.0f images/s); %d models without a local thumbnail; %d unreadable",
                         count, newFeatures.count, count - newFeatures.count, seconds, Double(newFeatures.count) / max(seconds, 1e-9),
                         snapshot.modelIDs.count - files.count, failures.withLock { $0.count }))

@@ -109,12 +109,9 @@ struct EvaluateCommand: ParsableCommand {
         for report in reports where ["warp", "warp-tags", "bpr", "bpr-tags"].contains(report.name) {
             print(String(format: "%@ fit per epoch: %.3f s", report.name, report.fitSeconds / Double(max(1, epochs))))
         }
-        if similarItems > 0, names.contains("wrmf") {
-            let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
-                            conjugateGradientSteps: cgSteps, scaling: settings.scaling, seed: input.seed, threads: threads)
-            let model = wrmf.fit(indexed.train.matrix)
+        if similarItems > 0, let factors = reports.first(where: { $0.name == "wrmf" })?.itemFactors {
             let start = clock.now
-            let lists = FactorSimilarity(neighbours: similarItems, threads: threads).similarItems(model.itemFactors)
+            let lists = FactorSimilarity(neighbours: similarItems, threads: threads).similarItems(factors)
             print(String(format: "wrmf top-%d similar items for all %d items: %.2f s", similarItems, lists.count,
                          (clock.now - start).inSeconds))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DemoCatalog
+import Evaluation
 import Foundation
 
 struct GenerateCommand: ParsableCommand {
@@ -28,6 +29,5 @@ struct GenerateCommand: ParsableCommand {
 }
 
 func format(_ duration: Duration) -> String {
-    let (seconds, attoseconds) = duration.components
-    return String(format: "%.2f s", Double(seconds) + Double(attoseconds) / 1e18)
+    String(format: "%.2f s", duration.inSeconds)
 }
