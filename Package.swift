@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // System C libraries, found with pkg-config (Debian: libjpeg-dev / libjpeg62-turbo-dev, libpng-dev).
@@ -38,7 +39,11 @@ let package = Package(
         // Leaf libraries with no web or database dependency.
         .target(name: "CatalogFiles"),
         .target(name: "ImageCodecs", dependencies: ["CLibJPEG", "CLibPNG", "CTurboJPEG"]),
-        .target(name: "VisualFeatures", dependencies: ["ImageCodecs"], swiftSettings: numericSettings),
+        .target(name: "ConvolutionalNetwork", dependencies: ["ImageCodecs"], swiftSettings: numericSettings),
+        .target(name: "NetworkWeights", dependencies: [
+            "ConvolutionalNetwork", .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources/install_weights.py")]),
+        .target(name: "VisualFeatures", dependencies: ["ImageCodecs", "ConvolutionalNetwork"], swiftSettings: numericSettings),
         .target(name: "SeededRandom"),
         .target(name: "Recommenders", dependencies: ["SeededRandom"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["Recommenders", "SeededRandom"], swiftSettings: numericSettings),
@@ -63,7 +68,7 @@ let package = Package(
         // The thin executable: argument parsing and wiring only.
         .executableTarget(name: "recasketch", dependencies: [
             "CatalogFiles", "CatalogStore", "CatalogImport", "DemoCatalog", "Training", "WebExplorer", "Evaluation",
-            "Recommenders",
+            "Recommenders", "ConvolutionalNetwork", "NetworkWeights", "ImageCodecs",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -72,6 +77,8 @@ let package = Package(
         .testTarget(name: "CatalogFilesTests", dependencies: ["CatalogFiles"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
         .testTarget(name: "VisualFeaturesTests", dependencies: ["VisualFeatures", "ImageCodecs"]),
+        .testTarget(name: "ConvolutionalNetworkTests", dependencies: ["ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SeededRandom"],
+                    swiftSettings: numericSettings),
         .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "SeededRandom"]),
         .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Recommenders"]),
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
