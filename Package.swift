@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
         .testTarget(name: "WebExplorerTests", dependencies: ["TestSupport", 
             "WebExplorer", "CatalogStore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -12,6 +12,7 @@ public struct FactorSimilarity: Sendable {
 
     static let panelWidth = 16
     static let queryBlock = 4
+    static let blocksPerGroup = 16
 
     public func similarItems(_ factors: FactorMatrix) -> [[Neighbour]] {
         nearest(queries: factors, candidates: factors, excludeSameIndex: true)
@@ -39,34 +40,41 @@ public struct FactorSimilarity: Sendable {
         results.withUnsafeMutableBufferPointer { output in
             nonisolated(unsafe) let output = output
             let blocks = (count + Self.queryBlock - 1) / Self.queryBlock
-            ParallelRows.forEach(count: blocks, threads: threads, chunk: 16) { blockRange, _ in
-                var heaps = [TopK](repeating: TopK(capacity: neighbours), count: Self.queryBlock)
+            // Blocks are taken in groups, and a group walks every panel once with all its blocks: a panel is then read
+            // from memory once per group instead of once per 4 queries (with wide vectors, the panels of a large
+            // catalogue far exceed the caches and streaming them dominates).
+            let groupSize = Self.blocksPerGroup
+            ParallelRows.forEach(count: blocks, threads: threads, chunk: groupSize) { blockRange, _ in
+                let groupQueries = blockRange.count * Self.queryBlock
+                var heaps = [TopK](repeating: TopK(capacity: neighbours), count: groupQueries)
                 var scores = [Float](repeating: 0, count: Self.queryBlock * Self.panelWidth)
-                for block in blockRange {
-                    let first = block * Self.queryBlock
-                    let rowsInBlock = min(Self.queryBlock, count - first)
-                    for index in 0..<Self.queryBlock { heaps[index] = TopK(capacity: neighbours) }
-                    // Rows past the end reuse the last real row; their results are dropped.
-                    let q0 = normalisedQueries.row(first)
-                    let q1 = normalisedQueries.row(first + min(1, rowsInBlock - 1))
-                    let q2 = normalisedQueries.row(first + min(2, rowsInBlock - 1))
-                    let q3 = normalisedQueries.row(first + min(3, rowsInBlock - 1))
-                    scores.withUnsafeMutableBufferPointer { scoreBuffer in
-                        let s = scoreBuffer.baseAddress!
-                        for panelIndex in 0..<panelCount {
-                            Self.kernel(q0, q1, q2, q3, panels.row(panelIndex), n, s)
-                            let base = panelIndex * Self.panelWidth
-                            let width = min(Self.panelWidth, candidateCount - base)
+                let firstQuery = blockRange.lowerBound * Self.queryBlock
+                scores.withUnsafeMutableBufferPointer { scoreBuffer in
+                    let s = scoreBuffer.baseAddress!
+                    for panelIndex in 0..<panelCount {
+                        let panel = panels.row(panelIndex)
+                        let base = panelIndex * Self.panelWidth
+                        let width = min(Self.panelWidth, candidateCount - base)
+                        for block in blockRange {
+                            let first = block * Self.queryBlock
+                            let rowsInBlock = min(Self.queryBlock, count - first)
+                            // Rows past the end reuse the last real row; their results are dropped.
+                            let q0 = normalisedQueries.row(first)
+                            let q1 = normalisedQueries.row(first + min(1, rowsInBlock - 1))
+                            let q2 = normalisedQueries.row(first + min(2, rowsInBlock - 1))
+                            let q3 = normalisedQueries.row(first + min(3, rowsInBlock - 1))
+                            Self.kernel(q0, q1, q2, q3, panel, n, s)
                             for r in 0..<rowsInBlock {
                                 let excluded = excludeSameIndex ? first + r : -1
+                                let heapIndex = first + r - firstQuery
                                 for j in 0..<width where base + j != excluded {
-                                    heaps[r].insert(item: Int32(base + j), score: s[r * Self.panelWidth + j])
+                                    heaps[heapIndex].insert(item: Int32(base + j), score: s[r * Self.panelWidth + j])
                                 }
                             }
                         }
                     }
-                    for r in 0..<rowsInBlock { output[first + r] = heaps[r].sorted() }
                 }
+                for query in firstQuery..<min(count, firstQuery + groupQueries) { output[query] = heaps[query - firstQuery].sorted() }
             }
         }
         return results

@@ -2,6 +2,7 @@ import CatalogStore
 import Evaluation
 import Foundation
 import Recommenders
+import VisualFeatures
 
 public struct TrainingOptions: Sendable {
     public var algorithms: [String]
@@ -15,11 +16,16 @@ public struct TrainingOptions: Sendable {
     public var featureNeighbours: Int
     /// Folder of local thumbnails for `visual` (the demo catalogue's `thumbnails/`).
     public var thumbnailsDirectory: URL?
+    /// Image descriptor for `visual`: the CNN when weights are installed, else the classical one.
+    public var visualDescriptor: VisualDescriptor
+    /// Reduce visual features to this many principal components before ranking (nil keeps them whole).
+    public var visualPrincipalComponents: Int?
 
     /// `algorithms` defaults to every trainable one, less `visual` when there is no thumbnails folder.
     public init(algorithms: [String]? = nil, neighbours: Int = 12, threads: Int = 2,
                 wrmf: WRMF = WRMF(), hybrid: HybridTraining = HybridTraining(), featureNeighbours: Int = 24,
-                thumbnailsDirectory: URL? = nil) {
+                thumbnailsDirectory: URL? = nil, visualDescriptor: VisualDescriptor = .classical,
+                visualPrincipalComponents: Int? = nil) {
         self.algorithms = algorithms ?? RecommenderCatalog.trainable.filter { $0 != "visual" || thumbnailsDirectory != nil }
         self.neighbours = neighbours
         self.threads = threads
@@ -27,6 +33,8 @@ public struct TrainingOptions: Sendable {
         self.hybrid = hybrid
         self.featureNeighbours = featureNeighbours
         self.thumbnailsDirectory = thumbnailsDirectory
+        self.visualDescriptor = visualDescriptor
+        self.visualPrincipalComponents = visualPrincipalComponents
     }
 }
 
@@ -75,7 +83,8 @@ public enum Trainer {
                 guard let folder = options.thumbnailsDirectory else {
                     throw TrainingError(description: "visual needs --thumbnails DIR (the folder of {mid}.jpg thumbnails)")
                 }
-                let visual = try VisualTraining(thumbnailsDirectory: folder, neighbours: options.neighbours,
+                let visual = try VisualTraining(thumbnailsDirectory: folder, descriptor: options.visualDescriptor,
+                                                principalComponents: options.visualPrincipalComponents, neighbours: options.neighbours,
                                                 threads: options.threads).run(snapshot: snapshot, store: store, progress: progress)
                 lists = visual.lists
                 parameters.merge(visual.parameters) { _, new in new }

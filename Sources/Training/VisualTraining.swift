@@ -8,11 +8,12 @@ import Synchronization
 import VisualFeatures
 
 /// Image descriptors for every model with a local thumbnail, then top-N by cosine: the "Visually similar"
-/// carousel. Descriptors are cached by image checksum, so a rerun only reads new or changed images.
+/// carousel. Descriptors are cached by image checksum and descriptor name, so a rerun only describes new or changed
+/// images. Features are L2-normalised, optionally reduced by PCA, and ranked by cosine.
 struct VisualTraining {
-    static let descriptorName = "classical-colour-edges-v1"
-
     let thumbnailsDirectory: URL
+    let descriptor: VisualDescriptor
+    let principalComponents: Int?
     let neighbours: Int
     let threads: Int
 
@@ -30,15 +31,16 @@ struct VisualTraining {
         }
         let contents = files.map { try? Data(contentsOf: $0.url) }
         let checksums = contents.map { $0.map(Self.checksum) ?? "" }
-        let cached = try store.cachedImageFeatures(checksums: checksums.filter { !$0.isEmpty }, descriptor: Self.descriptorName)
-        let descriptor = ClassicalDescriptor()
-        let features = FactorMatrix(rows: snapshot.modelIDs.count, columns: ClassicalDescriptor.dimension)
+        let cached = try store.cachedImageFeatures(checksums: checksums.filter { !$0.isEmpty }, descriptor: descriptor.name)
+        let descriptor = self.descriptor
+        let features = FactorMatrix(rows: snapshot.modelIDs.count, columns: descriptor.dimension)
         let fresh = Mutex<[String: [Float]]>([:])
         let failures = Mutex<[String]>([])
         let described = Mutex(0)
         let shared = (files: files, contents: contents, checksums: checksums)
         let workers = max(1, threads)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let describe = descriptor.makeDescriber()
             for index in stride(from: worker, to: shared.files.count, by: workers) {
                 let (item, url) = shared.files[index]
                 guard let data = shared.contents[index] else {
@@ -50,32 +52,51 @@ struct VisualTraining {
                     values = known
                 } else {
                     do {
-                        values = descriptor.describe(try ImageFile.decode([UInt8](data)))
+                        values = describe(try ImageFile.decode([UInt8](data)))
                     } catch {
                         failures.withLock { $0.append("\(url.path): \(error)") }
                         continue
                     }
                     fresh.withLock { $0[shared.checksums[index]] = values }
                 }
+                guard values.count == descriptor.dimension else {
+                    failures.withLock { $0.append("\(url.path): cached features have \(values.count) values, expected \(descriptor.dimension)") }
+                    continue
+                }
                 let row = features.row(item)
-                for (k, value) in values.enumerated() { row[k] = value }
+                let norm = values.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                for (k, value) in values.enumerated() { row[k] = norm > 0 ? value / norm : 0 }
                 described.withLock { $0 += 1 }
             }
         }
         let newFeatures = fresh.withLock { $0 }
-        try store.saveImageFeatures(newFeatures, descriptor: Self.descriptorName)
+        try store.saveImageFeatures(newFeatures, descriptor: descriptor.name)
         let extracted = clock.now
         let count = described.withLock { $0 }
         let seconds = (extracted - start).inSeconds
-        progress(String(format: "visual: %d thumbnails described (%d new, %d from cache) in %.2f s (%.0f images/s); %d models without a local thumbnail; %d unreadable",
-                        count, newFeatures.count, count - newFeatures.count, seconds, Double(newFeatures.count) / max(seconds, 1e-9),
+        progress(String(format: "visual (%@): %d thumbnails described (%d new, %d from cache) in %.2f s (%.1f images/s); %d models without a local thumbnail; %d unreadable",
+                        descriptor.name, count, newFeatures.count, count - newFeatures.count, seconds, Double(newFeatures.count) / max(seconds, 1e-9),
                         snapshot.modelIDs.count - files.count, failures.withLock { $0.count }))
         for failure in failures.withLock({ $0 }).prefix(5) { progress("  skipped \(failure)") }
         var hasImage = [Bool](repeating: false, count: snapshot.modelIDs.count)
         for (item, _) in files { hasImage[item] = true }
-        let lists = FactorSimilarity(neighbours: neighbours, threads: threads).similarItems(features)
+        var ranked = features
+        var parameters = ["descriptor": descriptor.name, "dimensions": String(descriptor.dimension)]
+        if let principalComponents, principalComponents < descriptor.dimension {
+            let pcaStart = clock.now
+            let withImages = hasImage.indices.filter { hasImage[$0] }
+            let pca = PrincipalComponents.fit(features, rows: withImages, dimensions: principalComponents, threads: threads)
+            ranked = pca.project(features, threads: threads)
+            parameters["pca"] = String(principalComponents)
+            progress(String(format: "visual: PCA %d → %d dimensions in %.2f s", descriptor.dimension, principalComponents,
+                            (clock.now - pcaStart).inSeconds))
+        }
+        let rankStart = clock.now
+        let lists = FactorSimilarity(neighbours: neighbours, threads: threads).similarItems(ranked)
             .enumerated().map { item, list in hasImage[item] ? list.filter { hasImage[Int($0.item)] && $0.score > 0 } : [] }
-        return (lists, ["descriptor": Self.descriptorName, "dimensions": String(ClassicalDescriptor.dimension)])
+        progress(String(format: "visual: top-%d neighbours by cosine for %d models in %.2f s", neighbours, snapshot.modelIDs.count,
+                        (clock.now - rankStart).inSeconds))
+        return (lists, parameters)
     }
 
     /// FNV-1a 64 of the file's bytes: a content key for the cache, not a security measure.

@@ -44,7 +44,9 @@ enum PageViews {
         guard let data = list.parameters.data(using: .utf8),
               let parameters = try? JSONSerialization.jsonObject(with: data) as? [String: String],
               let descriptor = parameters["descriptor"] else { return nil }
-        return descriptor.hasPrefix("classical") ? "\(list.algorithm) · colour layout and edge orientations" : "\(list.algorithm) · \(descriptor)"
+        if descriptor.hasPrefix("classical") { return "\(list.algorithm) · colour layout and edge orientations" }
+        if descriptor.hasPrefix("efficientnet-lite0") { return "\(list.algorithm) · EfficientNet-Lite0 CNN features (ImageNet)" }
+        return "\(list.algorithm) · \(descriptor)"
     }
 
     static func picker(_ options: String, selected: String? = nil, link: String = "") -> [String: Any] {

@@ -18,6 +18,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Models in the generated catalogue.") var models = 3000
     @Option(help: "Users in the generated catalogue.") var users = 8000
     @Flag(help: "Prepare everything, then exit instead of serving.") var noServe = false
+    @OptionGroup(title: "Visual") var visual: VisualDescriptorOptions
 
     func run() async throws {
         let clock = ContinuousClock()
@@ -50,8 +51,10 @@ struct DemoCommand: AsyncParsableCommand {
         if missing.isEmpty {
             print("[3/4] train: recommendations already stored")
         } else {
+            let descriptor = missing.contains("visual") ? try visual.resolve { print("      \($0)") } : .classical
             _ = try Trainer.run(TrainingOptions(algorithms: missing,
-                                                thumbnailsDirectory: catalog.appendingPathComponent("thumbnails")),
+                                                thumbnailsDirectory: catalog.appendingPathComponent("thumbnails"),
+                                                visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca),
                                 store: store) { print("      \($0)") }
             print("[3/4] train: \(missing.joined(separator: ", ")) in \(format(clock.now - stageStart))")
         }

@@ -9,9 +9,10 @@ struct RecASketchCommand: AsyncParsableCommand {
             Pipeline: generate (or crawl) a catalogue → import it into SQLite → train the recommenders → serve the
             explorer. `recasketch demo` runs every stage on a synthetic catalogue and serves it.
 
-            Environment: RECASKETCH_DB sets the default --db path; LOG_LEVEL sets the log level (trace … critical).
+            Environment: RECASKETCH_DB sets the default --db path; LOG_LEVEL sets the log level (trace … critical);
+            RECASKETCH_WEIGHTS sets the folder of CNN weights (default ~/.local/share/recasketch/weights).
             """,
-        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, TopicsCommand.self, ServeCommand.self])
+        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self, BenchVisualCommand.self])
 }
 
 /// Shared `--db` option, defaulting to $RECASKETCH_DB or ./recasketch.sqlite.

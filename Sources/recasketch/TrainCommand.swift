@@ -27,6 +27,13 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Settings file written by `recasketch tune --write` (overrides the warp-tags flags).") var settings: String?
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @OptionGroup var database: DatabaseOption
+    @OptionGroup(title: "Visual") var visual: VisualDescriptorOptions
+
+    /// Loading the CNN only pays off when `visual` is going to run.
+    var wantsVisual: Bool {
+        guard thumbnails != nil else { return false }
+        return algorithms?.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "visual" } ?? true
+    }
 
     func run() throws {
         let store = try CatalogStore(path: database.path)
@@ -38,7 +45,9 @@ struct TrainCommand: ParsableCommand {
                                         itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
             if let settings { hybrid = try TunedSettings.read(URL(fileURLWithPath: settings)).applied(to: hybrid) }
             _ = try Trainer.run(TrainingOptions(algorithms: names, neighbours: neighbours, threads: threads, wrmf: wrmf,
-                                                hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:))),
+                                                hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
+                                                visualDescriptor: wantsVisual ? visual.resolve { print($0) } : .classical,
+                                                visualPrincipalComponents: visual.visualPca),
                                 store: store) { print($0) }
         } catch let error as TrainingError {
             throw ValidationError(error.description)

@@ -1,4 +1,5 @@
 import Recommenders
+import SeededRandom
 import Testing
 
 @Suite struct InteractionMatrixTests {
@@ -74,5 +75,35 @@ import Testing
         #expect(lists[1].map(\.item) == [2, 0])
         #expect(lists[2].map(\.item) == [0, 1])
         #expect(abs(lists[1][0].score - 0.5) < 1e-6)
+    }
+}
+
+@Suite struct PrincipalComponentsTests {
+    /// Points spread mostly along one direction, less along a second, barely along the rest: PCA finds the two
+    /// directions in order, its components are orthonormal, and projection centres the data.
+    @Test func findsTheDominantDirectionsInOrder() {
+        var generator = SeededGenerator(seed: 9)
+        let dimension = 24, count = 600
+        var first = (0..<dimension).map { _ in Float(generator.unit() - 0.5) }
+        let firstNorm = first.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        first = first.map { $0 / firstNorm }
+        var second = [Float](repeating: 0, count: dimension)
+        second[0] = first[1]; second[1] = -first[0]
+        let secondNorm = second.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        second = second.map { $0 / secondNorm }
+        let data = FactorMatrix(rows: count, columns: dimension)
+        for row in 0..<count {
+            let a = Float(generator.unit() - 0.5) * 10, b = Float(generator.unit() - 0.5) * 4
+            for k in 0..<dimension { data[row, k] = 3 + a * first[k] + b * second[k] + Float(generator.unit() - 0.5) * 0.1 }
+        }
+        let pca = PrincipalComponents.fit(data, rows: Array(0..<count), dimensions: 3)
+        func dot(_ x: [Float], _ y: [Float]) -> Float { zip(x, y).reduce(0) { $0 + $1.0 * $1.1 } }
+        #expect(abs(abs(dot(pca.components[0], first)) - 1) < 1e-3)
+        #expect(abs(abs(dot(pca.components[1], second)) - 1) < 1e-2)
+        for i in 0..<3 { for j in 0..<3 { #expect(abs(dot(pca.components[i], pca.components[j]) - (i == j ? 1 : 0)) < 1e-4) } }
+        let projected = pca.project(data)
+        #expect(projected.columns == 3)
+        let meanOfFirst = (0..<count).reduce(Float(0)) { $0 + projected[$1, 0] } / Float(count)
+        #expect(abs(meanOfFirst) < 1e-2)
     }
 }

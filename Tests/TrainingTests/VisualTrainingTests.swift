@@ -5,6 +5,7 @@ import ImageCodecs
 import TestSupport
 import Testing
 import Training
+import VisualFeatures
 
 @Suite struct VisualTrainingTests {
     /// Models 0–2 get warm striped thumbnails, 3 and 4 cool ringed ones, model 5 a damaged file.
@@ -52,6 +53,36 @@ import Training
         lines = []
         _ = try Trainer.run(options, store: store) { lines.append($0) }
         #expect(lines.contains { $0.contains("(0 new, 5 from cache)") })
+    }
+
+    /// Another descriptor (mean colour of 4 quadrants) has its own cache entries, and PCA runs before ranking; the
+    /// run's parameters name both, which is what the page's label reads.
+    @Test func descriptorsHaveSeparateCachesAndPCAIsRecorded() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try catalogue(folder)
+        let quadrants = VisualDescriptor(name: "test-quadrant-colours", dimension: 12) {
+            { image in
+                var sums = [Float](repeating: 0, count: 12)
+                for y in 0..<image.height {
+                    for x in 0..<image.width {
+                        let quadrant = (y * 2 / image.height) * 2 + x * 2 / image.width
+                        for c in 0..<3 { sums[quadrant * 3 + c] += Float(image.pixels[(y * image.width + x) * 3 + c]) }
+                    }
+                }
+                return sums
+            }
+        }
+        let thumbnails = folder.url.appendingPathComponent("thumbnails")
+        _ = try Trainer.run(TrainingOptions(algorithms: ["visual"], neighbours: 2, thumbnailsDirectory: thumbnails), store: store)
+        var lines: [String] = []
+        _ = try Trainer.run(TrainingOptions(algorithms: ["visual"], neighbours: 2, thumbnailsDirectory: thumbnails,
+                                            visualDescriptor: quadrants, visualPrincipalComponents: 3), store: store) { lines.append($0) }
+        #expect(lines.contains { $0.contains("test-quadrant-colours") && $0.contains("(5 new, 0 from cache)") })
+        #expect(lines.contains { $0.contains("PCA 12 → 3") })
+        let page = try #require(try await store.modelPage(mid: TinyCatalog.ids[3].rawValue))
+        let visual = try #require(page.1.first { $0.algorithm == "visual" })
+        #expect(visual.parameters.contains("test-quadrant-colours") && visual.parameters.contains("\"pca\":\"3\""))
+        #expect(visual.models.map(\.mid) == [TinyCatalog.ids[4].rawValue])
     }
 
     @Test func visualWithoutAThumbnailsFolderIsAClearError() throws {
