@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System C libraries, found with pkg-config (Debian: libjpeg-dev / libjpeg62-turbo-dev, libpng-dev).
@@ -55,6 +57,18 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore"]),
+        .target(name: "SketchfabAPI", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "Crawler", dependencies: [
+            "SketchfabAPI", "CatalogFiles", "CatalogStore", "ImageCodecs",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // An in-process Sketchfab for the crawler's tests and benchmarks.
+        .target(name: "FakeSketchfab", dependencies: [
+            "ImageCodecs", "SeededRandom", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .target(name: "Training", dependencies: ["CatalogStore", "Recommenders", "Evaluation", "ImageCodecs", "VisualFeatures"]),
         .target(name: "WebExplorer", dependencies: [
             "CatalogFiles", "CatalogStore",
@@ -68,7 +82,8 @@ let package = Package(
         // The thin executable: argument parsing and wiring only.
         .executableTarget(name: "recasketch", dependencies: [
             "CatalogFiles", "CatalogStore", "CatalogImport", "DemoCatalog", "Training", "WebExplorer", "Evaluation",
-            "Recommenders", "ConvolutionalNetwork", "NetworkWeights", "ImageCodecs",
+            "Recommenders", "ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SketchfabAPI", "Crawler", "FakeSketchfab",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -85,6 +100,9 @@ let package = Package(
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
+        .testTarget(name: "CrawlerTests", dependencies: ["TestSupport", "Crawler", "SketchfabAPI", "FakeSketchfab", "CatalogFiles",
+                                                      "CatalogStore", "CatalogImport", "ImageCodecs",
+                                                      .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "WebExplorerTests", dependencies: ["TestSupport", 
             "WebExplorer", "CatalogStore",
             .product(name: "HummingbirdTesting", package: "hummingbird"),

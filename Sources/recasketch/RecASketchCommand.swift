@@ -6,13 +6,13 @@ struct RecASketchCommand: AsyncParsableCommand {
         commandName: "recasketch",
         abstract: "Discover Sketchfab 3D models through side-by-side recommendation algorithms.",
         discussion: """
-            Pipeline: generate (or crawl) a catalogue → import it into SQLite → train the recommenders → serve the
+            Pipeline: crawl Sketchfab (or generate a demo catalogue) → import it into SQLite → train the recommenders → serve the
             explorer. `recasketch demo` runs every stage on a synthetic catalogue and serves it.
 
             Environment: RECASKETCH_DB sets the default --db path; LOG_LEVEL sets the log level (trace … critical);
             RECASKETCH_WEIGHTS sets the folder of CNN weights (default ~/.local/share/recasketch/weights).
             """,
-        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self, BenchVisualCommand.self])
+        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self, BenchVisualCommand.self, CrawlCommand.self, RefreshThumbnailsCommand.self, FakeSketchfabCommand.self])
 }
 
 /// Shared `--db` option, defaulting to $RECASKETCH_DB or ./recasketch.sqlite.

@@ -1,0 +1,176 @@
+import CatalogFiles
+import CatalogImport
+import CatalogStore
+import Crawler
+import FakeSketchfab
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ImageCodecs
+import SketchfabAPI
+import TestSupport
+import Testing
+
+/// Runs `body` with a live fake Sketchfab on a free loopback port.
+func withFake<T: Sendable>(_ fake: FakeSketchfab, _ body: @Sendable @escaping (String) async throws -> T) async throws -> T {
+    let app = Application(router: fake.buildRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    let box = ResultBox<T>()
+    try await app.test(.live) { client in
+        box.value = try await body("http://127.0.0.1:\(client.port!)")
+    }
+    return box.value!
+}
+
+final class ResultBox<T>: @unchecked Sendable { var value: T? }
+
+func client(_ base: String, attempts: Int = 12, timeout: Duration = .seconds(5), rate: Double = 0) -> SketchfabClient {
+    SketchfabClient(configuration: SketchfabClientConfiguration(apiBase: base, siteBase: base, requestsPerSecond: rate, timeout: timeout,
+                                                                maximumAttempts: attempts, initialBackoff: .milliseconds(2),
+                                                                maximumBackoff: .milliseconds(40)),
+                    transport: .live())
+}
+
+func files(_ folder: URL) throws -> [String: Data] {
+    var contents: [String: Data] = [:]
+    for name in [CatalogFileFormat.modelsFileName, CatalogFileFormat.likesFileName, CatalogFileFormat.featuresFileName] {
+        contents[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+    }
+    return contents
+}
+
+@Suite(.serialized) struct CrawlerTests {
+    static let catalogue = FakeCatalogue.generate(models: 150, seed: 3, deletedEvery: 37)
+
+    /// 5% 500s, 5% 429s, truncated bodies, slow answers past the client's timeout: the output is still exactly the
+    /// fake's ground truth, row for row, and every thumbnail is a 200×200 JPEG.
+    @Test func crawlThroughFaultsMatchesTheGroundTruth() async throws {
+        let folder = try TemporaryDirectory()
+        let faults = FaultInjection(serverErrors: 0.05, rateLimits: 0.05, truncatedBodies: 0.02, slowAnswers: 0.01,
+                                    slowDelay: .milliseconds(1500), seed: 11)
+        let fake = FakeSketchfab(catalogue: Self.catalogue, faults: faults)
+        let out = folder.url
+        let summary = try await withFake(fake) { base in
+            try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 5, concurrency: 6, downloadThumbnails: true),
+                            client: client(base, timeout: .milliseconds(700))).run()
+        }
+        #expect(fake.injectedFaults > 20)
+        #expect(summary.filesWritten && summary.failures.isEmpty)
+        #expect(summary.statistics.serverErrors > 0 && summary.statistics.rateLimited > 0 && summary.statistics.undecodable > 0)
+        let expected = Self.catalogue.expectedModels(minimumLikes: 5)
+        #expect(summary.deleted > 0)
+        let models = try CatalogFileFormat.readModels(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.modelsFileName)))
+        #expect(models.map(\.name) == expected.map(\.name))
+        #expect(models.map(\.mid.rawValue) == expected.map(\.uid))
+        let likes = try CatalogFileFormat.readLikes(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.likesFileName)))
+        #expect(likes.map { "\($0.mid.rawValue) \($0.user) \($0.modelName)" } == expected.flatMap { model in model.likers.map { "\(model.uid) \($0) \(model.name)" } })
+        let features = try CatalogFileFormat.readFeatures(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.featuresFileName)))
+        #expect(features.map { "\($0.mid.rawValue) \($0.kind.rawValue) \($0.value)" } ==
+                expected.flatMap { m in m.categories.map { "\(m.uid) category \($0)" } + m.tags.map { "\(m.uid) tag \($0)" } })
+        for model in expected {
+            let image = try ImageFile.decode([UInt8](Data(contentsOf: out.appendingPathComponent("thumbnails/\(model.uid).jpg"))))
+            #expect(image.width == 200 && image.height == 200)
+        }
+    }
+
+    /// Cancel a crawl midway, leave a half-written journal line behind, resume: the files are byte for byte those
+    /// of an uninterrupted crawl.
+    @Test func interruptedAndResumedCrawlGivesTheSameBytes() async throws {
+        let straight = try TemporaryDirectory(), resumed = try TemporaryDirectory()
+        let faults = FaultInjection(serverErrors: 0.03, rateLimits: 0.03, seed: 5)
+        let options = { @Sendable (url: URL) in CrawlOptions(outputDirectory: url, minimumLikes: 5, concurrency: 4) }
+        _ = try await withFake(FakeSketchfab(catalogue: Self.catalogue, faults: faults)) { base in
+            try await Crawl(options: options(straight.url), client: client(base)).run()
+        }
+        let fake = FakeSketchfab(catalogue: Self.catalogue, faults: faults)
+        let resumedURL = resumed.url
+        try await withFake(fake) { base in
+            let crawl = Task { try await Crawl(options: options(resumedURL), client: client(base)).run() }
+            while fake.requestCount < 120 { try await Task.sleep(for: .milliseconds(2)) }
+            crawl.cancel()
+            _ = try? await crawl.value
+        }
+        #expect(!FileManager.default.fileExists(atPath: resumed.file(CatalogFileFormat.modelsFileName).path),
+                "no output before the crawl is complete")
+        let journal = resumed.url.appendingPathComponent(".crawl/likes.jsonl")
+        let handle = try FileHandle(forWritingTo: journal)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("{\"uid\":\"half-writ".utf8))  // as if killed mid-write
+        try handle.close()
+        let summary = try await withFake(FakeSketchfab(catalogue: Self.catalogue, faults: faults)) { base in
+            try await Crawl(options: options(resumedURL), client: client(base)).run()
+        }
+        #expect(summary.resumedModels > 0)
+        #expect(try files(resumed.url) == files(straight.url))
+    }
+
+    @Test func retriesRunOutWithAnErrorNamingTheURL() async throws {
+        let fake = FakeSketchfab(catalogue: Self.catalogue, faults: FaultInjection(serverErrors: 1))
+        let error = try await withFake(fake) { base -> String in
+            do { _ = try await client(base, attempts: 3).modelList(url: client(base).modelListURL()); return "" } catch { return "\(error)" }
+        }
+        #expect(error.contains("/v3/models?sort_by=-likeCount") && error.contains("3 attempts") && error.contains("HTTP 500"))
+    }
+
+    @Test func usersAreAnonymisedConsistently() async throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.url
+        _ = try await withFake(FakeSketchfab(catalogue: Self.catalogue)) { base in
+            try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 40, anonymizationKey: "secret"), client: client(base)).run()
+        }
+        let likes = try CatalogFileFormat.readLikes(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.likesFileName)))
+        let originals = Set(Self.catalogue.models.flatMap(\.likers))
+        #expect(!likes.isEmpty && likes.allSatisfy { $0.user.count == 64 && !originals.contains($0.user) })
+        let first = Self.catalogue.expectedModels(minimumLikes: 40)[0]
+        #expect(Set(likes.filter { $0.mid.rawValue == first.uid }.map(\.user)).count == first.likers.count)
+    }
+
+    /// Awkward names survive crawl → files → import; the refresh job fills links, follows a CDN rotation, and keeps
+    /// links when the API fails.
+    @Test func crawlImportAndRefreshThumbnails() async throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.url.appendingPathComponent("crawl")
+        let fake = FakeSketchfab(catalogue: Self.catalogue)
+        let store = try folder.store()
+        let reports = try await withFake(fake) { base -> [ThumbnailRefreshReport] in
+            _ = try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 5), client: client(base)).run()
+            _ = try CatalogImporter.run(.folder(out), into: store)
+            var clock = Date(timeIntervalSince1970: 1_800_000_000)
+            let refresher = { @Sendable (now: Date) in ThumbnailRefresher(olderThan: .seconds(3600), now: { now }) }
+            let first = try await refresher(clock).run(store: store, client: client(base))
+            fake.rotateThumbnails()
+            let tooSoon = try await refresher(clock.addingTimeInterval(60)).run(store: store, client: client(base))
+            clock.addTimeInterval(7200)
+            let second = try await refresher(clock).run(store: store, client: client(base))
+            return [first, tooSoon, second]
+        }
+        let expected = Self.catalogue.expectedModels(minimumLikes: 5)
+        for model in expected {
+            let stored = try #require(try await store.model(mid: model.uid))
+            #expect(stored.name == model.name)
+        }
+        #expect(expected.contains { $0.name.contains("\n") } && expected.contains { $0.name.contains("|") } && expected.contains { $0.name.contains("🐉") })
+        #expect(reports[0].changed == expected.count && reports[0].failed == 0)
+        #expect(reports[1].checked == 0)
+        #expect(reports[2].changed == expected.count)
+        let link = try #require(try store.thumbnailURL(mid: expected[0].uid))
+        #expect(link.contains("/v2/") && link.hasSuffix(expected[0].has200 ? "200x200.jpg" : "256x256.jpg"))
+
+        // The API fails on every request: links stay as they were, and the models stay due.
+        let failing = FakeSketchfab(catalogue: Self.catalogue, faults: FaultInjection(serverErrors: 1))
+        let failed = try await withFake(failing) { base in
+            try await ThumbnailRefresher(olderThan: .seconds(0), now: { Date(timeIntervalSince1970: 1_900_000_000) })
+                .run(store: store, client: client(base, attempts: 2))
+        }
+        #expect(failed.failed == expected.count && failed.changed == 0)
+        #expect(try store.thumbnailURL(mid: expected[0].uid) == link)
+    }
+
+    @Test func durationsParse() {
+        #expect(DurationParser.parse("48h") == .seconds(172_800))
+        #expect(DurationParser.parse("90m") == .seconds(5400))
+        #expect(DurationParser.parse("2d") == .seconds(172_800))
+        #expect(DurationParser.parse("15") == .seconds(15))
+        #expect(DurationParser.parse("500ms") == .milliseconds(500))
+        #expect(DurationParser.parse("soon") == nil)
+    }
+}
