@@ -77,6 +77,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Templates"), .copy("Static")]),
 
         // The thin executable: argument parsing and wiring only.
@@ -84,6 +85,7 @@ let package = Package(
             "CatalogFiles", "CatalogStore", "CatalogImport", "DemoCatalog", "Training", "WebExplorer", "Evaluation",
             "Recommenders", "ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SketchfabAPI", "Crawler", "FakeSketchfab",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

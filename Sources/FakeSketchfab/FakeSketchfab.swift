@@ -59,9 +59,12 @@ public struct FaultInjection: Sendable {
     public var slowAnswers: Double
     public var slowDelay: Duration
     public var seed: UInt64
+    /// Models whose likes always answer 500: a crawl must report them, not skip them silently.
+    public var brokenModels: Set<String>
 
     public init(serverErrors: Double = 0, rateLimits: Double = 0, truncatedBodies: Double = 0, slowAnswers: Double = 0,
-                slowDelay: Duration = .milliseconds(300), seed: UInt64 = 7) {
+                slowDelay: Duration = .milliseconds(300), seed: UInt64 = 7, brokenModels: Set<String> = []) {
+        self.brokenModels = brokenModels
         self.serverErrors = serverErrors
         self.rateLimits = rateLimits
         self.truncatedBodies = truncatedBodies
@@ -184,6 +187,7 @@ public final class FakeSketchfab: Sendable {
                   !self.catalogue.models[position].deletedAfterListing else {
                 return Response(status: .notFound, body: .init(byteBuffer: ByteBuffer(string: "{\"detail\": \"Not found.\"}")))
             }
+            if self.faults.brokenModels.contains(uid) { return Response(status: .internalServerError) }
             let count = request.uri.queryParameters.get("count", as: Int.self) ?? 24
             let offset = request.uri.queryParameters.get("offset", as: Int.self) ?? 0
             let likers = self.catalogue.models[position].likers

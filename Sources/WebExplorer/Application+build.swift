@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import ServiceLifecycle
 
 public struct ExplorerConfiguration: Sendable {
     public var host: String
@@ -65,14 +66,16 @@ public func buildRouter<Storage: ExplorerStorage>(
 }
 
 /// The application `serve` runs; tests use `buildRouter` with `Application(router:)` and `app.test(.router)`.
+/// `services` run next to the server and share its graceful shutdown (the thumbnail refresh job).
 public func buildApplication<Storage: ExplorerStorage>(
     _ configuration: ExplorerConfiguration, storage: Storage, logger: Logger,
-    metrics: PrometheusCollectorRegistry? = nil
+    metrics: PrometheusCollectorRegistry? = nil, services: [any Service] = []
 ) async throws -> some ApplicationProtocol {
     let renderer = try await PageRenderer()
     let router = buildRouter(configuration, storage: storage, renderer: renderer, metrics: metrics)
     return Application(router: router,
                        configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                             serverName: "RecASketch"),
+                       services: services,
                        logger: logger)
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
 import CatalogStore
+import Crawler
+import ServiceLifecycle
+import SketchfabAPI
 import Foundation
 import Hummingbird
 import Logging
@@ -23,14 +26,32 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Folder of local thumbnails to serve under /thumbnails/.") var thumbnails: String?
     @Option(help: "Seconds a rendered page is served from memory (0: render every request).")
     var pageCacheSeconds = Int(Environment.value("RECASKETCH_PAGE_CACHE_SECONDS") ?? "") ?? 60
+    @Option(help: ArgumentHelp("Re-read thumbnail links from the Sketchfab API in the background at this interval (e.g. 48h); links last checked longer ago than the interval are refreshed.",
+                               discussion: "Off by default. Uses --api-base, --rate (default 2 req/s) and --concurrency (default 4)."))
+    var refreshEvery: String? = Environment.value("RECASKETCH_REFRESH_EVERY")
+    @OptionGroup(title: "Sketchfab API (for --refresh-every)") var sketchfab: SketchfabClientOptions
 
     func run() async throws {
+        var refresh: RefreshSchedule?
+        if let refreshEvery {
+            guard let interval = DurationParser.parse(refreshEvery), interval > .zero else {
+                throw ValidationError("--refresh-every \(refreshEvery): expected e.g. 48h, 90m, 2d")
+            }
+            refresh = RefreshSchedule(interval: interval, client: sketchfab.makeClient(), concurrency: sketchfab.concurrency)
+        }
         try await serve(databasePath: database.path, host: host, port: port, thumbnails: thumbnails,
-                        pageCacheSeconds: pageCacheSeconds)
+                        pageCacheSeconds: pageCacheSeconds, refresh: refresh)
     }
 }
 
-func serve(databasePath: String, host: String, port: Int, thumbnails: String?, pageCacheSeconds: Int = 60) async throws {
+struct RefreshSchedule {
+    var interval: Duration
+    var client: SketchfabClient
+    var concurrency: Int
+}
+
+func serve(databasePath: String, host: String, port: Int, thumbnails: String?, pageCacheSeconds: Int = 60,
+           refresh: RefreshSchedule? = nil) async throws {
     guard FileManager.default.fileExists(atPath: databasePath) else {
         throw ValidationError("no database at \(databasePath): run `recasketch import` (or `recasketch demo`) first")
     }
@@ -42,7 +63,16 @@ func serve(databasePath: String, host: String, port: Int, thumbnails: String?, p
         host: host, port: port, thumbnailsDirectory: thumbnails,
         algorithmDescriptions: RecommenderCatalog.all.map { ($0.name, $0.title, $0.description) },
         pageCacheSeconds: pageCacheSeconds)
-    let app = try await buildApplication(configuration, storage: store, logger: logger, metrics: registry)
+    var services: [any Service] = []
+    if let refresh {
+        let refreshLogger = makeLogger(label: "recasketch.refresh-thumbnails")
+        services.append(ThumbnailRefreshService(
+            store: store, client: refresh.client,
+            refresher: ThumbnailRefresher(olderThan: refresh.interval, concurrency: refresh.concurrency),
+            interval: refresh.interval, log: { refreshLogger.info("\($0)") }))
+        print("refreshing thumbnail links every \(refresh.interval) from \(refresh.client.configuration.apiBase)")
+    }
+    let app = try await buildApplication(configuration, storage: store, logger: logger, metrics: registry, services: services)
     print("serving \(databasePath) on http://\(host):\(port)/")
     try await app.runService()
 }

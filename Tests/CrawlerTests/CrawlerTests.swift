@@ -103,6 +103,25 @@ func files(_ folder: URL) throws -> [String: Data] {
         #expect(try files(resumed.url) == files(straight.url))
     }
 
+    /// A model whose likes always fail is reported by uid and no output is written; once the API recovers, the
+    /// same command finishes the job and the files match an uninterrupted crawl.
+    @Test func aModelThatKeepsFailingIsReportedThenRetried() async throws {
+        let folder = try TemporaryDirectory(), reference = try TemporaryDirectory()
+        let out = folder.url, referenceURL = reference.url
+        let broken = Self.catalogue.expectedModels(minimumLikes: 20)[3]
+        let failed = try await withFake(FakeSketchfab(catalogue: Self.catalogue, faults: FaultInjection(brokenModels: [broken.uid]))) { base in
+            try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 20), client: client(base, attempts: 3)).run()
+        }
+        #expect(!failed.filesWritten && failed.failures.count == 1 && failed.failures[0].contains(broken.uid))
+        #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent(CatalogFileFormat.likesFileName).path))
+        let finished = try await withFake(FakeSketchfab(catalogue: Self.catalogue)) { base in
+            _ = try await Crawl(options: CrawlOptions(outputDirectory: referenceURL, minimumLikes: 20), client: client(base)).run()
+            return try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 20), client: client(base)).run()
+        }
+        #expect(finished.filesWritten && finished.failures.isEmpty)
+        #expect(try files(out) == files(referenceURL))
+    }
+
     @Test func retriesRunOutWithAnErrorNamingTheURL() async throws {
         let fake = FakeSketchfab(catalogue: Self.catalogue, faults: FaultInjection(serverErrors: 1))
         let error = try await withFake(fake) { base -> String in
