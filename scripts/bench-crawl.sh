@@ -50,7 +50,7 @@ for rate in 2 200; do
     echo "model page while refreshing at $rate req/s: $(page) req/s"
     if [ $rate = 200 ]; then
         until grep -q "unchanged" "$work/serve.log"; do sleep 0.5; done
-        grep "refresh-thumbnails" "$work/serve.log" | sed 's/.*refresh-thumbnails: //' | grep -v "/1877" | head -3
+        grep "refresh-thumbnails" "$work/serve.log" | sed "s/.*refresh-thumbnails: //" | grep -E "due|unchanged"
     fi
     kill $server; wait $server 2>/dev/null || true
 done

@@ -66,6 +66,15 @@ public struct BatchNormalization: Sendable {
     UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
 }
 
+/// min(max(v, 0), 6) with lane masks: the generic `clamped(lowerBound:upperBound:)` is not inlined and costs a
+/// call per vector in the hottest loops.
+@inline(__always) private func relu6(_ value: SIMD8<Float>) -> SIMD8<Float> {
+    var result = value
+    result.replace(with: 0, where: value .< 0)
+    result.replace(with: 6, where: value .> 6)
+    return result
+}
+
 @inline(__always) private func store8(_ value: SIMD8<Float>, _ pointer: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD8<Float>.self)
 }
@@ -137,7 +146,7 @@ public struct PointwiseConvolution: Sendable {
     @inline(__always)
     private func finish(_ value: SIMD8<Float>, _ residual: UnsafePointer<Float>?) -> SIMD8<Float> {
         var result = value
-        if clampsToSix { result = result.clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: 6)) }
+        if clampsToSix { result = relu6(result) }
         if let residual { result += load8(residual) }
         return result
     }
@@ -221,7 +230,6 @@ public struct DepthwiseConvolution: Sendable {
         let vertical = SamePadding(inputSize: shape.height, kernel: kernel, stride: stride)
         let horizontal = SamePadding(inputSize: shape.width, kernel: kernel, stride: stride)
         let c = channels
-        let zero = SIMD8<Float>(repeating: 0), six = SIMD8<Float>(repeating: 6)
         tapWeights.withUnsafeBufferPointer { tapBuffer in
             bias.withUnsafeBufferPointer { biasBuffer in
                 let taps = tapBuffer.baseAddress!, biases = biasBuffer.baseAddress!
@@ -232,24 +240,38 @@ public struct DepthwiseConvolution: Sendable {
                         let left = outX * stride - horizontal.before
                         let firstColumn = max(0, -left), lastColumn = min(kernel, shape.width - left)
                         let target = output + (outY * horizontal.outputSize + outX) * c
+                        // 32 channels at a time in four registers, all taps accumulated before one store: no
+                        // round trip through memory per tap.
                         var channel = 0
-                        while channel < c { store8(load8(biases + channel), target + channel); channel += 8 }
-                        for tapY in firstRow..<lastRow {
-                            for tapX in firstColumn..<lastColumn {
-                                let source = input + ((top + tapY) * shape.width + left + tapX) * c
-                                let weights = taps + (tapY * kernel + tapX) * c
-                                channel = 0
-                                while channel < c {
-                                    var sum = load8(target + channel)
-                                    sum.addProduct(load8(source + channel), load8(weights + channel))
-                                    store8(sum, target + channel)
-                                    channel += 8
+                        while channel + 32 <= c {
+                            var a0 = load8(biases + channel), a1 = load8(biases + channel + 8)
+                            var a2 = load8(biases + channel + 16), a3 = load8(biases + channel + 24)
+                            for tapY in firstRow..<lastRow {
+                                let rowSource = input + ((top + tapY) * shape.width + left) * c + channel
+                                let rowWeights = taps + tapY * kernel * c + channel
+                                for tapX in firstColumn..<lastColumn {
+                                    let source = rowSource + tapX * c, weights = rowWeights + tapX * c
+                                    a0.addProduct(load8(source), load8(weights))
+                                    a1.addProduct(load8(source + 8), load8(weights + 8))
+                                    a2.addProduct(load8(source + 16), load8(weights + 16))
+                                    a3.addProduct(load8(source + 24), load8(weights + 24))
                                 }
                             }
+                            store8(relu6(a0), target + channel)
+                            store8(relu6(a1), target + channel + 8)
+                            store8(relu6(a2), target + channel + 16)
+                            store8(relu6(a3), target + channel + 24)
+                            channel += 32
                         }
-                        channel = 0
                         while channel < c {
-                            store8(load8(target + channel).clamped(lowerBound: zero, upperBound: six), target + channel)
+                            var a0 = load8(biases + channel)
+                            for tapY in firstRow..<lastRow {
+                                for tapX in firstColumn..<lastColumn {
+                                    a0.addProduct(load8(input + ((top + tapY) * shape.width + left + tapX) * c + channel),
+                                                  load8(taps + (tapY * kernel + tapX) * c + channel))
+                                }
+                            }
+                            store8(relu6(a0), target + channel)
                             channel += 8
                         }
                     }

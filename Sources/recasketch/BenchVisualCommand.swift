@@ -24,6 +24,8 @@ struct BenchVisualCommand: ParsableCommand {
     @Option(help: "Feature vectors to rank for the neighbour benchmark (0 skips it).") var items = 28_806
     @Option(help: "Neighbours per item.") var neighbours = 20
     @Option(help: "Also rank after PCA to this many dimensions (0 skips it).") var pca = 256
+    @Option(help: "Write each image's features as `name<TAB>v1,v2,…` to this file (for scripts/bench-cnn-peer.py --compare).")
+    var featuresOut: String?
     @Option(help: "Folder of installed weights (default: $RECASKETCH_WEIGHTS, else ~/.local/share/recasketch/weights).")
     var weights: String?
 
@@ -36,8 +38,12 @@ struct BenchVisualCommand: ParsableCommand {
         let clock = ContinuousClock()
         var start = clock.now
         var decoded: [RGBImage] = []
+        var decodedNames: [String] = []
         for name in names {
-            if let image = try? ImageFile.decode([UInt8](Data(contentsOf: folder.appendingPathComponent(name)))) { decoded.append(image) }
+            if let image = try? ImageFile.decode([UInt8](Data(contentsOf: folder.appendingPathComponent(name)))) {
+                decoded.append(image)
+                decodedNames.append(name)
+            }
         }
         guard !decoded.isEmpty else { throw ValidationError("no readable images in \(folder.path)") }
         let decodeSeconds = (clock.now - start).inSeconds
@@ -72,6 +78,12 @@ struct BenchVisualCommand: ParsableCommand {
         print(String(format: "%d threads: %.1f ms/image (%.1f images/s); 28,806 thumbnails would take %.1f min",
                      workers, perImage * 1000, 1 / perImage, 28_806 * perImage / 60))
 
+        if let featuresOut {
+            let lines = decodedNames.enumerated().map { index, name in
+                name + "\t" + features.rowArray(index).map { String($0) }.joined(separator: ",")
+            }
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: featuresOut))
+        }
         guard items > 0 else { return }
         let corpus = FactorMatrix(rows: items, columns: EfficientNetLite0.featureDimension)
         var generator = SystemRandomNumberGenerator()
