@@ -150,7 +150,7 @@ public final class SketchfabClient: Sendable {
     }
 
     /// GET with the shared rate limit; 429, 5xx, transport errors, timeouts and bodies `decode` rejects are retried
-    /// with exponential backoff and full jitter (a 429's Retry-After is honoured); other statuses are final.
+    /// with exponential backoff and jitter (half to all of the step; a 429's Retry-After is honoured); other statuses are final.
     public func fetch<Value>(_ url: String, decode: ([UInt8]) throws -> Value) async throws -> Value {
         var headers = [("User-Agent", configuration.userAgent), ("Accept", "application/json")]
         if let token = configuration.token { headers.append(("Authorization", "Token \(token)")) }
