@@ -64,6 +64,7 @@ let package = Package(
             "SketchfabAPI", "CatalogFiles", "CatalogStore", "ImageCodecs",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Metrics", package: "swift-metrics"),
         ]),
         // An in-process Sketchfab for the crawler's tests and benchmarks.
         .target(name: "FakeSketchfab", dependencies: [

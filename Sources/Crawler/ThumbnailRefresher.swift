@@ -1,5 +1,6 @@
 import CatalogStore
 import Foundation
+import Metrics
 import SketchfabAPI
 
 public struct ThumbnailRefreshReport: Sendable, Equatable {
@@ -14,6 +15,17 @@ public struct ThumbnailRefreshReport: Sendable, Equatable {
 /// link that worked last week may not now. A failed read keeps the known link and leaves the model due, so it is
 /// tried first next time.
 public struct ThumbnailRefresher: Sendable {
+    /// `recasketch_thumbnail_refresh_checks_total{result="ok"|"failed"}` on /metrics when run by `serve`.
+    static func count(_ result: Result<String?, Error>) {
+        let outcome: String
+        switch result {
+        case .success: outcome = "ok"
+        case .failure(let error as SketchfabError) where error.isNotFound: outcome = "deleted"
+        case .failure: outcome = "failed"
+        }
+        Counter(label: "recasketch_thumbnail_refresh_checks_total", dimensions: [("result", outcome)]).increment()
+    }
+
     public var olderThan: Duration
     public var batchLimit: Int
     public var concurrency: Int
@@ -45,6 +57,7 @@ public struct ThumbnailRefresher: Sendable {
             for _ in 0..<concurrency { addNext() }
             while let (check, result) = try await group.next() {
                 report.checked += 1
+                defer { Self.count(result) }
                 switch result {
                 case .success(let url):
                     if try store.recordThumbnailCheck(mid: check.mid, url: url, at: now()) { report.changed += 1 } else { report.unchanged += 1 }
@@ -60,6 +73,7 @@ public struct ThumbnailRefresher: Sendable {
                 addNext()
             }
         }
+        Gauge(label: "recasketch_thumbnail_refresh_last_run_timestamp_seconds").record(now().timeIntervalSince1970)
         progress("refresh-thumbnails: \(report.checked) checked, \(report.changed) changed, \(report.unchanged) unchanged, \(report.deleted) deleted on Sketchfab, \(report.failed) failed (kept their links)")
         return report
     }
