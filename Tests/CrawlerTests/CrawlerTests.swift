@@ -5,6 +5,8 @@ import Crawler
 import FakeSketchfab
 import Foundation
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import HummingbirdTesting
 import ImageCodecs
 import SketchfabAPI
@@ -192,4 +194,41 @@ func files(_ folder: URL) throws -> [String: Data] {
         #expect(DurationParser.parse("500ms") == .milliseconds(500))
         #expect(DurationParser.parse("soon") == nil)
     }
+}
+
+@Suite struct ThumbnailRefreshServiceTests {
+    /// The background job refreshes on its own, repeats at its interval, and ends with the service group's
+    /// graceful shutdown (as when `serve` stops).
+    @Test func runsBesideTheServerAndStopsWithIt() async throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.url.appendingPathComponent("crawl")
+        let catalogue = FakeCatalogue.generate(models: 30, seed: 4)
+        let fake = FakeSketchfab(catalogue: catalogue)
+        let store = try folder.store()
+        try await withFake(fake) { base in
+            _ = try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 1), client: client(base)).run()
+            _ = try CatalogImporter.run(.folder(out), into: store)
+            let runs = RunCounter()
+            let service = ThumbnailRefreshService(store: store, client: client(base),
+                                                  refresher: ThumbnailRefresher(olderThan: .seconds(0)),
+                                                  interval: .milliseconds(50)) { line in if line.contains("unchanged") { runs.add() } }
+            let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                while runs.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(runs.count >= 2)
+        }
+        let expected = catalogue.expectedModels(minimumLikes: 1)
+        for model in expected { #expect(try store.thumbnailURL(mid: model.uid)?.hasPrefix("http://127.0.0.1") == true) }
+    }
+}
+
+final class RunCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    var count: Int { lock.withLock { value } }
+    func add() { lock.withLock { value += 1 } }
 }

@@ -68,6 +68,21 @@ import WebExplorer
         }
     }
 
+    @Test func visualCarouselNamesTheCNNWhenItMadeTheList() async throws {
+        let snapshot = try store.likesSnapshot()
+        let cnn = AlgorithmRun(algorithm: "visual", title: "Visually similar", description: "pixels", displayOrder: 10,
+                               parameters: ["descriptor": "efficientnet-lite0-imagenet-224px", "dimensions": "1280"],
+                               trainedAt: Date(), trainSeconds: 0.1)
+        try store.saveRecommendations(cnn, modelIDs: snapshot.modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 3) % 6), score: Float(0.5))] })
+        try await withApp { client in
+            try await client.execute(uri: "/models/\(Self.mid)", method: .get) { response in
+                let body = text(response)
+                #expect(body.contains("visual · EfficientNet-Lite0 CNN features (ImageNet)"))
+                #expect(!body.contains("colour layout and edge orientations"))
+            }
+        }
+    }
+
     @Test func modelPageShowsTheModelAndCarouselsInDisplayOrder() async throws {
         try await withApp { client in
             try await client.execute(uri: "/models/\(Self.mid)", method: .get) { response in
