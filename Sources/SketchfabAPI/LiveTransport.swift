@@ -11,11 +11,16 @@ extension HTTPTransport {
             for (name, value) in headers { request.headers.add(name: name, value: value) }
             let seconds = timeout.components.seconds, nanos = timeout.components.attoseconds / 1_000_000_000
             let deadline = TimeAmount.seconds(seconds) + .nanoseconds(nanos)
-            let response = try await client.execute(request, timeout: deadline)
-            let body = try await response.body.collect(upTo: maximumBodyBytes)
-            return HTTPResponseData(status: Int(response.status.code),
-                                    headers: response.headers.map { ($0.name, $0.value) },
-                                    body: Array(buffer: body))
+            do {
+                let response = try await client.execute(request, timeout: deadline)
+                let body = try await response.body.collect(upTo: maximumBodyBytes)
+                return HTTPResponseData(status: Int(response.status.code),
+                                        headers: response.headers.map { ($0.name, $0.value) },
+                                        body: Array(buffer: body))
+            } catch let error as HTTPClientError
+                        where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
+                throw TransportTimeout(url: url)
+            }
         }
     }
 }

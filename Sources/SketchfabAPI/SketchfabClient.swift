@@ -26,6 +26,13 @@ public struct HTTPTransport: Sendable {
     }
 }
 
+/// What a transport throws when an answer did not come in time, so the client can count timeouts apart.
+public struct TransportTimeout: Error, CustomStringConvertible, Sendable {
+    public var url: String
+    public init(url: String) { self.url = url }
+    public var description: String { "timed out" }
+}
+
 public struct SketchfabClientConfiguration: Sendable {
     public var apiBase: String
     public var siteBase: String
@@ -183,10 +190,10 @@ public final class SketchfabClient: Sendable {
                 throw error
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let error as TransportTimeout {
+                statistics.update { $0.timeouts += 1 }
+                lastProblem = error.description
             } catch {
-                if "\(error)".localizedCaseInsensitiveContains("timeout") || "\(error)".contains("deadline") {
-                    statistics.update { $0.timeouts += 1 }
-                }
                 lastProblem = "\(error)"
             }
             guard attempt < configuration.maximumAttempts else { break }

@@ -58,6 +58,7 @@ func files(_ folder: URL) throws -> [String: Data] {
         #expect(fake.injectedFaults > 20)
         #expect(summary.filesWritten && summary.failures.isEmpty)
         #expect(summary.statistics.serverErrors > 0 && summary.statistics.rateLimited > 0 && summary.statistics.undecodable > 0)
+        #expect(summary.statistics.timeouts > 0, "the slow answers outlast the 0.7 s timeout")
         let expected = Self.catalogue.expectedModels(minimumLikes: 5)
         #expect(summary.deleted > 0)
         let models = try CatalogFileFormat.readModels(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.modelsFileName)))
