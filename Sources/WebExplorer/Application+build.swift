@@ -38,6 +38,7 @@ public func buildRouter<Storage: ExplorerStorage>(
     }
     ExplorerController(storage: storage, renderer: renderer,
                        cache: PageCache(timeToLive: .seconds(configuration.pageCacheSeconds)),
+                       pickerCache: PageCache(timeToLive: .seconds(max(1, configuration.pageCacheSeconds))),
                        names: ModelNameIndex(maximumAge: .seconds(max(1, configuration.pageCacheSeconds))),
                        algorithmDescriptions: configuration.algorithmDescriptions).addRoutes(to: router)
     // Supervisors and load balancers probe with GET or HEAD.

@@ -8,6 +8,9 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
     let storage: Storage
     let renderer: PageRenderer
     let cache: PageCache
+    /// The picker's option list is on every page and changes only on import: it is kept at least a second even
+    /// when pages are rendered per request, so an uncached page does not re-render a hundred options.
+    let pickerCache: PageCache
     let names: ModelNameIndex
     /// The about page describes these, trained or not, in display order.
     let algorithmDescriptions: [(name: String, title: String, description: String)]
@@ -114,7 +117,7 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
     }
 
     func pickerOptions() async throws -> String {
-        try await cache.page("picker-options") {
+        try await pickerCache.page("picker-options") {
             renderer.render("picker-options", PageViews.pickerOptionsContext(try await storage.pickerModels(limit: 100)))
         }
     }
