@@ -12,8 +12,8 @@ struct BenchVisualCommand: ParsableCommand {
         commandName: "bench-visual",
         abstract: "Measure CNN feature extraction (ms per image, images per second) and all-items visual neighbour ranking.",
         discussion: """
-            Decodes up to --count JPEG/PNG files from --images, extracts EfficientNet-Lite0 features one image at a time
-            on one thread (latency), then on --threads threads (throughput), and finally ranks top --neighbours by
+            Decodes up to --count JPEG/PNG files from --images, extracts EfficientNet-Lite0 features one image at a time \
+            on one thread (latency), then on --threads threads (throughput), and finally ranks top --neighbours by \
             cosine for --items feature vectors (the extracted ones, repeated with seeded noise to reach that count).
             """)
 

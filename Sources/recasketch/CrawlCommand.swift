@@ -26,12 +26,12 @@ struct CrawlCommand: AsyncParsableCommand {
         commandName: "crawl",
         abstract: "Crawl Sketchfab's most-liked models, their likes, tags, categories and (optionally) thumbnails.",
         discussion: """
-            Writes model_urls.psv, model_likes_anon.psv and model_feats.psv into --out (the format `import` reads),
-            and with --thumbnails the 200×200 images into OUT/thumbnails/. Walks the list by like count until models
-            have fewer than --min-likes likes, reads every model's likes to the last page, and takes tags and
-            categories from the list. Progress is journalled in OUT/.crawl/: interrupt it at any moment (kill -9
-            included) and run the same command to continue. The output files appear, each by an atomic rename, only
-            when every model is done; models that kept failing are listed and retried by the next run.
+            Writes model_urls.psv, model_likes_anon.psv and model_feats.psv into --out (the format `import` reads), \
+            and with --thumbnails the 200×200 images into OUT/thumbnails/. Walks the list by like count until models \
+            have fewer than --min-likes likes, reads every model's likes to the last page, and takes tags and \
+            categories from the list. Progress is journalled in OUT/.crawl/: interrupt it at any moment (kill -9 \
+            included) and run the same command to continue. The output files appear, each by an atomic rename, only \
+            when every model is done; models that kept failing are listed and retried by the next run. \
             SKETCHFAB_API_TOKEN, if set, is sent as `Authorization: Token …`.
             """)
 
@@ -74,8 +74,8 @@ struct RefreshThumbnailsCommand: AsyncParsableCommand {
         commandName: "refresh-thumbnails",
         abstract: "Re-read thumbnail links from the Sketchfab API for the models checked longest ago.",
         discussion: """
-            Sketchfab's CDN links rotate. Takes the 200×200 image (else the closest size), updates only links that
-            changed, never blanks a known link when a read fails, and records when each model was checked. Models
+            Sketchfab's CDN links rotate. Takes the 200×200 image (else the closest size), updates only links that \
+            changed, never blanks a known link when a read fails, and records when each model was checked. Models \
             never checked come first. `serve --refresh-every 48h` runs the same job in the background.
             """)
 

@@ -6,13 +6,15 @@ struct RecASketchCommand: AsyncParsableCommand {
         commandName: "recasketch",
         abstract: "Discover Sketchfab 3D models through side-by-side recommendation algorithms.",
         discussion: """
-            Pipeline: crawl Sketchfab (or generate a demo catalogue) → import it into SQLite → train the recommenders → serve the
-            explorer. `recasketch demo` runs every stage on a synthetic catalogue and serves it.
+            Pipeline: crawl Sketchfab (or generate a demo catalogue) → import it into SQLite → train the \
+            recommenders → serve the explorer. `recasketch demo` runs every stage on a synthetic catalogue and \
+            serves it.
 
-            Environment: RECASKETCH_DB sets the default --db path; LOG_LEVEL sets the log level (trace … critical);
-            RECASKETCH_WEIGHTS sets the folder of CNN weights (default ~/.local/share/recasketch/weights).
+            Environment: RECASKETCH_DB (default --db), RECASKETCH_WEIGHTS (folder of CNN weights, default \
+            ~/.local/share/recasketch/weights), SKETCHFAB_API_TOKEN (sent by crawl and refresh-thumbnails), \
+            RECASKETCH_ANONYMIZE_KEY (crawl's HMAC key), LOG_LEVEL (trace … critical).
             """,
-        subcommands: [DemoCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self, BenchVisualCommand.self, CrawlCommand.self, RefreshThumbnailsCommand.self, FakeSketchfabCommand.self])
+        subcommands: [DemoCommand.self, CrawlCommand.self, RefreshThumbnailsCommand.self, GenerateCommand.self, ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self, TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self, BenchVisualCommand.self, FakeSketchfabCommand.self])
 }
 
 /// Shared `--db` option, defaulting to $RECASKETCH_DB or ./recasketch.sqlite.

