@@ -27,13 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a rendered page is served from memory (0: render every request).")
     var pageCacheSeconds = Int(Environment.value("RECASKETCH_PAGE_CACHE_SECONDS") ?? "") ?? 60
     @Option(help: ArgumentHelp("Re-read thumbnail links from the Sketchfab API in the background at this interval (e.g. 48h); links last checked longer ago than the interval are refreshed.",
-                               discussion: "Off by default. Uses --api-base, --rate (default 2 req/s) and --concurrency (default 4)."))
-    var refreshEvery: String? = Environment.value("RECASKETCH_REFRESH_EVERY")
+                               discussion: "Off by default; $RECASKETCH_REFRESH_EVERY sets it too. Uses --api-base, --rate (default 2 req/s) and --concurrency (default 4)."))
+    var refreshEvery: String?
     @OptionGroup(title: "Sketchfab API (for --refresh-every)") var sketchfab: SketchfabClientOptions
 
     func run() async throws {
         var refresh: RefreshSchedule?
-        if let refreshEvery {
+        if let refreshEvery = refreshEvery ?? Environment.value("RECASKETCH_REFRESH_EVERY") {
             guard let interval = DurationParser.parse(refreshEvery), interval > .zero else {
                 throw ValidationError("--refresh-every \(refreshEvery): expected e.g. 48h, 90m, 2d")
             }
