@@ -230,6 +230,6 @@ actor ProgressTracker {
     }
 }
 
-extension Duration {
+private extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

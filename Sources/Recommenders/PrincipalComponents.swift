@@ -81,16 +81,6 @@ public struct PrincipalComponents: Sendable {
         return projected
     }
 
-    private static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        var sum: Float = 0
-        for index in 0..<count { sum += a[index] * b[index] }
-        return sum
-    }
-
-    private static func dot(_ a: UnsafeMutablePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        dot(UnsafePointer(a), b, count)
-    }
-
     /// Modified Gram–Schmidt, in order, so the strongest direction stays first.
     private static func orthonormalise(_ vectors: inout [[Float]]) {
         for index in vectors.indices {
