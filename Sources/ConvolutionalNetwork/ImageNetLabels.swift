@@ -7,20 +7,19 @@ public struct ImageNetLabels: Sendable {
 
     public init(names: [String]) { self.names = names }
 
-    public static func read(_ url: URL) throws -> ImageNetLabels {
-        guard let data = try? Data(contentsOf: url),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] else {
-            throw NetworkWeightsError("\(url.path): not a JSON object of class index to names")
+    public static func parse(_ data: Data, name: String) throws -> ImageNetLabels {
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: String] else {
+            throw NetworkWeightsError("\(name): not a JSON object of class index to names")
         }
         var names = [String](repeating: "", count: object.count)
         for (key, value) in object {
             guard let index = Int(key), names.indices.contains(index) else {
-                throw NetworkWeightsError("\(url.path): class index \(key) is out of range")
+                throw NetworkWeightsError("\(name): class index \(key) is out of range")
             }
             names[index] = value
         }
         guard names.count == EfficientNetLite0.classCount else {
-            throw NetworkWeightsError("\(url.path): \(names.count) classes, expected \(EfficientNetLite0.classCount)")
+            throw NetworkWeightsError("\(name): \(names.count) classes, expected \(EfficientNetLite0.classCount)")
         }
         return ImageNetLabels(names: names)
     }

@@ -108,18 +108,17 @@ public final class FakeSketchfab: Sendable {
     private func drawFault() -> Fault? {
         state.withLock { state in
             state.requests += 1
-            let roll = state.generator.unit()
-            var threshold = faults.serverErrors
-            var fault: Fault?
-            if roll < threshold { fault = .serverError }
-            else if roll < (threshold + faults.rateLimits) { fault = .rateLimit }
-            else if roll < (threshold + faults.rateLimits + faults.truncatedBodies) { fault = .truncated }
-            else {
-                threshold += faults.rateLimits + faults.truncatedBodies
-                if roll < threshold + faults.slowAnswers { fault = .slow }
+            // One roll against the rates laid end to end: each fault gets its share of [0, 1).
+            var roll = state.generator.unit()
+            for (rate, fault) in [(faults.serverErrors, Fault.serverError), (faults.rateLimits, .rateLimit),
+                                  (faults.truncatedBodies, .truncated), (faults.slowAnswers, .slow)] {
+                if roll < rate {
+                    state.faults += 1
+                    return fault
+                }
+                roll -= rate
             }
-            if fault != nil { state.faults += 1 }
-            return fault
+            return nil
         }
     }
 

@@ -41,10 +41,9 @@ public struct InstalledWeights: Sendable {
             throw NetworkWeightsError("\(manifestURL.path): network \(manifest.network), expected efficientnet-lite0")
         }
         let weightsBytes = try verifiedBytes(manifest.weights)
-        let labelsURL = directory.appendingPathComponent(manifest.labels.file)
-        _ = try verifiedBytes(manifest.labels)
+        let labelsBytes = try verifiedBytes(manifest.labels)
         let network = try EfficientNetLite0(tensors: SafetensorsFile.parse(weightsBytes, name: manifest.weights.file))
-        return (network, try ImageNetLabels.read(labelsURL))
+        return (network, try ImageNetLabels.parse(Data(labelsBytes), name: directory.appendingPathComponent(manifest.labels.file).path))
     }
 
     private func verifiedBytes(_ entry: Manifest.Entry) throws -> [UInt8] {
