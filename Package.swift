@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "recasketch", targets: ["recasketch"]),
+        .executable(name: "fake-sketchfab", targets: ["fake-sketchfab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,20 +28,20 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
-        // System C libraries, found with pkg-config (Debian: libjpeg-dev / libjpeg62-turbo-dev, libpng-dev).
-        .systemLibrary(name: "CLibJPEG", path: "Sources/CLibJPEG", pkgConfig: "libjpeg",
-                       providers: [.apt(["libjpeg-dev"])]),
+        // C: libjpeg's classic API with an error manager that long-jumps back inside C (libjpeg62-turbo-dev's
+        // jpeglib.h, on every Debian machine with libjpeg-dev), and libpng's simplified API through pkg-config.
+        .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
-        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
-                       providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Leaf libraries with no web or database dependency.
+        .target(name: "ElapsedTime"),
         .target(name: "CatalogFiles"),
-        .target(name: "ImageCodecs", dependencies: ["CLibJPEG", "CLibPNG", "CTurboJPEG"]),
+        .target(name: "ImageCodecs", dependencies: ["CJPEGCodec", "CLibPNG"]),
         .target(name: "ConvolutionalNetwork", dependencies: ["ImageCodecs"], swiftSettings: numericSettings),
         .target(name: "NetworkWeights", dependencies: [
             "ConvolutionalNetwork", .product(name: "Crypto", package: "swift-crypto"),
@@ -48,29 +49,32 @@ let package = Package(
         .target(name: "VisualFeatures", dependencies: ["ImageCodecs", "ConvolutionalNetwork"], swiftSettings: numericSettings),
         .target(name: "SeededRandom"),
         .target(name: "Recommenders", dependencies: ["SeededRandom"], swiftSettings: numericSettings),
-        .target(name: "Evaluation", dependencies: ["Recommenders", "SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["CatalogFiles", "ElapsedTime", "Recommenders", "SeededRandom"], swiftSettings: numericSettings),
         .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "SeededRandom"]),
+        .target(name: "Benchmarks", dependencies: ["ConvolutionalNetwork", "ElapsedTime", "ImageCodecs", "Recommenders"],
+                swiftSettings: numericSettings),
 
         // Storage and pipeline stages.
         .target(name: "CatalogStore", dependencies: [
             "CatalogFiles",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore"]),
+        .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime"]),
         .target(name: "SketchfabAPI", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .target(name: "Crawler", dependencies: [
-            "SketchfabAPI", "CatalogFiles", "CatalogStore", "ImageCodecs",
+            "SketchfabAPI", "CatalogFiles", "CatalogStore", "ElapsedTime", "ImageCodecs",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        // An in-process Sketchfab for the crawler's tests and benchmarks.
-        .target(name: "FakeSketchfab", dependencies: [
-            "ImageCodecs", "SeededRandom", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "Training", dependencies: ["CatalogStore", "ElapsedTime", "ImageCodecs", "Recommenders", "VisualFeatures"]),
+        .target(name: "DemoPipeline", dependencies: [
+            "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Training", "VisualFeatures",
         ]),
-        .target(name: "Training", dependencies: ["CatalogStore", "Recommenders", "Evaluation", "ImageCodecs", "VisualFeatures"]),
         .target(name: "WebExplorer", dependencies: [
             "CatalogFiles", "CatalogStore",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -80,15 +84,34 @@ let package = Package(
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [.copy("Templates"), .copy("Static")]),
-
-        // The thin executable: argument parsing and wiring only.
-        .executableTarget(name: "recasketch", dependencies: [
-            "CatalogFiles", "CatalogStore", "CatalogImport", "DemoCatalog", "Training", "WebExplorer", "Evaluation",
-            "Recommenders", "ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SketchfabAPI", "Crawler", "FakeSketchfab",
+        // `serve`: the explorer with metrics and the thumbnail refresh beside it.
+        .target(name: "ExplorerServer", dependencies: [
+            "CatalogStore", "Crawler", "SketchfabAPI", "Training", "WebExplorer",
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // The subcommands: each parses its flags and calls one library function.
+        .target(name: "CommandLineInterface", dependencies: [
+            "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler", "DemoCatalog",
+            "DemoPipeline", "ElapsedTime", "Evaluation", "ExplorerServer", "ImageCodecs", "NetworkWeights", "Recommenders",
+            "SketchfabAPI", "Training", "VisualFeatures",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // The product binary: `@main` and nothing else.
+        .executableTarget(name: "recasketch", dependencies: ["CommandLineInterface"]),
+
+        // Development tools and test doubles, never linked into `recasketch`.
+        .target(name: "FakeSketchfab", dependencies: [
+            "ImageCodecs", "SeededRandom", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+        .executableTarget(name: "fake-sketchfab", dependencies: [
+            "FakeSketchfab",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
         .target(name: "TestSupport", dependencies: ["CatalogFiles", "CatalogStore"], path: "Tests/TestSupport"),
@@ -98,19 +121,26 @@ let package = Package(
         .testTarget(name: "ConvolutionalNetworkTests", dependencies: ["ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SeededRandom"],
                     swiftSettings: numericSettings),
         .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "SeededRandom"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Recommenders"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Recommenders", "CatalogFiles", "SeededRandom"]),
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
         .testTarget(name: "CrawlerTests", dependencies: ["TestSupport", "Crawler", "SketchfabAPI", "FakeSketchfab", "CatalogFiles",
                                                       "CatalogStore", "CatalogImport", "ImageCodecs",
+                                                      .product(name: "Hummingbird", package: "hummingbird"),
                                                       .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                       .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WebExplorerTests", dependencies: ["TestSupport", 
-            "WebExplorer", "CatalogStore",
+        .testTarget(name: "WebExplorerTests", dependencies: ["TestSupport",
+            "WebExplorer", "CatalogStore", "CatalogFiles",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .testTarget(name: "CommandLineInterfaceTests", dependencies: [
+            "TestSupport", "CommandLineInterface", "CatalogStore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
     ]
 )

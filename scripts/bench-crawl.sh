@@ -5,11 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product recasketch >/dev/null
+swift build -c release --product fake-sketchfab >/dev/null
 bin=.build/release/recasketch
+fake=.build/release/fake-sketchfab
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 port=8091
-$bin fake-sketchfab --port $port --models ${MODELS:-2000} --server-errors 0.05 --rate-limits 0.05 >/dev/null &
+$fake --port $port --models ${MODELS:-2000} --server-errors 0.05 --rate-limits 0.05 >/dev/null &
 sleep 1
 base="http://127.0.0.1:$port"
 api=(--api-base "$base" --site-base "$base")

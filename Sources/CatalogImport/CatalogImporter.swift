@@ -1,5 +1,6 @@
 import CatalogFiles
 import CatalogStore
+import ElapsedTime
 import Foundation
 
 /// Where the published files are. Only `urls` is required; likes, features and the curated list are optional.
@@ -61,10 +62,17 @@ public struct CatalogImportReport: Sendable {
     }
 }
 
+/// Every file of a catalogue, read and checked, ready to be written in one transaction.
+public struct ParsedCatalog: Sendable {
+    public var batch: CatalogImportBatch
+    public var parseSeconds: Double
+    public var rowsRead: Int
+}
+
 public enum CatalogImporter {
-    /// Parses and validates every file first, then writes everything in one transaction. A malformed row throws
-    /// a `PSVError` (`FILE:LINE: …`) before anything is written.
-    public static func run(_ sources: CatalogImportSources, into store: CatalogStore) throws -> CatalogImportReport {
+    /// Reads and checks every file without touching any database. A malformed row or a missing file throws a
+    /// `PSVError` (`FILE:LINE: …`).
+    public static func parse(_ sources: CatalogImportSources) throws -> ParsedCatalog {
         let clock = ContinuousClock()
         let parseStart = clock.now
         let models = try CatalogFileFormat.readModels(PSVReader(contentsOf: sources.urls))
@@ -73,7 +81,10 @@ public enum CatalogImporter {
         let curated = try sources.names.map { try CatalogFileFormat.readCurated(PSVReader(contentsOf: $0)) }
         var thumbnails: [ModelID: String] = [:]
         if let folder = sources.thumbnails {
-            let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            let files: [String]
+            do { files = try FileManager.default.contentsOfDirectory(atPath: folder.path) } catch {
+                throw PSVError(file: folder.path, line: 0, message: "cannot list the thumbnails folder (\(error.localizedDescription))")
+            }
             for file in files {
                 let url = URL(fileURLWithPath: file)
                 guard ["jpg", "jpeg", "png"].contains(url.pathExtension.lowercased()),
@@ -81,19 +92,23 @@ public enum CatalogImporter {
                 thumbnails[mid] = file
             }
         }
-        let parseSeconds = (clock.now - parseStart).seconds
-        let writeStart = clock.now
-        let summary = try store.importCatalog(CatalogImportBatch(
-            models: models, likes: likes, features: features, curated: curated, localThumbnails: thumbnails))
-        return CatalogImportReport(summary: summary, parseSeconds: parseSeconds,
-                                   writeSeconds: (clock.now - writeStart).seconds,
-                                   rowsRead: models.count + likes.count + features.count + (curated?.count ?? 0))
+        return ParsedCatalog(
+            batch: CatalogImportBatch(models: models, likes: likes, features: features, curated: curated, localThumbnails: thumbnails),
+            parseSeconds: (clock.now - parseStart).inSeconds,
+            rowsRead: models.count + likes.count + features.count + (curated?.count ?? 0))
     }
-}
 
-extension Duration {
-    var seconds: Double {
-        let (whole, fraction) = components
-        return Double(whole) + Double(fraction) / 1e18
+    /// Writes a parsed catalogue in one transaction: all of it, or (on any error) nothing.
+    public static func write(_ parsed: ParsedCatalog, into store: CatalogStore) throws -> CatalogImportReport {
+        let clock = ContinuousClock()
+        let writeStart = clock.now
+        let summary = try store.importCatalog(parsed.batch)
+        return CatalogImportReport(summary: summary, parseSeconds: parsed.parseSeconds,
+                                   writeSeconds: (clock.now - writeStart).inSeconds, rowsRead: parsed.rowsRead)
+    }
+
+    /// `parse`, then `write`: a malformed row throws before anything is written.
+    public static func run(_ sources: CatalogImportSources, into store: CatalogStore) throws -> CatalogImportReport {
+        try write(parse(sources), into: store)
     }
 }

@@ -9,15 +9,17 @@ public struct ThumbnailCheck: Sendable, Equatable {
 }
 
 extension CatalogStore {
-    /// Models never checked first, then those checked longest ago, up to `limit`, among those last checked before
-    /// `checkedBefore`. Local thumbnails (served from a folder) have nothing to refresh and are left out.
+    /// Models never checked first, then those checked longest ago, up to `limit`, among those last checked at or
+    /// before `checkedBefore`. Check times are stored to the second, so "at or before" is what makes an age of zero
+    /// include a model checked earlier in the same second. Local thumbnails (served from a folder) have nothing to
+    /// refresh and are left out.
     public func thumbnailsDue(checkedBefore: Date, limit: Int) throws -> [ThumbnailCheck] {
         let cutoff = ISO8601DateFormatter().string(from: checkedBefore)
         let formatter = ISO8601DateFormatter()
         return try database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT mid, thumbnail_url, thumbnail_checked_at FROM models
-                WHERE (thumbnail_checked_at IS NULL OR thumbnail_checked_at < ?)
+                WHERE (thumbnail_checked_at IS NULL OR thumbnail_checked_at <= ?)
                   AND (thumbnail_url IS NULL OR thumbnail_url NOT LIKE '/thumbnails/%')
                 ORDER BY thumbnail_checked_at IS NOT NULL, thumbnail_checked_at, id
                 LIMIT ?

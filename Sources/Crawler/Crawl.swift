@@ -1,5 +1,6 @@
 import CatalogFiles
 import Crypto
+import ElapsedTime
 import Foundation
 import ImageCodecs
 import SketchfabAPI
@@ -112,7 +113,7 @@ public struct Crawl: Sendable {
         let failures = await tracker.failures
         let allLikes = Dictionary(try likesJournal.readLines(LikesLine.self).map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
         var summary = CrawlSummary(models: 0, likes: 0, deleted: 0, thumbnails: 0, failures: failures, resumedModels: resumed ? models.count - pending.count : 0,
-                                   seconds: (ContinuousClock.now - start).seconds, statistics: client.currentStatistics, filesWritten: false)
+                                   seconds: (ContinuousClock.now - start).inSeconds, statistics: client.currentStatistics, filesWritten: false)
         guard failures.isEmpty, models.allSatisfy({ allLikes[$0.uid] != nil }) else { return summary }
         var modelRecords: [ModelRecord] = [], likeRecords: [LikeRecord] = [], featureRecords: [FeatureRecord] = []
         for model in models {
@@ -130,7 +131,7 @@ public struct Crawl: Sendable {
         summary.models = modelRecords.count
         summary.likes = likeRecords.count
         summary.filesWritten = true
-        summary.seconds = (ContinuousClock.now - start).seconds
+        summary.seconds = (ContinuousClock.now - start).inSeconds
         summary.statistics = client.currentStatistics
         return summary
     }
@@ -168,7 +169,7 @@ public struct Crawl: Sendable {
         let bytes = try await client.fetch(url) { body -> [UInt8] in
             let image = try ImageFile.decode(body)  // a truncated image is retried like a truncated page
             if image.width == 200 && image.height == 200 && body.starts(with: [0xFF, 0xD8]) { return body }
-            return JPEGCodec.encode(image.resizedBilinear(width: 200, height: 200))
+            return try JPEGCodec.encode(image.resizedBilinear(width: 200, height: 200))
         }
         try AtomicFile.write(Data(bytes), to: thumbnailsDirectory.appendingPathComponent("\(model.uid).jpg"))
     }
@@ -219,7 +220,7 @@ actor ProgressTracker {
         let now = ContinuousClock.now
         guard now - lastReport >= .seconds(2) || finished + failures.count == total else { return }
         lastReport = now
-        let elapsed = (now - start).seconds
+        let elapsed = (now - start).inSeconds
         let statistics = client.currentStatistics
         let doneHere = finished - startedWith
         let remaining = total - finished - failures.count
@@ -230,6 +231,3 @@ actor ProgressTracker {
     }
 }
 
-private extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

@@ -1,4 +1,5 @@
 import CatalogStore
+import ElapsedTime
 import Foundation
 import ServiceLifecycle
 import SketchfabAPI
@@ -35,17 +36,27 @@ public struct ThumbnailRefreshService: Service {
     }
 }
 
-/// "48h", "90m", "30s", "2d" or plain seconds.
+/// "48h", "90m", "30s", "2d", "500ms" or plain seconds, from zero up to `longest`. Anything else, including
+/// infinities, NaN, negative or astronomically large values, is nil: a duration never reaches a conversion that traps.
 public enum DurationParser {
+    /// Ten years: longer than any refresh interval or age that makes sense, far below what `Duration` can hold.
+    public static let longest = Duration.seconds(10 * 365 * 86_400)
+    public static let longestDescription = "3650d"
+
     public static func parse(_ text: String) -> Duration? {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        for (suffix, scale) in units where trimmed.hasSuffix(suffix) {
-            let number = trimmed.dropLast(suffix.count)
-            if let value = Double(number), value >= 0, !(suffix == "s" && number.hasSuffix("m")) {
-                return .milliseconds(Int64(value * scale * 1000))
-            }
+        let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        var number = Substring(trimmed), scale = 1.0
+        // "ms" before "s" and "m": the longest suffix that matches wins.
+        if let unit = units.first(where: { trimmed.hasSuffix($0.suffix) }) {
+            number = trimmed.dropLast(unit.suffix.count)
+            scale = unit.seconds
         }
-        return Double(trimmed).flatMap { $0 >= 0 ? .milliseconds(Int64($0 * 1000)) : nil }
+        // Plain decimal digits only: Double() would also take "inf", "nan" and hexadecimal.
+        guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              number.filter({ $0 == "." }).count <= 1, number != ".", let value = Double(number) else { return nil }
+        let seconds = value * scale
+        guard seconds.isFinite, seconds >= 0, seconds <= longest.inSeconds else { return nil }
+        return .milliseconds(Int64((seconds * 1000).rounded()))
     }
 }

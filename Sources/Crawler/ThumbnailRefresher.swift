@@ -1,4 +1,5 @@
 import CatalogStore
+import ElapsedTime
 import Foundation
 import Metrics
 import SketchfabAPI
@@ -40,7 +41,7 @@ public struct ThumbnailRefresher: Sendable {
     }
 
     public func run(store: CatalogStore, client: SketchfabClient, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> ThumbnailRefreshReport {
-        let cutoff = now().addingTimeInterval(-Double(olderThan.components.seconds))
+        let cutoff = now().addingTimeInterval(-olderThan.inSeconds)
         let due = try store.thumbnailsDue(checkedBefore: cutoff, limit: batchLimit)
         progress("refresh-thumbnails: \(due.count) models due (not checked since \(ISO8601DateFormatter().string(from: cutoff)))")
         var report = ThumbnailRefreshReport()

@@ -225,9 +225,10 @@ public struct DemoCatalogGenerator: Sendable {
                 let model = allModels[index]
                 var random = SeededGenerator(seed: seed, stream: UInt64(index) + 1)
                 let image = painter.paint(topic: Topics.all[model.topic], random: &random)
-                let bytes = JPEGCodec.encode(image, quality: 85)
                 let url = folder.appendingPathComponent("\(model.record.mid.rawValue).jpg")
-                do { try AtomicFile.write(Data(bytes), to: url) } catch { failures.record("\(url.path): \(error)") }
+                do { try AtomicFile.write(Data(try JPEGCodec.encode(image, quality: 85)), to: url) } catch {
+                    failures.record("\(url.path): \(error)")
+                }
             }
         }
         if let failure = failures.first { throw DemoCatalogError(description: "cannot write a thumbnail: \(failure)") }

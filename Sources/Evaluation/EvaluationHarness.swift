@@ -1,3 +1,4 @@
+import ElapsedTime
 import Foundation
 import Recommenders
 
@@ -32,7 +33,8 @@ public struct LearningCurvePoint: Sendable, Equatable {
 }
 
 public struct AlgorithmReport: Sendable {
-    public var name: String
+    public var algorithm: EvaluatedAlgorithm
+    public var name: String { algorithm.rawValue }
     public var parameters: [String: String]
     public var fitSeconds: Double
     public var metrics: MetricSet
@@ -48,8 +50,6 @@ public struct HarnessError: Error, CustomStringConvertible {
 
 /// Fits each algorithm on the training split and scores it on the test split, all on the same indexing.
 public struct EvaluationHarness: Sendable {
-    public static let algorithms = ["popularity", "itemknn", "wrmf", "warp", "warp-tags", "bpr", "bpr-tags"]
-
     public var settings: HarnessSettings
     public init(settings: HarnessSettings) { self.settings = settings }
 
@@ -63,43 +63,41 @@ public struct EvaluationHarness: Sendable {
     }
 
     /// `sideFeatures` are (item index, feature name, weight), needed by the `-tags` algorithms.
-    public func run(_ names: [String], train: InteractionMatrix, test: InteractionMatrix,
+    public func run(_ algorithms: [EvaluatedAlgorithm], train: InteractionMatrix, test: InteractionMatrix,
                     sideFeatures: [(item: Int, feature: String, weight: Float)] = [],
                     progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
-        for name in names where !Self.algorithms.contains(name) {
-            throw HarnessError(description: "unknown algorithm \"\(name)\" (available: \(Self.algorithms.joined(separator: ", ")))")
-        }
-        if names.contains(where: { $0.hasSuffix("-tags") }) && sideFeatures.isEmpty {
+        if algorithms.contains(where: \.usesSideFeatures) && sideFeatures.isEmpty {
             throw HarnessError(description: "the -tags algorithms need item features (--features FILE)")
         }
         let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: settings.coldThreshold)
         let clock = ContinuousClock()
         var reports: [AlgorithmReport] = []
-        for name in names {
+        for algorithm in algorithms {
+            let name = algorithm.rawValue
             let start = clock.now
             let scorer: ItemScorer
             var parameters: [String: String] = [:]
             var curve: [LearningCurvePoint] = []
             var fitSeconds = 0.0
             var itemFactors: FactorMatrix?
-            switch name {
-            case "popularity":
+            switch algorithm {
+            case .popularity:
                 scorer = PopularityScorer(train)
                 fitSeconds = (clock.now - start).inSeconds
-            case "itemknn":
+            case .itemKNN:
                 let knn = ItemKNN(neighbours: settings.neighbours, threads: settings.threads)
                 let lists = knn.similarItems(train)
                 fitSeconds = (clock.now - start).inSeconds
                 scorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = ["neighbours": String(settings.neighbours), "similarity": "cosine"]
-            case "warp", "warp-tags", "bpr", "bpr-tags":
+            case .warp, .warpTags, .bpr, .bprTags:
                 let training = HybridTraining(
-                    loss: name.hasPrefix("warp") ? .warp : .bpr, factors: settings.factors,
+                    loss: algorithm.rankingLoss ?? .warp, factors: settings.factors,
                     learningRate: settings.learningRate, schedule: settings.schedule, userAlpha: settings.userAlpha,
                     itemAlpha: settings.itemAlpha, epochs: settings.epochs, maxSampled: settings.maxSampled,
                     seed: settings.seed, threads: settings.threads)
                 let features = ItemFeatures(itemCount: train.itemCount, identity: true,
-                                            assignments: name.hasSuffix("-tags") ? sideFeatures : [])
+                                            assignments: algorithm.usesSideFeatures ? sideFeatures : [])
                 var pausedSeconds = 0.0
                 let model = training.fit(train, items: features) { epoch, model in
                     guard settings.learningCurves else { return true }
@@ -114,8 +112,8 @@ public struct EvaluationHarness: Sendable {
                 fitSeconds = (clock.now - start).inSeconds - pausedSeconds
                 scorer = HybridScorer(model)
                 parameters = training.parameters
-                parameters["features"] = name.hasSuffix("-tags") ? "identity+\(features.sideFeatureNames.count) side features" : "identity"
-            default:
+                parameters["features"] = algorithm.usesSideFeatures ? "identity+\(features.sideFeatureNames.count) side features" : "identity"
+            case .wrmf:
                 let wrmf = WRMF(factors: settings.factors, regularization: settings.regularization, alpha: settings.alpha,
                                 iterations: settings.iterations, conjugateGradientSteps: settings.conjugateGradientSteps,
                                 scaling: settings.scaling, seed: settings.seed, threads: settings.threads)
@@ -136,7 +134,7 @@ public struct EvaluationHarness: Sendable {
             }
             let metrics = evaluator.evaluate(scorer, train: train, test: test)
             progress(String(format: "%@: fit %.2f s, precision@10 %.4f", name, fitSeconds, metrics["precision@10"]))
-            reports.append(AlgorithmReport(name: name, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve,
+            reports.append(AlgorithmReport(algorithm: algorithm, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve,
                                            itemFactors: itemFactors))
         }
         return reports
@@ -156,9 +154,3 @@ extension RankingEvaluator {
     }
 }
 
-extension Duration {
-    public var inSeconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

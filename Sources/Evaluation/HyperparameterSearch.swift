@@ -1,10 +1,11 @@
+import ElapsedTime
 import Foundation
 import Recommenders
 import SeededRandom
 
 /// Settings found by `tune`, in a small JSON file that `train --settings` reads.
 public struct TunedSettings: Codable, Sendable, Equatable {
-    public var algorithm: String
+    public var algorithm: EvaluatedAlgorithm
     public var factors: Int
     public var learningRate: Float
     public var epochs: Int
@@ -14,11 +15,26 @@ public struct TunedSettings: Codable, Sendable, Equatable {
     public var validationPrecision: Double
 
     public static func read(_ url: URL) throws -> TunedSettings {
+        let settings: TunedSettings
         do {
-            return try JSONDecoder().decode(TunedSettings.self, from: Data(contentsOf: url))
+            settings = try JSONDecoder().decode(TunedSettings.self, from: Data(contentsOf: url))
         } catch {
             throw HarnessError(description: "\(url.path): not a settings file written by `recasketch tune --write` (\(error))")
         }
+        if let problem = settings.problem {
+            throw HarnessError(description: "\(url.path): \(problem)")
+        }
+        return settings
+    }
+
+    /// What makes these settings unusable for training, if anything: a hand-edited file must not crash `train`.
+    public var problem: String? {
+        if !(1...1024).contains(factors) { return "factors must be from 1 to 1024, not \(factors)" }
+        if !(1...10_000).contains(epochs) { return "epochs must be from 1 to 10000, not \(epochs)" }
+        if !(learningRate.isFinite && learningRate > 0 && learningRate <= 10) { return "learningRate must be above 0 and at most 10, not \(learningRate)" }
+        if !(itemAlpha.isFinite && (0...1).contains(itemAlpha)) { return "itemAlpha must be from 0 to 1, not \(itemAlpha)" }
+        if !(userAlpha.isFinite && (0...1).contains(userAlpha)) { return "userAlpha must be from 0 to 1, not \(userAlpha)" }
+        return nil
     }
 
     public func write(to url: URL) throws {
@@ -50,7 +66,7 @@ public struct TrialResult: Sendable {
 /// validation split carved from the training data (never the test set). A trial that, a third of the way
 /// through its epochs, reaches less than half the best validation precision so far is stopped early.
 public struct HyperparameterSearch: Sendable {
-    public var algorithm: String
+    public var algorithm: EvaluatedAlgorithm
     public var trials: Int
     public var seed: UInt64
     public var threads: Int
@@ -59,14 +75,12 @@ public struct HyperparameterSearch: Sendable {
     public var epochRange: ClosedRange<Int> = 5...60
     public var alphaRange: ClosedRange<Double> = 1e-8...1e-3
 
-    public init(algorithm: String, trials: Int, seed: UInt64 = 42, threads: Int = 2) {
+    public init(algorithm: EvaluatedAlgorithm, trials: Int, seed: UInt64 = 42, threads: Int = 2) {
         self.algorithm = algorithm
         self.trials = trials
         self.seed = seed
         self.threads = threads
     }
-
-    public static let algorithms = ["warp", "warp-tags", "bpr", "bpr-tags"]
 
     /// The first two trials are fixed: this project's defaults, then LightFM's library defaults (10 components,
     /// learning rate 0.05, no penalties); the rest are random.
@@ -92,8 +106,8 @@ public struct HyperparameterSearch: Sendable {
     /// Runs the trials on `train` (a training split), holding out a validation split from it.
     public func run(train: HoldoutSplit.Triples, sideFeatures: [(item: String, feature: String, weight: Float)],
                     progress: (TrialResult) -> Void = { _ in }) throws -> (trials: [TrialResult], best: TunedSettings) {
-        guard Self.algorithms.contains(algorithm) else {
-            throw HarnessError(description: "tune works on \(Self.algorithms.joined(separator: ", ")), not \(algorithm)")
+        guard let loss = algorithm.rankingLoss else {
+            throw HarnessError(description: "tune works on \(EvaluatedAlgorithm.learningToRank.map(\.rawValue).joined(separator: ", ")), not \(algorithm.rawValue)")
         }
         // A training split has already lost likes to the test set, so fewer users may qualify: take all who do.
         let validationSplit = HoldoutSplit(holdout: 5, fraction: 0.2, seed: seed &+ 1,
@@ -102,11 +116,11 @@ public struct HyperparameterSearch: Sendable {
         let (inner, validation) = try validationSplit.split(train)
         let indexed = EvaluationHarness.index(train: inner, test: validation)
         let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })
-        let assignments = algorithm.hasSuffix("-tags")
+        let assignments = algorithm.usesSideFeatures
             ? sideFeatures.compactMap { row in itemIndex[row.item].map { (item: $0, feature: row.feature, weight: row.weight) } }
             : []
-        if algorithm.hasSuffix("-tags") && assignments.isEmpty {
-            throw HarnessError(description: "\(algorithm) needs item features (--features FILE)")
+        if algorithm.usesSideFeatures && assignments.isEmpty {
+            throw HarnessError(description: "\(algorithm.rawValue) needs item features (--features FILE)")
         }
         let features = ItemFeatures(itemCount: indexed.train.matrix.itemCount, identity: true, assignments: assignments)
         let evaluator = RankingEvaluator(threads: threads, coldThreshold: 0)
@@ -115,7 +129,7 @@ public struct HyperparameterSearch: Sendable {
         var best: TunedSettings?
         for (trial, candidate) in candidates().enumerated() {
             let start = clock.now
-            var training = candidate.applied(to: HybridTraining(loss: algorithm.hasPrefix("warp") ? .warp : .bpr,
+            var training = candidate.applied(to: HybridTraining(loss: loss,
                                                                  seed: seed, threads: threads))
             training.seed = seed
             let checkpoint = max(1, candidate.epochs / 3)
@@ -138,5 +152,25 @@ public struct HyperparameterSearch: Sendable {
             if completed, scored.validationPrecision > (best?.validationPrecision ?? -1) { best = scored }
         }
         return (results, best!)
+    }
+}
+
+extension HyperparameterSearch {
+    /// `recasketch tune`: reads the training data, runs the trials printing one table row each, then the best.
+    public func run(source: SplitSource, holdout: HoldoutSplit, featuresFile: URL?,
+                    progress: (String) -> Void) throws -> TunedSettings {
+        let (train, _) = try source.load(holdout: holdout)
+        let features = try featuresFile.map(ItemFeatureSource.load) ?? []
+        progress("trial  components  learning rate  epochs  item alpha  user alpha  validation p@10  seconds")
+        let outcome = try run(train: train, sideFeatures: features) { result in
+            let s = result.settings
+            progress(String(format: "%5d  %10d  %13.4f  %6d  %10.2e  %10.2e  %15.4f  %7.1f%@", result.trial, s.factors,
+                            s.learningRate, s.epochs, s.itemAlpha, s.userAlpha, s.validationPrecision, result.seconds,
+                            result.completed ? "" : "  (stopped early)"))
+        }
+        let best = outcome.best
+        progress(String(format: "best: %d components, learning rate %.4f, %d epochs, item alpha %.2e, user alpha %.2e → validation precision@10 %.4f",
+                        best.factors, best.learningRate, best.epochs, best.itemAlpha, best.userAlpha, best.validationPrecision))
+        return best
     }
 }

@@ -202,7 +202,7 @@ public final class FakeSketchfab: Sendable {
                 return Response(status: .notFound)  // a rotated-away link, as on the real CDN
             }
             let side = Int(size.prefix { $0.isNumber }) ?? 200
-            return try await self.respond(JPEGCodec.encode(Self.thumbnail(uid: uid, side: side)), contentType: "image/jpeg")
+            return try await self.respond(try JPEGCodec.encode(Self.thumbnail(uid: uid, side: side)), contentType: "image/jpeg")
         }
         return router
     }

@@ -1,8 +1,8 @@
-import CTurboJPEG
+import CJPEGCodec
 
-/// JPEG decoding through libjpeg-turbo's TurboJPEG interface, which reports errors as return codes (the classic
-/// libjpeg interface ends the process on a fatal error unless the caller long-jumps out, which Swift cannot).
-/// Damaged data — including a truncated file, which libjpeg only warns about — is an error, never a crash.
+/// JPEG decoding through libjpeg's classic API, driven from C (`Sources/CJPEGCodec`) whose error manager jumps back
+/// inside C and returns an error code: libjpeg's default would end the process, and a long jump must not cross Swift
+/// frames. Damaged data — including a truncated file, which libjpeg only warns about — is an error, never a crash.
 public enum JPEGDecoder {
     public static let maximumPixels = 64_000_000
 
@@ -10,30 +10,30 @@ public enum JPEGDecoder {
         guard bytes.count >= 4, bytes[0] == 0xFF, bytes[1] == 0xD8 else {
             throw ImageCodecError("not a JPEG file (no start-of-image marker)")
         }
-        guard let handle = tjInitDecompress() else { throw ImageCodecError("cannot start the JPEG decoder") }
-        defer { tjDestroy(handle) }
-        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colourspace: Int32 = 0
-        let header = bytes.withUnsafeBufferPointer { buffer in
-            tjDecompressHeader3(handle, buffer.baseAddress, UInt(buffer.count), &width, &height, &subsampling, &colourspace)
-        }
-        guard header == 0 else { throw ImageCodecError("unreadable JPEG header: \(message(handle))") }
-        guard width > 0, height > 0, Int(width) * Int(height) <= maximumPixels else {
-            throw ImageCodecError("JPEG dimensions \(width)x\(height) are out of range")
-        }
-        var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * 3)
-        let result = bytes.withUnsafeBufferPointer { source in
-            pixels.withUnsafeMutableBufferPointer { target in
-                tjDecompress2(handle, source.baseAddress, UInt(source.count), target.baseAddress, width, 0, height,
-                              Int32(TJPF_RGB.rawValue), TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING)
+        guard let decoder = recasketch_jpeg_decoder_create() else { throw ImageCodecError("cannot start the JPEG decoder") }
+        defer { recasketch_jpeg_decoder_destroy(decoder) }
+        return try bytes.withUnsafeBufferPointer { source in
+            var width: Int32 = 0, height: Int32 = 0
+            guard recasketch_jpeg_decoder_read_header(decoder, source.baseAddress, source.count, &width, &height) == 0 else {
+                throw ImageCodecError("unreadable JPEG header: \(message(decoder))")
             }
+            guard width > 0, height > 0, Int(width) * Int(height) <= maximumPixels else {
+                throw ImageCodecError("JPEG dimensions \(width)x\(height) are out of range")
+            }
+            let count = Int(width) * Int(height) * 3
+            var failed = false
+            let pixels = [UInt8](unsafeUninitializedCapacity: count) { target, initialized in
+                failed = recasketch_jpeg_decoder_decode_rgb(decoder, target.baseAddress) != 0
+                if failed { target.initialize(repeating: 0) }
+                initialized = count
+            }
+            guard !failed else { throw ImageCodecError("damaged JPEG data: \(message(decoder))") }
+            return RGBImage(width: Int(width), height: Int(height), pixels: pixels)
         }
-        guard result == 0 else { throw ImageCodecError("damaged JPEG data: \(message(handle))") }
-        return RGBImage(width: Int(width), height: Int(height), pixels: pixels)
     }
 
-    private static func message(_ handle: tjhandle) -> String {
-        guard let text = tjGetErrorStr2(handle) else { return "unknown error" }
-        return String(cString: text)
+    private static func message(_ decoder: OpaquePointer) -> String {
+        String(cString: recasketch_jpeg_decoder_message(decoder))
     }
 }
 

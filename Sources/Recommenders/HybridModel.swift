@@ -137,8 +137,7 @@ public struct HybridTraining: Sendable {
             if negative == positive || positives.contains(user: user, item: negative) { return }
             let negativeBias = model.representation(of: negative, into: scratch.negative)
             let negativeScore = VectorKernels.dot(x, scratch.negative, n) + negativeBias
-            // d/d(difference) of -log σ(p_i − p_j) is σ(p_j − p_i).
-            let weight = 1 / (1 + expf(positiveScore - negativeScore))
+            let weight = Self.bprWeight(positiveScore: positiveScore, negativeScore: negativeScore)
             update(model, user: user, positive: positive, negative: negative, weight: weight, scratch: scratch)
         }
     }
@@ -157,6 +156,12 @@ public struct HybridTraining: Sendable {
             if negativeScore > positiveScore - 1 { return (negative, sampled) }
         }
         return nil
+    }
+
+    /// BPR's update weight: the derivative of −log σ(p_pos − p_neg) with respect to the difference, σ(p_neg − p_pos).
+    @inline(__always)
+    public static func bprWeight(positiveScore: Float, negativeScore: Float) -> Float {
+        1 / (1 + expf(positiveScore - negativeScore))
     }
 
     /// WARP's update weight: log of the rank estimate ⌊(N − 1) / draws⌋, capped at 10 for stability.
@@ -310,33 +315,6 @@ public final class HybridModel: @unchecked Sendable {
         case .bpr: return log(1 + exp(-(p - q)))
         case .warp: return max(0, 1 - p + q)
         }
-    }
-
-    /// Analytic gradients of `pairLoss` with respect to the user's embedding and every feature embedding and
-    /// bias of the two items, through the same code the training step uses.
-    public func pairGradient(user: Int, positive: Int, negative: Int, loss: HybridTraining.Loss)
-        -> (user: [Float], features: [Int: [Float]], biases: [Int: Float]) {
-        let scratch = HybridScratch(stride: stride)
-        let positiveBias = representation(of: positive, into: scratch.positive)
-        let negativeBias = representation(of: negative, into: scratch.negative)
-        let x = userEmbeddings.row(user)
-        let p = VectorKernels.dot(x, scratch.positive, stride) + positiveBias
-        let q = VectorKernels.dot(x, scratch.negative, stride) + negativeBias
-        let weight: Float = loss == .bpr ? 1 / (1 + expf(p - q)) : (1 - p + q > 0 ? 1 : 0)
-        var userGradient = [Float](repeating: 0, count: factors)
-        var featureGradients: [Int: [Float]] = [:]
-        var biasGradients: [Int: Float] = [:]
-        for k in 0..<factors { userGradient[k] = weight * (scratch.negative[k] - scratch.positive[k]) }
-        for (item, sign) in [(positive, Float(-1)), (negative, Float(1))] {
-            for index in items.offsets[item]..<items.offsets[item + 1] {
-                let feature = Int(items.features[index]), featureWeight = items.weights[index]
-                var gradient = featureGradients[feature] ?? [Float](repeating: 0, count: factors)
-                for k in 0..<factors { gradient[k] += sign * weight * featureWeight * x[k] }
-                featureGradients[feature] = gradient
-                biasGradients[feature, default: 0] += sign * weight * featureWeight
-            }
-        }
-        return (userGradient, featureGradients, biasGradients)
     }
 
     /// Applies `gradientScale · gradient` (the gradient w.r.t. the item's representation) to each of the item's

@@ -1,11 +1,11 @@
 import CatalogStore
-import Evaluation
+import ElapsedTime
 import Foundation
 import Recommenders
 import VisualFeatures
 
 public struct TrainingOptions: Sendable {
-    public var algorithms: [String]
+    public var algorithms: [TrainableAlgorithm]
     public var neighbours: Int
     public var threads: Int
     /// Hyperparameters of the `wrmf` algorithm (its thread count follows `threads`).
@@ -22,11 +22,11 @@ public struct TrainingOptions: Sendable {
     public var visualPrincipalComponents: Int?
 
     /// `algorithms` defaults to every trainable one, less `visual` when there is no thumbnails folder.
-    public init(algorithms: [String]? = nil, neighbours: Int = 12, threads: Int = 2,
+    public init(algorithms: [TrainableAlgorithm]? = nil, neighbours: Int = 12, threads: Int = 2,
                 wrmf: WRMF = WRMF(), hybrid: HybridTraining = HybridTraining(), featureNeighbours: Int = 24,
                 thumbnailsDirectory: URL? = nil, visualDescriptor: VisualDescriptor = .classical,
                 visualPrincipalComponents: Int? = nil) {
-        self.algorithms = algorithms ?? RecommenderCatalog.trainable.filter { $0 != "visual" || thumbnailsDirectory != nil }
+        self.algorithms = algorithms ?? TrainableAlgorithm.allCases.filter { $0 != .visual || thumbnailsDirectory != nil }
         self.neighbours = neighbours
         self.threads = threads
         self.wrmf = wrmf
@@ -43,7 +43,7 @@ public struct TrainingError: Error, CustomStringConvertible, Equatable {
 }
 
 public struct TrainedAlgorithm: Sendable {
-    public var name: String
+    public var algorithm: TrainableAlgorithm
     public var trainSeconds: Double
     public var saveSeconds: Double
     public var modelsWithRecommendations: Int
@@ -53,10 +53,6 @@ public struct TrainedAlgorithm: Sendable {
 public enum Trainer {
     public static func run(_ options: TrainingOptions, store: CatalogStore,
                            progress: (String) -> Void = { _ in }) throws -> [TrainedAlgorithm] {
-        for name in options.algorithms where !RecommenderCatalog.trainable.contains(name) {
-            let known = RecommenderCatalog.trainable.joined(separator: ", ")
-            throw TrainingError(description: "unknown or not yet trainable algorithm \"\(name)\" (available: \(known))")
-        }
         guard options.neighbours > 0 else { throw TrainingError(description: "--neighbours must be at least 1") }
         let clock = ContinuousClock()
         let snapshot = try store.likesSnapshot()
@@ -67,19 +63,18 @@ public enum Trainer {
                                        pairs: snapshot.pairs)
         progress("loaded \(matrix.interactionCount) likes by \(matrix.userCount) users on \(matrix.itemCount) models")
         var results: [TrainedAlgorithm] = []
-        for name in options.algorithms {
-            let descriptor = RecommenderCatalog.descriptor(named: name)!
+        for algorithm in options.algorithms {
             let start = clock.now
             let lists: [[Neighbour]]
             var parameters = ["neighbours": String(options.neighbours)]
-            switch name {
-            case "itemknn":
+            switch algorithm {
+            case .itemKNN:
                 lists = ItemKNN(neighbours: options.neighbours, threads: options.threads).similarItems(matrix)
                 parameters["similarity"] = "cosine"
                 parameters["threads"] = String(options.threads)
-            case "popularity":
+            case .popularity:
                 lists = Popularity(neighbours: options.neighbours).similarItems(matrix)
-            case "visual":
+            case .visual:
                 guard let folder = options.thumbnailsDirectory else {
                     throw TrainingError(description: "visual needs --thumbnails DIR (the folder of {mid}.jpg thumbnails)")
                 }
@@ -88,7 +83,7 @@ public enum Trainer {
                                                 threads: options.threads).run(snapshot: snapshot, store: store, progress: progress)
                 lists = visual.lists
                 parameters.merge(visual.parameters) { _, new in new }
-            case "wrmf":
+            case .wrmf:
                 var wrmf = options.wrmf
                 wrmf.threads = options.threads
                 let model = wrmf.fit(matrix)
@@ -102,28 +97,26 @@ public enum Trainer {
                     matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }
                 }
                 parameters.merge(wrmf.parameters) { _, new in new }
-            case "warp-tags":
+            case .warpTags:
                 var training = options.hybrid
                 training.loss = .warp
                 training.threads = options.threads
                 lists = try trainLikesAndTags(training, matrix: matrix, snapshot: snapshot, store: store,
                                               options: options, progress: progress)
                 parameters.merge(training.parameters) { _, new in new }
-            default:
-                preconditionFailure("checked above")
             }
             let trainSeconds = (clock.now - start).inSeconds
             let saveStart = clock.now
-            let run = AlgorithmRun(algorithm: name, title: descriptor.title, description: descriptor.description,
-                                   displayOrder: descriptor.displayOrder, parameters: parameters,
+            let run = AlgorithmRun(algorithm: algorithm.rawValue, title: algorithm.title, description: algorithm.description,
+                                   displayOrder: algorithm.displayOrder, parameters: parameters,
                                    trainedAt: Date(), trainSeconds: trainSeconds)
             try store.saveRecommendations(run, modelIDs: snapshot.modelIDs,
                                           neighbours: lists.map { $0.map { ($0.item, $0.score) } })
-            let trained = TrainedAlgorithm(name: name, trainSeconds: trainSeconds,
+            let trained = TrainedAlgorithm(algorithm: algorithm, trainSeconds: trainSeconds,
                                            saveSeconds: (clock.now - saveStart).inSeconds,
                                            modelsWithRecommendations: lists.filter { !$0.isEmpty }.count)
             progress(String(format: "%@: trained in %.2f s, stored in %.2f s, %d models have recommendations",
-                            name, trained.trainSeconds, trained.saveSeconds, trained.modelsWithRecommendations))
+                            algorithm.rawValue, trained.trainSeconds, trained.saveSeconds, trained.modelsWithRecommendations))
             results.append(trained)
         }
         return results

@@ -1,6 +1,6 @@
 import CatalogStore
 import Dispatch
-import Evaluation
+import ElapsedTime
 import Foundation
 import ImageCodecs
 import Recommenders

@@ -33,6 +33,7 @@ public func buildRouter<Storage: ExplorerStorage>(
     let router = Router()
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
+    router.add(middleware: TemplateErrorMiddleware())
     if let folder = configuration.thumbnailsDirectory {
         router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))
     }

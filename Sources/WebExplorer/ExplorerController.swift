@@ -33,7 +33,7 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
         let page = try await cache.page("\(kind)/\(value)") { () async throws -> String in
             let models = try await storage.modelsNear(key, limit: 24)
             guard !models.isEmpty else { return "" }
-            return renderer.render("feature", PageViews.featurePage(key, models: models.map(\.model)))
+            return try renderer.render("feature", PageViews.featurePage(key, models: models.map(\.model)))
         }
         guard !page.isEmpty else {
             return try await errorPage(.notFound, heading: "Nothing for this \(kind)",
@@ -62,7 +62,7 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
             }
         }
         let page = try await cache.page("home") {
-            renderer.render("home", PageViews.home(picker: try await pickerOptions()))
+            try renderer.render("home", PageViews.home(picker: try await pickerOptions()))
         }
         return html(.ok, page)
     }
@@ -75,7 +75,7 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
         let page = try await cache.page("models/\(mid)") { () async throws -> String in
             guard let (model, lists) = try await storage.modelPage(mid: mid) else { return "" }
             let features = try await storage.modelFeatures(mid: mid)
-            return renderer.render("model", PageViews.modelPage(model, lists, picker: try await pickerOptions(),
+            return try renderer.render("model", PageViews.modelPage(model, lists, picker: try await pickerOptions(),
                                                                 carried: features.carried,
                                                                 suggested: features.suggested.map(\.feature)))
         }
@@ -94,7 +94,7 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
             return .redirect(to: "/models/\(mid.rawValue)", type: .found)
         }
         let results = try await names.search(query, limit: 48) { try await storage.allModels() }
-        return html(.ok, renderer.render("search", PageViews.searchPage(query: query, results: results,
+        return html(.ok, try renderer.render("search", PageViews.searchPage(query: query, results: results,
                                                                        picker: try await pickerOptions())))
     }
 
@@ -108,17 +108,17 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
         for run in runs where !known.contains(run.algorithm) {
             entries.append((name: run.algorithm, title: run.title, description: run.description, trained: run))
         }
-        return html(.ok, renderer.render("about", PageViews.about(entries)))
+        return html(.ok, try renderer.render("about", PageViews.about(entries)))
     }
 
     func errorPage(_ status: HTTPResponse.Status, heading: String, message: String, link: String = "") async throws -> Response {
-        return html(status, renderer.render("error", PageViews.error(heading: heading, message: message,
+        return html(status, try renderer.render("error", PageViews.error(heading: heading, message: message,
                                                                     picker: try await pickerOptions(), link: link)))
     }
 
     func pickerOptions() async throws -> String {
         try await pickerCache.page("picker-options") {
-            renderer.render("picker-options", PageViews.pickerOptionsContext(try await storage.pickerModels(limit: 100)))
+            try renderer.render("picker-options", PageViews.pickerOptionsContext(try await storage.pickerModels(limit: 100)))
         }
     }
 }

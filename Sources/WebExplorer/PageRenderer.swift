@@ -19,11 +19,27 @@ public struct PageRenderer: Sendable {
         }
     }
 
-    /// Renders from dictionaries rather than structs: the template engine reads structs through reflection,
-    /// which is markedly slower per request.
-    public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    /// A renderer over templates given in code, for tests of what the routes do when a template is missing.
+    init(library: MustacheLibrary) {
+        self.library = library
+        stylesheet = ""
+        placeholderSVG = ""
     }
+
+    /// Renders from dictionaries rather than structs: the template engine reads structs through reflection,
+    /// which is markedly slower per request. A template that does not render is an error, never an empty page.
+    public func render(_ template: String, _ context: [String: Any]) throws -> String {
+        guard let page = library.render(context, withTemplate: template) else {
+            throw TemplateRenderingError(template: template)
+        }
+        return page
+    }
+}
+
+/// A page whose template failed: the route answers 500 and the log names the template.
+public struct TemplateRenderingError: Error, CustomStringConvertible {
+    public var template: String
+    public var description: String { "template \(template).mustache did not render" }
 }
 
 public struct ExplorerStartupError: Error, CustomStringConvertible {

@@ -12,6 +12,27 @@ import Testing
         #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features"])
     }
 
+    /// Check times are kept to the second: an age of zero must still take a model checked earlier in that second.
+    @Test func anAgeOfZeroIncludesModelsCheckedInTheSameSecond() throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models))
+        let second = Date(timeIntervalSince1970: 1_800_000_000)
+        for model in TinyCatalog.models { try store.recordThumbnailCheck(mid: model.mid.rawValue, url: "https://cdn/x.jpg", at: second.addingTimeInterval(0.2)) }
+        #expect(try store.thumbnailsDue(checkedBefore: second.addingTimeInterval(0.9), limit: 100).count == TinyCatalog.models.count)
+        #expect(try store.thumbnailsDue(checkedBefore: second.addingTimeInterval(-1), limit: 100).isEmpty)
+    }
+
+    @Test func readingCommandsOpenOnlyAnExistingDatabase() throws {
+        let folder = try TemporaryDirectory()
+        let missing = folder.file("typo/catalog.sqlite").path
+        #expect(throws: CatalogStoreError.missingDatabase(path: missing)) { _ = try CatalogStore(existingAt: missing) }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("typo").path))
+        #expect(throws: CatalogStoreError.notADatabaseFile(path: folder.url.path)) { _ = try CatalogStore(existingAt: folder.url.path) }
+        _ = try folder.store("real.sqlite")
+        #expect(try CatalogStore(existingAt: folder.file("real.sqlite").path).counts().models == 0)
+    }
+
     @Test func importFoldsDuplicatesAndCountsUnknownModels() throws {
         let folder = try TemporaryDirectory()
         let store = try folder.store()

@@ -40,7 +40,8 @@ func files(_ folder: URL) throws -> [String: Data] {
     return contents
 }
 
-@Suite(.serialized) struct CrawlerTests {
+/// Every test here waits for a real HTTP server on loopback: a suite-wide limit stops a hang.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct CrawlerTests {
     static let catalogue = FakeCatalogue.generate(models: 150, seed: 3, deletedEvery: 37)
 
     /// 5% 500s, 5% 429s, truncated bodies, slow answers past the client's timeout: the output is still exactly the
@@ -88,7 +89,7 @@ func files(_ folder: URL) throws -> [String: Data] {
         let resumedURL = resumed.url
         try await withFake(fake) { base in
             let crawl = Task { try await Crawl(options: options(resumedURL), client: client(base)).run() }
-            while fake.requestCount < 120 { try await Task.sleep(for: .milliseconds(2)) }
+            try await waitUntil("the fake Sketchfab to answer 120 requests", every: .milliseconds(2)) { fake.requestCount >= 120 }
             crawl.cancel()
             _ = try? await crawl.value
         }
@@ -193,11 +194,17 @@ func files(_ folder: URL) throws -> [String: Data] {
         #expect(DurationParser.parse("2d") == .seconds(172_800))
         #expect(DurationParser.parse("15") == .seconds(15))
         #expect(DurationParser.parse("500ms") == .milliseconds(500))
-        #expect(DurationParser.parse("soon") == nil)
+        #expect(DurationParser.parse("0s") == .zero)
+        #expect(DurationParser.parse("1.5h") == .seconds(5400))
+        #expect(DurationParser.parse("3650d") == DurationParser.longest)
+        // Nothing that could overflow or trap when converted: each is refused.
+        for text in ["soon", "inf", "infh", "-inf", "nan", "nanm", "1e300h", "1e300", "3651d", "-5m", "", "h", ".", "1.2.3s", "0x10", "1e3s", "99999999999999999999d"] {
+            #expect(DurationParser.parse(text) == nil, "\(text)")
+        }
     }
 }
 
-@Suite struct ThumbnailRefreshServiceTests {
+@Suite(.timeLimit(.minutes(1))) struct ThumbnailRefreshServiceTests {
     /// The background job refreshes on its own, repeats at its interval, and ends with the service group's
     /// graceful shutdown (as when `serve` stops).
     @Test func runsBesideTheServerAndStopsWithIt() async throws {
@@ -216,7 +223,7 @@ func files(_ folder: URL) throws -> [String: Data] {
             let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                while runs.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+                try await waitUntil("two runs of the refresh service", every: .milliseconds(10)) { runs.count >= 2 }
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }

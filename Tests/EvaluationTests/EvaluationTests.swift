@@ -2,6 +2,7 @@ import Evaluation
 import Foundation
 import Recommenders
 import TestSupport
+import SeededRandom
 import Testing
 
 @Suite struct HoldoutSplitTests {
@@ -94,7 +95,7 @@ import Testing
         settings.epochs = 3
         settings.learningCurves = true
         let side = (0..<indexed.train.itemIDs.count).map { (item: $0, feature: "tag:\($0 % 3)", weight: Float(1)) }
-        let reports = try EvaluationHarness(settings: settings).run(EvaluationHarness.algorithms,
+        let reports = try EvaluationHarness(settings: settings).run(EvaluatedAlgorithm.allCases,
                                                                      train: indexed.train.matrix, test: indexed.test.matrix,
                                                                      sideFeatures: side)
         #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf", "warp", "warp-tags", "bpr", "bpr-tags"])
@@ -110,11 +111,12 @@ import Testing
         let table = EvaluationReports.table(reports)
         #expect(table.split(separator: "\n").count == 8)
         #expect(throws: HarnessError.self) {
-            _ = try EvaluationHarness(settings: settings).run(["warp-tags"], train: indexed.train.matrix, test: indexed.test.matrix)
+            _ = try EvaluationHarness(settings: settings).run([.warpTags], train: indexed.train.matrix, test: indexed.test.matrix)
         }
         let svg = EvaluationReports.learningCurvesSVG(reports)
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
-        #expect(throws: HarnessError.self) { _ = try EvaluationHarness(settings: settings).run(["nope"], train: indexed.train.matrix, test: indexed.test.matrix) }
+        #expect(throws: HarnessError.self) { _ = try EvaluatedAlgorithm.list("wrmf,nope") }
+        #expect(try EvaluatedAlgorithm.list("wrmf, warp-tags") == [.wrmf, .warpTags])
     }
 }
 
@@ -135,22 +137,42 @@ import Testing
 }
 
 @Suite struct HyperparameterSearchTests {
-    @Test func findsSettingsNoWorseThanTheDefaultsAndWritesThem() throws {
-        let search = HyperparameterSearch(algorithm: "warp", trials: 4, seed: 3, threads: 1)
+    /// Two taste groups: even users like 12 of the 20 even items, odd users 12 of the odd ones.
+    static var plantedGroups: HoldoutSplit.Triples {
+        var random = SeededGenerator(seed: 9)
+        var triples: HoldoutSplit.Triples = []
+        for user in 0..<80 {
+            var items = Array(stride(from: user % 2, to: 40, by: 2))
+            for index in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(index, random.below(index + 1)) }
+            for item in items.prefix(12) { triples.append(("u\(user)", "i\(item)", 1)) }
+        }
+        return triples
+    }
+
+    @Test func picksTheBestCompletedTrialAndItLearntTheGroups() throws {
+        let search = HyperparameterSearch(algorithm: .warp, trials: 4, seed: 3, threads: 1)
         let candidates = search.candidates()
         #expect(candidates.count == 4)
         #expect(candidates[1].factors == 10 && candidates[1].itemAlpha == 0)
         #expect(search.candidates() == candidates)  // seeded
-        var interactions = HoldoutSplitTests.interactions
-        interactions += interactions.map { ($0.user + "b", $0.item, $0.weight) }
-        let (trials, best) = try search.run(train: interactions, sideFeatures: [])
+        let (trials, best) = try search.run(train: Self.plantedGroups, sideFeatures: [])
         #expect(trials.count == 4)
-        let defaults = trials.prefix(2).map(\.settings.validationPrecision).max()!
-        #expect(best.validationPrecision >= defaults)
+        // The selection: the completed trial with the highest validation precision, not a stopped one.
+        let winner = try #require(trials.filter(\.completed).max { $0.settings.validationPrecision < $1.settings.validationPrecision })
+        #expect(best == winner.settings)
+        // A held-out like is one of the 8 unseen items of the user's group among 28 unseen items: ranking at random
+        // scores 5/28 ≈ 0.18 at precision@10, ranking the group first up to 0.5.
+        #expect(best.validationPrecision > 0.3, "validation precision@10 \(best.validationPrecision)")
         let folder = try TemporaryDirectory()
         try best.write(to: folder.file("best.json"))
         #expect(try TunedSettings.read(folder.file("best.json")) == best)
         #expect(throws: HarnessError.self) { _ = try TunedSettings.read(try folder.write("bad.json", "{}")) }
+        // Settings that would break training are refused when read, naming the field.
+        let negative = try folder.write("negative.json", """
+            {"algorithm":"warp","factors":-3,"learningRate":0.05,"epochs":30,"itemAlpha":0,"userAlpha":0,"validationPrecision":0}
+            """)
+        let error = #expect(throws: HarnessError.self) { _ = try TunedSettings.read(negative) }
+        #expect(error?.description.contains("factors") == true)
     }
 }
 

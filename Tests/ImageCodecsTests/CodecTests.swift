@@ -1,3 +1,4 @@
+import Foundation
 import ImageCodecs
 import Testing
 
@@ -22,17 +23,17 @@ import Testing
     }
 
     @Test func jpegIsAWellFormedFileOfTheRightSize() throws {
-        let bytes = JPEGCodec.encode(gradient(width: 200, height: 120), quality: 85)
+        let bytes = try JPEGCodec.encode(gradient(width: 200, height: 120), quality: 85)
         #expect(Array(bytes.prefix(2)) == [0xFF, 0xD8])
         #expect(Array(bytes.suffix(2)) == [0xFF, 0xD9])
         let size = try JPEGHeader.dimensions(of: bytes)
         #expect(size.width == 200 && size.height == 120)
     }
 
-    @Test func jpegIsDeterministicAndQualityMatters() {
+    @Test func jpegIsDeterministicAndQualityMatters() throws {
         let image = gradient(width: 64, height: 64)
-        #expect(JPEGCodec.encode(image, quality: 80) == JPEGCodec.encode(image, quality: 80))
-        #expect(JPEGCodec.encode(image, quality: 20).count < JPEGCodec.encode(image, quality: 95).count)
+        #expect(try JPEGCodec.encode(image, quality: 80) == JPEGCodec.encode(image, quality: 80))
+        #expect(try JPEGCodec.encode(image, quality: 20).count < JPEGCodec.encode(image, quality: 95).count)
     }
 
     @Test func jpegHeaderRejectsNonJPEG() {
@@ -50,14 +51,14 @@ import Testing
 
     @Test func decodesWhatTheEncoderWroteWithinJPEGError() throws {
         let image = gradient(width: 48, height: 32)
-        let decoded = try JPEGDecoder.decode(JPEGCodec.encode(image, quality: 95))
+        let decoded = try JPEGDecoder.decode(try JPEGCodec.encode(image, quality: 95))
         #expect(decoded.width == 48 && decoded.height == 32)
         let worst = zip(decoded.pixels, image.pixels).map { abs(Int($0) - Int($1)) }.max()!
         #expect(worst < 12)
     }
 
     @Test func damagedFilesAreErrorsNotCrashes() throws {
-        let bytes = JPEGCodec.encode(gradient(width: 64, height: 64), quality: 90)
+        let bytes = try JPEGCodec.encode(gradient(width: 64, height: 64), quality: 90)
         #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(Array(bytes.prefix(bytes.count / 2))) }
         #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(Array(bytes.prefix(20))) }
         #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(Array("GIF89a not a jpeg".utf8)) }
@@ -67,10 +68,51 @@ import Testing
         #expect(throws: ImageCodecError.self) { try ImageFile.decode([]) }
     }
 
+    /// What TurboJPEG used to give: a damaged file is an error naming libjpeg's reason, never a crash, whatever part of
+    /// the file is damaged; and the decoder is reusable right after a failure.
+    @Test func everyTruncationAndCorruptionIsAnError() throws {
+        let image = gradient(width: 40, height: 24)
+        let bytes = try JPEGCodec.encode(image, quality: 70)
+        for length in stride(from: 2, to: bytes.count - 2, by: 7) {
+            #expect(throws: ImageCodecError.self, "truncated to \(length) bytes") { try JPEGDecoder.decode(Array(bytes.prefix(length))) }
+        }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var damaged = bytes
+            for _ in 0..<3 { damaged[Int.random(in: 2..<damaged.count, using: &random)] = UInt8.random(in: 0...255, using: &random) }
+            // Damaged entropy data may still decode to something: either way, no crash and a whole image.
+            if let decoded = try? JPEGDecoder.decode(damaged) { #expect(decoded.pixels.count == decoded.width * decoded.height * 3) }
+        }
+        #expect(try JPEGDecoder.decode(bytes).width == 40)
+        let error = #expect(throws: ImageCodecError.self) { try JPEGDecoder.decode(Array(try JPEGCodec.encode(image).prefix(300))) }
+        #expect(error?.description.contains("Premature end") == true || error?.description.contains("damaged") == true)
+    }
+
+    @Test func greyAndCMYKFilesDecodeToRGB() throws {
+        // 8×8 files written by libjpeg (Fuzz/Corpus seeds): greyscale and Adobe-style CMYK.
+        let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fuzz/Corpus/jpeg-decoder")
+        for name in ["grey-8x8.jpg", "cmyk-8x8.jpg", "progressive-9x7.jpg"] {
+            let decoded = try JPEGDecoder.decode([UInt8](try Data(contentsOf: corpus.appendingPathComponent(name))))
+            #expect(decoded.pixels.count == decoded.width * decoded.height * 3, "\(name)")
+        }
+        let grey = try JPEGDecoder.decode([UInt8](try Data(contentsOf: corpus.appendingPathComponent("grey-8x8.jpg"))))
+        let pixels = grey.pixels
+        let neutral = stride(from: 0, to: pixels.count, by: 3).allSatisfy { (index: Int) -> Bool in
+            pixels[index] == pixels[index + 1] && pixels[index] == pixels[index + 2]
+        }
+        #expect(neutral, "grey decodes to equal red, green and blue")
+    }
+
+    @Test func encodingAnImpossibleSizeIsAnError() {
+        let error = #expect(throws: ImageCodecError.self) { try JPEGCodec.encode(RGBImage(width: 70_000, height: 1)) }
+        #expect(error?.description.contains("70000x1") == true)
+    }
+
     @Test func imageFileSniffsTheFormat() throws {
         let image = gradient(width: 8, height: 8)
         #expect(try ImageFile.decode(PNGCodec.encode(image)) == image)
-        #expect(try ImageFile.decode(JPEGCodec.encode(image)).width == 8)
+        #expect(try ImageFile.decode(try JPEGCodec.encode(image)).width == 8)
     }
 
     @Test func bilinearResizeKeepsFlatColourAndSize() {

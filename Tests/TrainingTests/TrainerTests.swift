@@ -14,7 +14,7 @@ import Training
         let results = try Trainer.run(TrainingOptions(neighbours: 3, threads: 2, wrmf: WRMF(factors: 2, regularization: 1, iterations: 10),
                                                       hybrid: HybridTraining(factors: 4, epochs: 10, threads: 1)),
                                       store: store)
-        #expect(results.map(\.name) == ["wrmf", "warp-tags", "itemknn", "popularity"])
+        #expect(results.map(\.algorithm) == [.wrmf, .warpTags, .itemKNN, .popularity])
         #expect(results.allSatisfy { $0.modelsWithRecommendations == 6 })
 
         for (index, mid) in TinyCatalog.ids.enumerated() {
@@ -37,7 +37,7 @@ import Training
         let folder = try TemporaryDirectory()
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
-        let options = TrainingOptions(algorithms: ["itemknn", "wrmf"], neighbours: 2)
+        let options = TrainingOptions(algorithms: [.itemKNN, .wrmf], neighbours: 2)
         _ = try Trainer.run(options, store: store)
         let first = try store.counts().recommendations
         _ = try Trainer.run(options, store: store)
@@ -49,7 +49,7 @@ import Training
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
         #expect(throws: TrainingError.self) {
-            _ = try Trainer.run(TrainingOptions(algorithms: ["itemknn", "nonsense"]), store: store)
+            _ = try TrainableAlgorithm.list("itemknn,nonsense")
         }
         #expect(try store.counts().recommendations == 0)
     }
@@ -67,7 +67,7 @@ import Training
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes,
                                                        features: TinyCatalog.features))
-        _ = try Trainer.run(TrainingOptions(algorithms: ["warp-tags"], neighbours: 3, threads: 1,
+        _ = try Trainer.run(TrainingOptions(algorithms: [.warpTags], neighbours: 3, threads: 1,
                                             hybrid: HybridTraining(factors: 4, epochs: 30, threads: 1), featureNeighbours: 3),
                             store: store)
         // "dragon" is carried by models 3–5 only; the model that learnt from likes and tags puts them nearest.

@@ -25,7 +25,7 @@ import VisualFeatures
                     }
                 }
             }
-            let bytes = index == 5 ? Array("not an image".utf8) : JPEGCodec.encode(RGBImage(width: 80, height: 80, pixels: pixels))
+            let bytes = try index == 5 ? Array("not an image".utf8) : JPEGCodec.encode(RGBImage(width: 80, height: 80, pixels: pixels))
             try Data(bytes).write(to: thumbnails.appendingPathComponent("\(mid.rawValue).jpg"))
             files[mid] = "\(mid.rawValue).jpg"
         }
@@ -38,7 +38,7 @@ import VisualFeatures
         let folder = try TemporaryDirectory()
         let store = try catalogue(folder)
         var lines: [String] = []
-        let options = TrainingOptions(algorithms: ["visual"], neighbours: 2, threads: 2,
+        let options = TrainingOptions(algorithms: [.visual], neighbours: 2, threads: 2,
                                       thumbnailsDirectory: folder.url.appendingPathComponent("thumbnails"))
         let result = try Trainer.run(options, store: store) { lines.append($0) }
         #expect(result[0].modelsWithRecommendations == 5)
@@ -73,9 +73,9 @@ import VisualFeatures
             }
         }
         let thumbnails = folder.url.appendingPathComponent("thumbnails")
-        _ = try Trainer.run(TrainingOptions(algorithms: ["visual"], neighbours: 2, thumbnailsDirectory: thumbnails), store: store)
+        _ = try Trainer.run(TrainingOptions(algorithms: [.visual], neighbours: 2, thumbnailsDirectory: thumbnails), store: store)
         var lines: [String] = []
-        _ = try Trainer.run(TrainingOptions(algorithms: ["visual"], neighbours: 2, thumbnailsDirectory: thumbnails,
+        _ = try Trainer.run(TrainingOptions(algorithms: [.visual], neighbours: 2, thumbnailsDirectory: thumbnails,
                                             visualDescriptor: quadrants, visualPrincipalComponents: 3), store: store) { lines.append($0) }
         #expect(lines.contains { $0.contains("test-quadrant-colours") && $0.contains("(5 new, 0 from cache)") })
         #expect(lines.contains { $0.contains("PCA 12 → 3") })
@@ -88,7 +88,7 @@ import VisualFeatures
     @Test func visualWithoutAThumbnailsFolderIsAClearError() throws {
         let folder = try TemporaryDirectory()
         let store = try catalogue(folder)
-        #expect(throws: TrainingError.self) { _ = try Trainer.run(TrainingOptions(algorithms: ["visual"]), store: store) }
-        #expect(!TrainingOptions().algorithms.contains("visual"))
+        #expect(throws: TrainingError.self) { _ = try Trainer.run(TrainingOptions(algorithms: [.visual]), store: store) }
+        #expect(!TrainingOptions().algorithms.contains(.visual))
     }
 }

@@ -4,11 +4,12 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import TestSupport
+import Mustache
 import Testing
-import WebExplorer
+@testable import WebExplorer
 
 /// Every route, through the router without a socket, on a real SQLite file.
-@Suite struct ExplorerRouteTests {
+@Suite(.timeLimit(.minutes(1))) struct ExplorerRouteTests {
     let folder: TemporaryDirectory
     let store: CatalogStore
 
@@ -50,6 +51,23 @@ import WebExplorer
     }
 
     func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+
+    /// A template that fails to render is a server error, not an empty page or a "no such model" 404.
+    @Test func aTemplateThatFailsToRenderAnswers500() async throws {
+        var library = MustacheLibrary()
+        try library.register("<ul>{{#options}}<li>{{name}}</li>{{/options}}</ul>", named: "picker-options")
+        try library.register("<h1>{{heading}}</h1>", named: "error")  // "model" and the others are missing
+        let router = buildRouter(ExplorerConfiguration(), storage: store, renderer: PageRenderer(library: library))
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/models/\(Self.mid)", method: .get) { response in
+                #expect(response.status == .internalServerError)
+                #expect(text(response).contains("could not be rendered"))
+            }
+            try await client.execute(uri: "/models/ffffffffffffffffffffffffffffffff", method: .get) { response in
+                #expect(response.status == .notFound, "a model that is not there is still a 404")
+            }
+        }
+    }
 
     static let mid = TinyCatalog.ids[0].rawValue
 

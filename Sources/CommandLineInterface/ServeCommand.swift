@@ -1,0 +1,55 @@
+import ArgumentParser
+import Crawler
+import ExplorerServer
+import Foundation
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the explorer pages.",
+        discussion: """
+            Routes: / (picker), /models/{mid}, /index?mid=… and /index?link=… (redirects), /search, /tags/{tag}, \
+            /categories/{slug}, /about, /healthz, /metrics (Prometheus), /thumbnails/{mid}.jpg (with --thumbnails). \
+            RECASKETCH_HOST, RECASKETCH_PORT, RECASKETCH_PAGE_CACHE_SECONDS and RECASKETCH_REFRESH_EVERY stand in for \
+            their flags and are checked the same way.
+            """)
+
+    static let hostSetting = EnvironmentSetting(name: "RECASKETCH_HOST", parse: ArgumentCheck.nonEmpty)
+    static let portSetting = EnvironmentSetting(name: "RECASKETCH_PORT", parse: ArgumentCheck.integer(1...65_535))
+    static let pageCacheSetting = EnvironmentSetting(name: "RECASKETCH_PAGE_CACHE_SECONDS", parse: ArgumentCheck.integer(0...86_400))
+    static let refreshSetting = EnvironmentSetting(name: "RECASKETCH_REFRESH_EVERY", parse: ArgumentCheck.duration(minimum: .seconds(1)))
+
+    @OptionGroup var database: DatabaseOption
+    @Option(help: "Address to listen on (default: $RECASKETCH_HOST, else 127.0.0.1).", transform: ArgumentCheck.nonEmpty)
+    var host: String?
+    @Option(help: "Port to listen on, 1–65535 (default: $RECASKETCH_PORT, else 8080).", transform: ArgumentCheck.integer(1...65_535))
+    var port: Int?
+    @Option(help: "Folder of local thumbnails to serve under /thumbnails/.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
+    @Option(help: "Seconds a rendered page is served from memory, 0–86400 (0: render every request; default: $RECASKETCH_PAGE_CACHE_SECONDS, else 60).",
+            transform: ArgumentCheck.integer(0...86_400))
+    var pageCacheSeconds: Int?
+    @Option(help: ArgumentHelp("Re-read thumbnail links from the Sketchfab API in the background at this interval (e.g. 48h); links last checked longer ago than the interval are refreshed.",
+                               discussion: "Off by default; $RECASKETCH_REFRESH_EVERY sets it too. Uses --api-base, --rate (default 2 req/s) and --concurrency (default 4)."),
+            transform: ArgumentCheck.duration(minimum: .seconds(1)))
+    var refreshEvery: Duration?
+    @OptionGroup(title: "Sketchfab API (for --refresh-every)") var sketchfab: SketchfabClientOptions
+
+    func validate() throws {
+        _ = try Self.hostSetting.value()
+        _ = try Self.portSetting.value()
+        _ = try Self.pageCacheSetting.value()
+        _ = try Self.refreshSetting.value()
+    }
+
+    func run() async throws {
+        let refresh = try (refreshEvery ?? Self.refreshSetting.value()).map { interval in
+            RefreshSchedule(interval: interval, client: sketchfab.makeClient(), concurrency: sketchfab.concurrency)
+        }
+        let options = ServeOptions(databasePath: database.path, host: try host ?? Self.hostSetting.value() ?? "127.0.0.1",
+                                   port: try port ?? Self.portSetting.value() ?? 8080, thumbnailsDirectory: thumbnails,
+                                   pageCacheSeconds: try pageCacheSeconds ?? Self.pageCacheSetting.value() ?? 60, refresh: refresh)
+        do { try await ExplorerServer.run(options) } catch let error as ExplorerServerError {
+            throw CommandFailure(error.description)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import CatalogStore
+import Evaluation
+import Foundation
+import Recommenders
+import Training
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Compute item-to-item recommendations for every model and store them.",
+        discussion: "Algorithms: \(TrainableAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")). Each run replaces that algorithm's stored lists in one transaction. The database must exist (`recasketch import` creates it).")
+
+    @Option(help: "Comma-separated algorithms (default: all; visual only with --thumbnails).",
+            transform: { text in
+                do { return try TrainableAlgorithm.list(text) } catch let error as TrainingError {
+                    throw ArgumentProblem(description: error.description)
+                }
+            })
+    var algorithms: [TrainableAlgorithm]?
+    @Option(help: "Folder of {mid}.jpg thumbnails, for the visual algorithm.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
+    @Option(help: "Recommendations kept per model, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var neighbours = 12
+    @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "WRMF latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
+    @Option(help: "WRMF ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
+    @Option(help: "WRMF L2 regularisation, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var regularization: Float = 0.1
+    @Option(help: "WRMF confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
+    @Option(help: "warp-tags epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
+    @Option(help: "warp-tags learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
+    @Option(help: "warp-tags latent components, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var components = 64
+    @Option(help: "warp-tags L2 penalty on item feature embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
+    @Option(help: "warp-tags L2 penalty on user embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
+    @Option(help: "Settings file written by `recasketch tune --write` (overrides the warp-tags flags).", transform: ArgumentCheck.nonEmpty)
+    var settings: String?
+    @Option(help: "Random seed.") var seed: UInt64 = 42
+    @OptionGroup var database: DatabaseOption
+    @OptionGroup(title: "Visual") var visual: VisualDescriptorOptions
+
+    /// Loading the CNN only pays off when `visual` is going to run.
+    var wantsVisual: Bool {
+        guard thumbnails != nil else { return false }
+        return algorithms?.contains(.visual) ?? true
+    }
+
+    func run() throws {
+        let store = try database.openExisting()
+        let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
+                        seed: seed, threads: threads)
+        var hybrid = HybridTraining(loss: .warp, factors: components, learningRate: learningRate, userAlpha: userAlpha,
+                                    itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
+        if let settings {
+            do { hybrid = try TunedSettings.read(URL(fileURLWithPath: settings)).applied(to: hybrid) } catch {
+                throw CommandFailure("cannot read the settings in \(settings): \(error)")
+            }
+        }
+        let descriptor = wantsVisual ? try visual.resolve { print($0) } : .classical
+        do {
+            _ = try Trainer.run(TrainingOptions(algorithms: algorithms, neighbours: neighbours, threads: threads, wrmf: wrmf,
+                                                hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
+                                                visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca),
+                                store: store) { print($0) }
+        } catch let error as TrainingError {
+            throw CommandFailure("\(error.description) (database \(database.path))")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import CatalogFiles
+import CatalogImport
+import CatalogStore
+import DemoCatalog
+import ElapsedTime
+import Foundation
+import Training
+import VisualFeatures
+
+public struct DemoOptions: Sendable {
+    public var dataDirectory: URL
+    public var models: Int
+    public var users: Int
+    public var visualPrincipalComponents: Int?
+
+    public init(dataDirectory: URL, models: Int = 3000, users: Int = 8000, visualPrincipalComponents: Int? = nil) {
+        self.dataDirectory = dataDirectory
+        self.models = models
+        self.users = users
+        self.visualPrincipalComponents = visualPrincipalComponents
+    }
+}
+
+public struct PreparedDemo: Sendable {
+    public var databasePath: String
+    public var thumbnailsDirectory: URL
+}
+
+public struct DemoPipelineError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// `recasketch demo` before it serves: generate the catalogue, import it, train what is missing. Each stage runs
+/// only if its result is not already in the data folder, so a second run starts at once.
+public struct DemoPipeline: Sendable {
+    public var options: DemoOptions
+
+    public init(options: DemoOptions) { self.options = options }
+
+    public var catalogDirectory: URL { options.dataDirectory.appendingPathComponent("catalog") }
+    public var databasePath: String { options.dataDirectory.appendingPathComponent("recasketch.sqlite").path }
+
+    /// `visualDescriptor` is asked only when the visual carousel still has to be trained (loading the CNN costs time).
+    public func prepare(visualDescriptor: () throws -> VisualDescriptor, progress: (String) -> Void) throws -> PreparedDemo {
+        let clock = ContinuousClock()
+        let thumbnails = catalogDirectory.appendingPathComponent("thumbnails")
+        var stageStart = clock.now
+        if FileManager.default.fileExists(atPath: catalogDirectory.appendingPathComponent(CatalogFileFormat.modelsFileName).path) {
+            progress("[1/4] catalogue: already in \(catalogDirectory.path)")
+        } else {
+            let summary = try DemoCatalogGenerator(options: DemoCatalogOptions(models: options.models, users: options.users))
+                .write(to: catalogDirectory)
+            progress("[1/4] catalogue: generated \(summary.models) models, \(summary.likes) likes, \(summary.thumbnails) thumbnails in \((clock.now - stageStart).formattedSeconds)")
+        }
+
+        stageStart = clock.now
+        let store = try CatalogStore(path: databasePath)
+        if try store.counts().models > 0 {
+            progress("[2/4] import: already in \(databasePath)")
+        } else {
+            do { _ = try CatalogImporter.run(.folder(catalogDirectory), into: store) } catch let error as PSVError {
+                throw DemoPipelineError(description: "the demo catalogue in \(catalogDirectory.path) is damaged (\(error.description)); delete \(options.dataDirectory.path) and run again")
+            }
+            progress("[2/4] import: \(try store.counts()) in \((clock.now - stageStart).formattedSeconds)")
+        }
+
+        stageStart = clock.now
+        let trained = Set(try store.trainedAlgorithms())
+        let missing = TrainableAlgorithm.allCases.filter { !trained.contains($0.rawValue) }
+        if missing.isEmpty {
+            progress("[3/4] train: recommendations already stored")
+        } else {
+            let descriptor = missing.contains(.visual) ? try visualDescriptor() : .classical
+            do {
+                _ = try Trainer.run(TrainingOptions(algorithms: missing, thumbnailsDirectory: thumbnails,
+                                                    visualDescriptor: descriptor,
+                                                    visualPrincipalComponents: options.visualPrincipalComponents),
+                                    store: store) { progress("      \($0)") }
+            } catch let error as TrainingError {
+                throw DemoPipelineError(description: error.description)
+            }
+            progress("[3/4] train: \(missing.map(\.rawValue).joined(separator: ", ")) in \((clock.now - stageStart).formattedSeconds)")
+        }
+        return PreparedDemo(databasePath: databasePath, thumbnailsDirectory: thumbnails)
+    }
+}

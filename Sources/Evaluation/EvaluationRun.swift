@@ -1,0 +1,107 @@
+import Foundation
+import Recommenders
+
+/// Everything `recasketch evaluate` does once its flags are read: split, index, fit and score each algorithm, then
+/// write the table, the JSON results and the learning curves.
+public struct EvaluationRun: Sendable {
+    public var source: SplitSource
+    public var holdout: HoldoutSplit
+    public var algorithms: [EvaluatedAlgorithm]
+    public var settings: HarnessSettings
+    public var featuresFile: URL?
+    public var writeSplit: URL?
+    public var writeFeatures: URL?
+    public var jsonOutput: URL?
+    public var curvesOutput: URL?
+    /// Also time top-N similar items for every item from the WRMF factors (0 skips it).
+    public var similarItems: Int
+
+    public init(source: SplitSource, holdout: HoldoutSplit, algorithms: [EvaluatedAlgorithm], settings: HarnessSettings,
+                featuresFile: URL? = nil, writeSplit: URL? = nil, writeFeatures: URL? = nil, jsonOutput: URL? = nil,
+                curvesOutput: URL? = nil, similarItems: Int = 20) {
+        self.source = source
+        self.holdout = holdout
+        self.algorithms = algorithms
+        self.settings = settings
+        self.featuresFile = featuresFile
+        self.writeSplit = writeSplit
+        self.writeFeatures = writeFeatures
+        self.jsonOutput = jsonOutput
+        self.curvesOutput = curvesOutput
+        self.similarItems = similarItems
+    }
+
+    @discardableResult
+    public func run(progress: (String) -> Void) throws -> [AlgorithmReport] {
+        var settings = self.settings
+        settings.learningCurves = curvesOutput != nil
+        let clock = ContinuousClock()
+        let start = clock.now
+        let split = try source.load(holdout: holdout)
+        if let writeSplit {
+            try InteractionsCSV.write(split.train, to: writeSplit.appendingPathComponent("train.csv"))
+            try InteractionsCSV.write(split.test, to: writeSplit.appendingPathComponent("test.csv"))
+            progress("split written to \(writeSplit.path)/train.csv and test.csv")
+        }
+        let splitSeconds = (clock.now - start).inSeconds
+        let indexed = EvaluationHarness.index(train: split.train, test: split.test)
+        let testUsers = (0..<indexed.test.matrix.userCount).filter { indexed.test.matrix.userDegree($0) > 0 }.count
+        progress("split: \(indexed.train.userIDs.count) users × \(indexed.train.itemIDs.count) items, \(indexed.train.matrix.interactionCount) train and \(indexed.test.matrix.interactionCount) test interactions, \(testUsers) test users (read and split in \(String(format: "%.2f", splitSeconds)) s, indexed in \(String(format: "%.2f", (clock.now - start).inSeconds - splitSeconds)) s)")
+
+        var sideFeatures: [(item: Int, feature: String, weight: Float)] = []
+        if let featuresFile {
+            let rows = try ItemFeatureSource.load(featuresFile)
+            let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })
+            sideFeatures = rows.compactMap { row in itemIndex[row.item].map { ($0, row.feature, row.weight) } }
+            progress("features: \(sideFeatures.count) assignments of \(Set(sideFeatures.map(\.feature)).count) features to \(Set(sideFeatures.map(\.item)).count) items")
+            if let writeFeatures {
+                try ItemFeaturesCSV.write(rows.filter { itemIndex[$0.item] != nil }, to: writeFeatures)
+            }
+        }
+        let reports = try EvaluationHarness(settings: settings).run(algorithms, train: indexed.train.matrix,
+                                                                    test: indexed.test.matrix, sideFeatures: sideFeatures,
+                                                                    progress: progress)
+        progress("")
+        progress(EvaluationReports.table(reports))
+        for report in reports {
+            switch report.algorithm {
+            case .wrmf:
+                progress(String(format: "wrmf fit per iteration: %.3f s", report.fitSeconds / Double(max(1, settings.iterations))))
+            case .warp, .warpTags, .bpr, .bprTags:
+                progress(String(format: "%@ fit per epoch: %.3f s", report.name, report.fitSeconds / Double(max(1, settings.epochs))))
+            case .popularity, .itemKNN:
+                break
+            }
+        }
+        if similarItems > 0, let factors = reports.first(where: { $0.algorithm == .wrmf })?.itemFactors {
+            let start = clock.now
+            let lists = FactorSimilarity(neighbours: similarItems, threads: settings.threads).similarItems(factors)
+            progress(String(format: "wrmf top-%d similar items for all %d items: %.2f s", similarItems, lists.count,
+                            (clock.now - start).inSeconds))
+        }
+        if let jsonOutput {
+            let data = try EvaluationReports.json(reports, split: [
+                "users": indexed.train.userIDs.count, "items": indexed.train.itemIDs.count,
+                "train_interactions": indexed.train.matrix.interactionCount,
+                "test_interactions": indexed.test.matrix.interactionCount, "test_users": testUsers])
+            try data.write(to: jsonOutput, options: .atomic)
+            progress("results written to \(jsonOutput.path)")
+        }
+        if let curvesOutput {
+            try Data(EvaluationReports.learningCurvesSVG(reports).utf8).write(to: curvesOutput, options: .atomic)
+            progress("learning curves written to \(curvesOutput.path)")
+        }
+        progress("peak memory: \(PeakMemory.megabytes()) MB")
+        return reports
+    }
+}
+
+public enum PeakMemory {
+    /// The process's peak resident set (VmHWM), in MB; 0 where /proc is not available.
+    public static func megabytes() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        return kilobytes / 1024
+    }
+}
