@@ -26,7 +26,9 @@ enum ArgumentCheck {
     static func real(_ range: ClosedRange<Double>, zeroMeans: String? = nil) -> @Sendable (String) throws -> Double {
         { text in
             let expected = "a number from \(range.lowerBound) to \(range.upperBound)" + (zeroMeans.map { ", or 0 (\($0))" } ?? "")
-            guard let value = Double(text.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            // Decimal notation only: Double() also reads "inf", "nan" and hexadecimal such as "0x10".
+            guard trimmed.allSatisfy({ "0123456789.eE+-".contains($0) }), let value = Double(trimmed), value.isFinite else {
                 throw ArgumentProblem(description: "expected \(expected)")
             }
             if value == 0, zeroMeans != nil { return 0 }

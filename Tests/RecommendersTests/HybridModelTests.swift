@@ -53,8 +53,10 @@ import Testing
         }
         let scratch = HybridScratch(stride: model.stride)
         let x = model.userEmbeddings.row(user)
-        let p = VectorKernels.dot(x, scratch.positive, model.stride) + model.representation(of: positive, into: scratch.positive)
-        let q = VectorKernels.dot(x, scratch.negative, model.stride) + model.representation(of: negative, into: scratch.negative)
+        let positiveBias = model.representation(of: positive, into: scratch.positive)
+        let negativeBias = model.representation(of: negative, into: scratch.negative)
+        let p = VectorKernels.dot(x, scratch.positive, model.stride) + positiveBias
+        let q = VectorKernels.dot(x, scratch.negative, model.stride) + negativeBias
         // The hinge's derivative is 1 where it is active; BPR's weight is the one the training loop computes.
         let weight = loss == .bpr ? HybridTraining.bprWeight(positiveScore: p, negativeScore: q) : (1 - p + q > 0 ? 1 : 0)
         let userBefore = model.userEmbeddings.rowArray(user)
