@@ -41,14 +41,18 @@ build_target() {
 
 for target in "${targets[@]}"; do
     echo "== $target: building"
-    build_target "$target"
+    # The sanitizer runtime makes the linker chatty; show its output only when the build fails.
+    if ! build_target "$target" >"$build/$target.build.log" 2>&1; then
+        cat "$build/$target.build.log" >&2
+        exit 1
+    fi
     rm -rf "$build/crashes/$target"
     mkdir -p "$build/corpus/$target" "$build/crashes/$target"
     echo "== $target: fuzzing for ${seconds}s"
     # Found inputs land in the first (writable) corpus folder; the committed seeds are only read.
     "$build/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$build/crashes/$target/" "$build/corpus/$target" "Fuzz/Corpus/$target" 2>&1 \
-        | grep -E '^(#[0-9]+ +DONE|INFO: Seed|==[0-9]+==ERROR|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb|artifact_prefix|Test unit written)' || true
+        | grep -E '^(Done [0-9]+ runs|INFO: Seed|==[0-9]+==ERROR|SUMMARY|stat::number_of_executed_units|stat::peak_rss_mb|artifact_prefix|Test unit written)' || true
     if compgen -G "$build/crashes/$target/*" >/dev/null; then
         echo "== $target: CRASH, reproducers:" >&2
         ls "$build/crashes/$target" >&2
