@@ -47,6 +47,8 @@ func loadNetwork(_ weights: String?) throws -> EfficientNetLite0 {
 func loadWeights(_ weights: String?) throws -> (network: EfficientNetLite0, labels: ImageNetLabels) {
     let installed = InstalledWeights.resolve(weights)
     do { return try installed.load() } catch {
-        throw CommandFailure("cannot load the CNN weights from \(installed.directory.path): \(error) — run `recasketch weights install` first")
+        let reason = "\(error)"
+        let advice = reason.contains("weights install") ? "" : " — run `recasketch weights install` to install them again"
+        throw CommandFailure("cannot load the CNN weights from \(installed.directory.path): \(reason)\(advice)")
     }
 }
