@@ -134,6 +134,7 @@ extension CatalogStore {
                 FROM (SELECT model_id, count(*) AS likes FROM likes GROUP BY model_id) AS counted
                 WHERE counted.model_id = models.id;
                 """)
+            try Self.publish(db)
             return summary
         }
     }

@@ -139,6 +139,18 @@ enum CatalogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-11-29-published-generation") { db in
+            // Bumped by `import` and `train` once everything they write is stored: running servers reload their
+            // in-memory snapshot when it changes, so they never switch to a half-trained catalogue.
+            try db.execute(sql: """
+                CREATE TABLE published_generation (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    generation INTEGER NOT NULL,
+                    published_at TEXT NOT NULL
+                );
+                INSERT INTO published_generation (id, generation, published_at) VALUES (1, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+                """)
+        }
         return migrator
     }
 }

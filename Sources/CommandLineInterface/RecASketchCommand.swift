@@ -15,7 +15,7 @@ public struct RecASketchCommand: AsyncParsableCommand {
             Environment: RECASKETCH_DB (default --db), RECASKETCH_WEIGHTS (folder of CNN weights, default \
             ~/.local/share/recasketch/weights), SKETCHFAB_API_TOKEN (sent by crawl and refresh-thumbnails), \
             RECASKETCH_ANONYMIZE_KEY (crawl's HMAC key), RECASKETCH_HOST, RECASKETCH_PORT, \
-            RECASKETCH_PAGE_CACHE_SECONDS and RECASKETCH_REFRESH_EVERY (serve), LOG_LEVEL (trace … critical). \
+            RECASKETCH_RELOAD_CHECK_SECONDS and RECASKETCH_REFRESH_EVERY (serve), LOG_LEVEL (trace … critical). \
             A variable holding a value its flag would refuse is a usage error.
 
             Exit status: 0 when the work is done; 1 when it failed (one line says what failed, the file, URL or \

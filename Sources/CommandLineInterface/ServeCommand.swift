@@ -9,14 +9,17 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the explorer pages.",
         discussion: """
             Routes: / (picker), /models/{mid}, /index?mid=… and /index?link=… (redirects), /search, /tags/{tag}, \
-            /categories/{slug}, /about, /healthz, /metrics (Prometheus), /thumbnails/{mid}.jpg (with --thumbnails). \
-            RECASKETCH_HOST, RECASKETCH_PORT, RECASKETCH_PAGE_CACHE_SECONDS and RECASKETCH_REFRESH_EVERY stand in for \
-            their flags and are checked the same way.
+            /categories/{slug}, /about, /api/v1/… (JSON, described by /openapi.json), /healthz, /metrics \
+            (Prometheus), /thumbnails/{mid}.jpg (with --thumbnails). Everything a page shows is loaded into memory at \
+            start; when `import` or `train` publishes a new catalogue (or on SIGHUP) the server loads it beside the \
+            old one and switches without dropping a request. RECASKETCH_HOST, RECASKETCH_PORT, \
+            RECASKETCH_RELOAD_CHECK_SECONDS and RECASKETCH_REFRESH_EVERY stand in for their flags and are checked the \
+            same way.
             """)
 
     static let hostSetting = EnvironmentSetting(name: "RECASKETCH_HOST", parse: ArgumentCheck.nonEmpty)
     static let portSetting = EnvironmentSetting(name: "RECASKETCH_PORT", parse: ArgumentCheck.integer(1...65_535))
-    static let pageCacheSetting = EnvironmentSetting(name: "RECASKETCH_PAGE_CACHE_SECONDS", parse: ArgumentCheck.integer(0...86_400))
+    static let reloadCheckSetting = EnvironmentSetting(name: "RECASKETCH_RELOAD_CHECK_SECONDS", parse: ArgumentCheck.integer(1...3600))
     static let refreshSetting = EnvironmentSetting(name: "RECASKETCH_REFRESH_EVERY", parse: ArgumentCheck.duration(minimum: .seconds(1)))
 
     @OptionGroup var database: DatabaseOption
@@ -25,9 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on, 1–65535 (default: $RECASKETCH_PORT, else 8080).", transform: ArgumentCheck.integer(1...65_535))
     var port: Int?
     @Option(help: "Folder of local thumbnails to serve under /thumbnails/.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
-    @Option(help: "Seconds a rendered page is served from memory, 0–86400 (0: render every request; default: $RECASKETCH_PAGE_CACHE_SECONDS, else 60).",
-            transform: ArgumentCheck.integer(0...86_400))
-    var pageCacheSeconds: Int?
+    @Option(help: "Seconds between checks for a newly published catalogue, 1–3600 (default: $RECASKETCH_RELOAD_CHECK_SECONDS, else 2).",
+            transform: ArgumentCheck.integer(1...3600))
+    var reloadCheckSeconds: Int?
     @Option(help: ArgumentHelp("Re-read thumbnail links from the Sketchfab API in the background at this interval (e.g. 48h); links last checked longer ago than the interval are refreshed.",
                                discussion: "Off by default; $RECASKETCH_REFRESH_EVERY sets it too. Uses --api-base, --rate (default 2 req/s) and --concurrency (default 4)."),
             transform: ArgumentCheck.duration(minimum: .seconds(1)))
@@ -37,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try Self.hostSetting.value()
         _ = try Self.portSetting.value()
-        _ = try Self.pageCacheSetting.value()
+        _ = try Self.reloadCheckSetting.value()
         _ = try Self.refreshSetting.value()
     }
 
@@ -47,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let options = ServeOptions(databasePath: database.path, host: try host ?? Self.hostSetting.value() ?? "127.0.0.1",
                                    port: try port ?? Self.portSetting.value() ?? 8080, thumbnailsDirectory: thumbnails,
-                                   pageCacheSeconds: try pageCacheSeconds ?? Self.pageCacheSetting.value() ?? 60, refresh: refresh)
+                                   reloadCheckSeconds: try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2, refresh: refresh)
         do { try await ExplorerServer.run(options) } catch let error as ExplorerServerError {
             throw CommandFailure(error.description)
         }

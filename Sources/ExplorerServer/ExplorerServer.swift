@@ -28,16 +28,16 @@ public struct ServeOptions: Sendable {
     public var host: String
     public var port: Int
     public var thumbnailsDirectory: String?
-    public var pageCacheSeconds: Int
+    public var reloadCheckSeconds: Int
     public var refresh: RefreshSchedule?
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, thumbnailsDirectory: String? = nil,
-                pageCacheSeconds: Int = 60, refresh: RefreshSchedule? = nil) {
+                reloadCheckSeconds: Int = 2, refresh: RefreshSchedule? = nil) {
         self.databasePath = databasePath
         self.host = host
         self.port = port
         self.thumbnailsDirectory = thumbnailsDirectory
-        self.pageCacheSeconds = pageCacheSeconds
+        self.reloadCheckSeconds = reloadCheckSeconds
         self.refresh = refresh
     }
 }
@@ -60,7 +60,7 @@ public enum ExplorerServer {
         let configuration = ExplorerConfiguration(
             host: options.host, port: options.port, thumbnailsDirectory: options.thumbnailsDirectory,
             algorithmDescriptions: TrainableAlgorithm.allCases.map { ($0.rawValue, $0.title, $0.description) },
-            pageCacheSeconds: options.pageCacheSeconds)
+            reloadCheckInterval: .seconds(options.reloadCheckSeconds))
         var services: [any Service] = []
         if let refresh = options.refresh {
             let refreshLogger = makeLogger(label: "recasketch.refresh-thumbnails")

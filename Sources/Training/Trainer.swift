@@ -119,6 +119,9 @@ public enum Trainer {
                             algorithm.rawValue, trained.trainSeconds, trained.saveSeconds, trained.modelsWithRecommendations))
             results.append(trained)
         }
+        // Each algorithm's lists were replaced in one transaction of their own; running servers switch to the new
+        // lists only now, when all of them are stored.
+        try store.publish()
         return results
     }
 }

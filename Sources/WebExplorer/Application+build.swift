@@ -1,5 +1,6 @@
 import CatalogStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import Prometheus
@@ -11,52 +12,70 @@ public struct ExplorerConfiguration: Sendable {
     /// Folder of local thumbnails served under `/thumbnails/` (the demo catalogue's).
     public var thumbnailsDirectory: String?
     public var algorithmDescriptions: [(name: String, title: String, description: String)]
-    /// How long a rendered page may be served from memory; zero turns the cache off.
-    public var pageCacheSeconds: Int
+    /// How often the server checks whether `import` or `train` published a new catalogue.
+    public var reloadCheckInterval: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, thumbnailsDirectory: String? = nil,
                 algorithmDescriptions: [(name: String, title: String, description: String)] = [],
-                pageCacheSeconds: Int = 60) {
-        self.pageCacheSeconds = pageCacheSeconds
+                reloadCheckInterval: Duration = .seconds(2)) {
         self.host = host
         self.port = port
         self.thumbnailsDirectory = thumbnailsDirectory
         self.algorithmDescriptions = algorithmDescriptions
+        self.reloadCheckInterval = reloadCheckInterval
     }
 }
 
-/// Builds the router shared by `serve` and the tests.
-public func buildRouter<Storage: ExplorerStorage>(
-    _ configuration: ExplorerConfiguration, storage: Storage, renderer: PageRenderer,
-    metrics: PrometheusCollectorRegistry? = nil
-) -> Router<BasicRequestContext> {
+/// The router and what runs beside it, built once for `serve` and for the tests.
+public struct ExplorerSite {
+    public let router: Router<BasicRequestContext>
+    public let holder: SnapshotHolder
+    public let reloader: SnapshotReloadService
+}
+
+/// Builds the router shared by `serve` and the tests: loads the first snapshot (a catalogue that cannot be loaded
+/// stops the start with its error) and wires the routes to the snapshot holder.
+public func buildSite(_ configuration: ExplorerConfiguration, storage: some ExplorerStorage, renderer: PageRenderer,
+                      metrics: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "recasketch.serve")) throws -> ExplorerSite {
+    let loader = SnapshotLoader(storage: storage, renderer: renderer, algorithmDescriptions: configuration.algorithmDescriptions)
+    let holder = SnapshotHolder(try loader.loadNow())
     let router = Router()
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TemplateErrorMiddleware())
     if let folder = configuration.thumbnailsDirectory {
         router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))
     }
-    ExplorerController(storage: storage, renderer: renderer,
-                       cache: PageCache(timeToLive: .seconds(configuration.pageCacheSeconds)),
-                       pickerCache: PageCache(timeToLive: .seconds(max(1, configuration.pageCacheSeconds))),
-                       names: ModelNameIndex(maximumAge: .seconds(max(1, configuration.pageCacheSeconds))),
-                       algorithmDescriptions: configuration.algorithmDescriptions).addRoutes(to: router)
+    ExplorerController(holder: holder, renderer: renderer, skeletons: try PageSkeletons(renderer: renderer)).addRoutes(to: router)
+    ExplorerAPI(holder: holder).addRoutes(to: router)
     // Supervisors and load balancers probe with GET or HEAD.
     let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
         _ = try await storage.ping()
-        let body = request.method == .head ? ByteBuffer() : ByteBuffer(string: "ok\n")
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: body))
+        return PageResponse.uncached(request, status: .ok, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: "ok\n"))
     }
     router.get("/healthz", use: health)
     router.head("/healthz", use: health)
-    router.get("/static/app.css") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
-                 body: .init(byteBuffer: ByteBuffer(string: renderer.stylesheet)))
-    }
-    router.get("/static/placeholder.svg") { _, _ in
-        Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "public, max-age=86400"],
-                 body: .init(byteBuffer: ByteBuffer(string: renderer.placeholderSVG)))
+    let statics: [(path: String, type: String, body: String, maxAge: Int)] = [
+        ("/static/app.css", "text/css; charset=utf-8", renderer.stylesheet, 3600),
+        ("/static/app.js", "text/javascript; charset=utf-8", renderer.script, 3600),
+        ("/static/placeholder.svg", "image/svg+xml", renderer.placeholderSVG, 86_400),
+        ("/openapi.json", "application/json", renderer.openAPIDocument, 300),
+    ]
+    for file in statics {
+        let etag = "\"\(PageResponse.fingerprint(file.body))\""
+        let body = ByteBuffer(string: file.body)
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            var headers: HTTPFields = [.contentType: file.type, .cacheControl: "public, max-age=\(file.maxAge)", .eTag: etag]
+            if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
+            if request.method == .head {
+                headers[.contentLength] = String(body.readableBytes)
+                return Response(status: .ok, headers: headers)
+            }
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+        }
+        router.get(RouterPath(file.path), use: handler)
+        router.head(RouterPath(file.path), use: handler)
     }
     if let metrics {
         router.get("/metrics") { _, _ in
@@ -64,20 +83,45 @@ public func buildRouter<Storage: ExplorerStorage>(
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
         }
     }
-    return router
+    let reloader = SnapshotReloadService(holder: holder, loader: loader, interval: configuration.reloadCheckInterval,
+                                         logger: logger)
+    return ExplorerSite(router: router, holder: holder, reloader: reloader)
 }
 
-/// The application `serve` runs; tests use `buildRouter` with `Application(router:)` and `app.test(.router)`.
-/// `services` run next to the server and share its graceful shutdown (the thumbnail refresh job).
-public func buildApplication<Storage: ExplorerStorage>(
-    _ configuration: ExplorerConfiguration, storage: Storage, logger: Logger,
+/// The application `serve` runs; tests use `buildSite` with `Application(router:)` and `app.test(.router)`.
+/// `services` run next to the server and share its graceful shutdown (the thumbnail refresh job); the snapshot
+/// reload runs beside them.
+public func buildApplication(
+    _ configuration: ExplorerConfiguration, storage: some ExplorerStorage, logger: Logger,
     metrics: PrometheusCollectorRegistry? = nil, services: [any Service] = []
 ) async throws -> some ApplicationProtocol {
     let renderer = try await PageRenderer()
-    let router = buildRouter(configuration, storage: storage, renderer: renderer, metrics: metrics)
-    return Application(router: router,
+    let site = try buildSite(configuration, storage: storage, renderer: renderer, metrics: metrics, logger: logger)
+    logger.info("snapshot loaded", metadata: ["generation": "\(site.holder.current.generation)", "models": "\(site.holder.current.modelCount)"])
+    return Application(router: site.router,
                        configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                             serverName: "RecASketch"),
-                       services: services,
+                       services: services + [site.reloader],
                        logger: logger)
+}
+
+/// Headers on every response: a Content-Security-Policy with no inline script or style (the thumbnail fallback
+/// lives in /static/app.js), no MIME sniffing, no framing, and a referrer policy that keeps paths private.
+struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var policy: String {
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+            + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    }
+
+    static var frameOptions: HTTPField.Name { HTTPField.Name("X-Frame-Options")! }
+    static var referrerPolicy: HTTPField.Name { HTTPField.Name("Referrer-Policy")! }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = Self.policy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[Self.frameOptions] = "DENY"
+        response.headers[Self.referrerPolicy] = "strict-origin-when-cross-origin"
+        return response
+    }
 }

@@ -1,54 +1,57 @@
 import CatalogFiles
 import CatalogStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
-/// The pages: the picker, a model with its carousels, the about page, and the original's `/index` URLs.
-struct ExplorerController<Storage: ExplorerStorage>: Sendable {
-    let storage: Storage
+/// The pages: the picker, a model with its carousels, tags and categories, search, the about page, and the
+/// original's `/index` URLs. Each takes the current snapshot once and assembles ready fragments from it.
+struct ExplorerController: Sendable {
+    let holder: SnapshotHolder
     let renderer: PageRenderer
-    let cache: PageCache
-    /// The picker's option list is on every page and changes only on import: it is kept at least a second even
-    /// when pages are rendered per request, so an uncached page does not re-render a hundred options.
-    let pickerCache: PageCache
-    let names: ModelNameIndex
-    /// The about page describes these, trained or not, in display order.
-    let algorithmDescriptions: [(name: String, title: String, description: String)]
+    let skeletons: PageSkeletons
 
     func addRoutes(to router: Router<BasicRequestContext>) {
-        router.get("/", use: index)
-        router.get("/index", use: index)
-        router.get("/models/:mid", use: model)
-        router.get("/about", use: about)
-        router.get("/search", use: search)
-        router.get("/tags/:value") { request, context in try await feature(kind: "tag", request, context: context) }
-        router.get("/categories/:value") { request, context in try await feature(kind: "category", request, context: context) }
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("/", method: method, use: index)
+            router.on("/index", method: method, use: index)
+            router.on("/models/:mid", method: method, use: model)
+            router.on("/about", method: method, use: about)
+            router.on("/search", method: method, use: search)
+            router.on("/tags/:value", method: method) { request, context in try feature(kind: "tag", request, context: context) }
+            router.on("/categories/:value", method: method) { request, context in try feature(kind: "category", request, context: context) }
+        }
     }
 
-    /// `/tags/{tag}` and `/categories/{slug}`: the models nearest to a tag or category in the likes + tags model.
-    func feature(kind: String, _ request: Request, context: BasicRequestContext) async throws -> Response {
+    /// `/tags/{tag}` and `/categories/{slug}`: the models the likes + tags model places nearest.
+    func feature(kind: String, _ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
         let raw = try context.parameters.require("value")
-        let value = (raw.removingPercentEncoding ?? raw).lowercased()
-        let key = FeatureKey(kind: kind, value: value)
-        let page = try await cache.page("\(kind)/\(value)") { () async throws -> String in
-            let models = try await storage.modelsNear(key, limit: 24)
-            guard !models.isEmpty else { return "" }
-            return try renderer.render("feature", PageViews.featurePage(key, models: models.map(\.model)))
+        let value = String((raw.removingPercentEncoding ?? raw).lowercased().prefix(200))
+        guard let models = snapshot.featureModels[FeatureKey(kind: kind, value: value)], !models.isEmpty else {
+            return try errorPage(request, snapshot, .notFound, heading: "Nothing for this \(kind)",
+                                 message: "No models are stored for the \(kind) “\(value)”: it is unknown, or the Likes + tags model has not been trained yet.")
         }
-        guard !page.isEmpty else {
-            return try await errorPage(.notFound, heading: "Nothing for this \(kind)",
-                                       message: "No models are stored for the \(kind) “\(value)”: it is unknown, or the Likes + tags model has not been trained yet.")
+        let heading = kind == "tag" ? "Models for the tag “\(value)”" : "Models for the category “\(value)”"
+        return PageResponse.page(request, snapshot: snapshot, key: "\(kind)/\(value)") { buffer in
+            skeletons.feature.write(into: &buffer) { slot, buffer in
+                switch slot {
+                case 0, 1: buffer.writeString(HTML.escape(heading))
+                case 2: buffer.writeString(kind)
+                default: for model in models.prefix(24) { buffer.writeBytes(snapshot.cards[Int(model)]) }
+                }
+            }
         }
-        return html(.ok, page)
     }
 
     /// `/` and `/index`: the picker, or a redirect when `mid` or `link` is given (the original's query URLs).
-    @Sendable func index(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func index(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
         let query = request.uri.queryParameters
         if let mid = query["mid"].map(String.init), !mid.isEmpty {
             guard ModelID(mid) != nil else {
-                return try await errorPage(.badRequest, heading: "That is not a model id",
-                                           message: ModelID.problem(with: mid) ?? "")
+                return try errorPage(request, snapshot, .badRequest, heading: "That is not a model id",
+                                     message: ModelID.problem(with: mid) ?? "")
             }
             return .redirect(to: "/models/\(mid)", type: .found)
         }
@@ -57,73 +60,149 @@ struct ExplorerController<Storage: ExplorerStorage>: Sendable {
             case .success(let mid):
                 return .redirect(to: "/models/\(mid.rawValue)", type: .found)
             case .failure(let problem):
-                return try await errorPage(.badRequest, heading: "That link could not be read",
-                                           message: problem.description, link: link)
+                return try errorPage(request, snapshot, .badRequest, heading: "That link could not be read",
+                                     message: problem.description, link: link)
             }
         }
-        let page = try await cache.page("home") {
-            try renderer.render("home", PageViews.home(picker: try await pickerOptions()))
-        }
-        return html(.ok, page)
+        return PageResponse.page(request, snapshot: snapshot, key: "home") { $0.writeBytes(snapshot.home) }
     }
 
-    @Sendable func model(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func model(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
         let mid = try context.parameters.require("mid")
         guard ModelID(mid) != nil else {
-            return try await errorPage(.notFound, heading: "No such model", message: ModelID.problem(with: mid) ?? "")
+            return try errorPage(request, snapshot, .notFound, heading: "No such model", message: ModelID.problem(with: mid) ?? "")
         }
-        let page = try await cache.page("models/\(mid)") { () async throws -> String in
-            guard let (model, lists) = try await storage.modelPage(mid: mid) else { return "" }
-            let features = try await storage.modelFeatures(mid: mid)
-            return try renderer.render("model", PageViews.modelPage(model, lists, picker: try await pickerOptions(),
-                                                                carried: features.carried,
-                                                                suggested: features.suggested.map(\.feature)))
+        guard let model = snapshot.model(mid) else {
+            return try errorPage(request, snapshot, .notFound, heading: "No recommendations for this model",
+                                 message: "The model \(mid) is not in this catalogue, so there are no recommendations for it. Pick another one below.")
         }
-        guard !page.isEmpty else {
-            return try await errorPage(.notFound, heading: "No recommendations for this model",
-                                       message: "The model \(mid) is not in this catalogue, so there are no recommendations for it. Pick another one below.")
+        return PageResponse.page(request, snapshot: snapshot, key: "m\(model)") { buffer in
+            skeletons.model.write(into: &buffer) { slot, buffer in
+                switch slot {
+                case 0: buffer.writeString(HTML.escape(snapshot.models[Int(model)].name))
+                case 1: buffer.writeBytes(snapshot.pickerSelected[model] ?? snapshot.pickerOptions)
+                case 2, 3: break  // the search and link fields start empty
+                case 4: buffer.writeBytes(snapshot.articles[Int(model)])
+                default:
+                    var any = false
+                    for carousel in snapshot.carousels {
+                        let list = carousel.list(of: model)
+                        guard !list.isEmpty else { continue }
+                        any = true
+                        buffer.writeBytes(carousel.open)
+                        for item in list { buffer.writeBytes(snapshot.cards[Int(item)]) }
+                        buffer.writeBytes(carousel.close)
+                    }
+                    if !any { buffer.writeBytes(skeletons.noRecommendations) }
+                }
+            }
         }
-        return html(.ok, page)
     }
 
     /// `/search?q=`: models whose names contain every word; an exact-looking id or link goes straight there.
-    @Sendable func search(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func search(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
         let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: .whitespaces)
         if query.isEmpty { return .redirect(to: "/", type: .found) }
         if case .success(let mid) = SketchfabLink.modelID(from: query), query.contains("/") || ModelID(query) != nil {
             return .redirect(to: "/models/\(mid.rawValue)", type: .found)
         }
-        let results = try await names.search(query, limit: 48) { try await storage.allModels() }
-        return html(.ok, try renderer.render("search", PageViews.searchPage(query: query, results: results,
-                                                                       picker: try await pickerOptions())))
+        let results = snapshot.search(query, limit: 48)
+        let heading = results.isEmpty ? "Nothing found for “\(query)”" : "Models whose names match “\(query)”"
+        return PageResponse.page(request, snapshot: snapshot, key: "search?\(query)") { buffer in
+            skeletons.search.write(into: &buffer) { slot, buffer in
+                switch slot {
+                case 0: buffer.writeString(HTML.escape("Search: \(query)"))
+                case 1: buffer.writeBytes(snapshot.pickerOptions)
+                case 2: buffer.writeString(HTML.escape(query))
+                case 3: break
+                case 4: buffer.writeString(HTML.escape(heading))
+                default:
+                    if results.isEmpty {
+                        buffer.writeBytes(skeletons.searchEmpty)
+                    } else {
+                        buffer.writeString("<ul class=\"grid\">\n")
+                        for model in results { buffer.writeBytes(snapshot.gridCards[Int(model)]) }
+                        buffer.writeString("</ul>\n")
+                    }
+                }
+            }
+        }
     }
 
-    @Sendable func about(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let runs = try await storage.algorithms()
-        let known = Set(algorithmDescriptions.map(\.name))
-        var entries = algorithmDescriptions.map { description in
-            (name: description.name, title: description.title, description: description.description,
-             trained: runs.first { $0.algorithm == description.name })
-        }
-        for run in runs where !known.contains(run.algorithm) {
-            entries.append((name: run.algorithm, title: run.title, description: run.description, trained: run))
-        }
-        return html(.ok, try renderer.render("about", PageViews.about(entries)))
+    @Sendable func about(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        return PageResponse.page(request, snapshot: snapshot, key: "about") { $0.writeBytes(snapshot.about) }
     }
 
-    func errorPage(_ status: HTTPResponse.Status, heading: String, message: String, link: String = "") async throws -> Response {
-        return html(status, try renderer.render("error", PageViews.error(heading: heading, message: message,
-                                                                    picker: try await pickerOptions(), link: link)))
-    }
-
-    func pickerOptions() async throws -> String {
-        try await pickerCache.page("picker-options") {
-            try renderer.render("picker-options", PageViews.pickerOptionsContext(try await storage.pickerModels(limit: 100)))
-        }
+    /// Error pages are rare: rendered per request, never cached by the client.
+    func errorPage(_ request: Request, _ snapshot: ExplorerSnapshot, _ status: HTTPResponse.Status, heading: String,
+                   message: String, link: String = "") throws -> Response {
+        let body = try renderer.render("error", PageViews.error(heading: heading, message: message,
+                                                                 picker: String(decoding: snapshot.pickerOptions, as: UTF8.self),
+                                                                 link: link))
+        return PageResponse.uncached(request, status: status, contentType: "text/html; charset=utf-8", body: ByteBuffer(string: body))
     }
 }
 
-func html(_ status: HTTPResponse.Status, _ body: String) -> Response {
-    Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
-             body: .init(byteBuffer: ByteBuffer(string: body)))
+/// The page templates split once into literal bytes and slots (see `PageSkeleton`).
+struct PageSkeletons: Sendable {
+    /// Slots: title, picker options, search query, link, the model's block, the carousels.
+    let model: PageSkeleton
+    /// Slots: title, picker options, search query, link, heading, results.
+    let search: PageSkeleton
+    /// Slots: title, heading, kind, cards.
+    let feature: PageSkeleton
+    let noRecommendations: [UInt8]
+    let searchEmpty: [UInt8]
+
+    init(renderer: PageRenderer) throws {
+        model = try PageSkeleton(renderer: renderer, template: "model",
+                                 slots: ["title", "pickerOptions", "query", "link", "article", "carousels"])
+        search = try PageSkeleton(renderer: renderer, template: "search",
+                                  slots: ["title", "pickerOptions", "query", "link", "heading", "results"])
+        feature = try PageSkeleton(renderer: renderer, template: "feature", slots: ["title", "heading", "kind", "cards"])
+        noRecommendations = Array(try renderer.render("no-recommendations", [:]).utf8)
+        searchEmpty = Array(try renderer.render("search-empty", [:]).utf8)
+    }
+}
+
+/// Responses with the caching headers every page shares: an ETag of the snapshot and the page, so a client (or nginx)
+/// revalidates with `If-None-Match` and gets a 304 until the catalogue is published again; HEAD gets the headers alone.
+enum PageResponse {
+    static func page(_ request: Request, snapshot: ExplorerSnapshot, key: String, contentType: String = "text/html; charset=utf-8",
+                     write: (inout ByteBuffer) -> Void) -> Response {
+        let etag = "\"\(snapshot.tag)-\(fingerprint(key))\""
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=60", .contentType: contentType]
+        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
+            let candidate = $0.trimmingCharacters(in: .whitespaces)
+            return candidate == etag || candidate == "W/\(etag)" || candidate == "*"
+        }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        var buffer = ByteBufferAllocator().buffer(capacity: 48 * 1024)
+        write(&buffer)
+        if request.method == .head {
+            headers[.contentLength] = String(buffer.readableBytes)
+            return Response(status: .ok, headers: headers)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+    }
+
+    static func uncached(_ request: Request, status: HTTPResponse.Status, contentType: String, body: ByteBuffer) -> Response {
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store"]
+        if request.method == .head {
+            headers[.contentLength] = String(body.readableBytes)
+            return Response(status: status, headers: headers)
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// FNV-1a, hex: short, stable across processes (unlike `Hasher`), enough to tell pages apart within a snapshot.
+    static func fingerprint(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 36)
+    }
 }

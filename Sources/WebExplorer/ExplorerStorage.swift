@@ -1,14 +1,11 @@
 import CatalogStore
 
-/// What the pages read. `CatalogStore` is the implementation; the protocol keeps the web layer from knowing SQL.
+/// What the server reads from the catalogue: everything at once for a snapshot, the published generation to know
+/// when to reload, and a liveness ping. `CatalogStore` is the implementation; the web layer knows no SQL.
 public protocol ExplorerStorage: Sendable {
-    func modelPage(mid: String) async throws -> (ModelSummary, [RecommendationList])?
-    func pickerModels(limit: Int) async throws -> [ModelSummary]
-    func algorithms() async throws -> [AlgorithmInfo]
+    func snapshotSource() throws -> CatalogSnapshotSource
+    func publishedGeneration() throws -> Int64
     func ping() async throws -> Int
-    func allModels() async throws -> [ModelSummary]
-    func modelsNear(_ feature: FeatureKey, limit: Int) async throws -> [(model: ModelSummary, score: Double)]
-    func modelFeatures(mid: String) async throws -> (carried: [FeatureKey], suggested: [(feature: FeatureKey, score: Double)])
 }
 
 extension CatalogStore: ExplorerStorage {}

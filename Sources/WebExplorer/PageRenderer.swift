@@ -5,7 +5,13 @@ import Mustache
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
     public let stylesheet: String
+    public let script: String
     public let placeholderSVG: String
+    /// The API's OpenAPI 3.1 contract, served at `/openapi.json`.
+    public let openAPIDocument: String
+    /// A hash of the templates and static files: part of every ETag, so a new build never answers 304 for a page
+    /// whose markup changed.
+    public let fingerprint: UInt64
 
     public init() async throws {
         guard let resources = Bundle.module.resourceURL else {
@@ -13,18 +19,34 @@ public struct PageRenderer: Sendable {
         }
         library = try await MustacheLibrary(directory: resources.appendingPathComponent("Templates").path)
         stylesheet = try String(contentsOf: resources.appendingPathComponent("Static/app.css"), encoding: .utf8)
+        script = try String(contentsOf: resources.appendingPathComponent("Static/app.js"), encoding: .utf8)
         placeholderSVG = try String(contentsOf: resources.appendingPathComponent("Static/placeholder.svg"), encoding: .utf8)
-        for name in ["home", "model", "about", "error", "feature", "search"] where library.getTemplate(named: name) == nil {
+        openAPIDocument = try String(contentsOf: resources.appendingPathComponent("Static/openapi.json"), encoding: .utf8)
+        for name in Self.requiredTemplates where library.getTemplate(named: name) == nil {
             throw ExplorerStartupError(description: "template \(name).mustache did not load")
         }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for folder in ["Templates", "Static"] {
+            let directory = resources.appendingPathComponent(folder)
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
+                for byte in try Data(contentsOf: directory.appendingPathComponent(name)) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            }
+        }
+        fingerprint = hash
     }
 
     /// A renderer over templates given in code, for tests of what the routes do when a template is missing.
     init(library: MustacheLibrary) {
         self.library = library
         stylesheet = ""
+        script = ""
         placeholderSVG = ""
+        openAPIDocument = "{}"
+        fingerprint = 0
     }
+
+    static let requiredTemplates = ["home", "model", "model-article", "carousel", "card", "grid-card", "no-recommendations",
+                                    "about", "error", "feature", "search", "search-empty", "picker-options"]
 
     /// Renders from dictionaries rather than structs: the template engine reads structs through reflection,
     /// which is markedly slower per request. A template that does not render is an error, never an empty page.

@@ -14,24 +14,24 @@ enum PageViews {
                 "href": feature.kind == "tag" ? "/tags/\(segment)" : "/categories/\(segment)"]
     }
 
-    static func searchPage(query: String, results: [ModelSummary], picker options: String) -> [String: Any] {
-        var context = picker(options)
-        context["query"] = query
-        context["title"] = "Search: \(query)"
-        context["heading"] = results.isEmpty ? "Nothing found for “\(query)”" : "Models whose names match “\(query)”"
-        context["hasResults"] = !results.isEmpty
-        context["models"] = results.map(card)
-        return context
-    }
-
-    static func featurePage(_ feature: FeatureKey, models: [ModelSummary]) -> [String: Any] {
-        let heading = feature.kind == "tag" ? "Models for the tag “\(feature.value)”" : "Models for the category “\(feature.value)”"
-        return ["title": heading, "heading": heading, "kind": feature.kind, "models": models.map(card)]
-    }
-
     static func card(_ model: ModelSummary) -> [String: Any] {
-        ["mid": model.mid, "name": model.name, "url": model.url,
-         "thumbnail": model.thumbnailURL ?? placeholderThumbnail, "likes": model.likeCount]
+        ["mid": model.mid, "name": model.name, "url": model.url, "thumbnail": safeThumbnail(model.thumbnailURL),
+         "likes": model.likeCount]
+    }
+
+    /// Only `https:` links and the local thumbnail path are ever put in a page; anything else (an `http:` or
+    /// `javascript:` link from a crawl) becomes the placeholder.
+    static func safeThumbnail(_ url: String?) -> String {
+        guard let url, url.hasPrefix("https://") || (url.hasPrefix("/thumbnails/") && !url.contains("..")) else {
+            return placeholderThumbnail
+        }
+        return url
+    }
+
+    /// The selected model's block: thumbnail, name, likes, its tags and the tags it could carry.
+    static func article(_ model: ModelSummary, carried: [FeatureKey], suggested: [FeatureKey]) -> [String: Any] {
+        ["model": card(model), "carried": carried.map(featureLink), "hasCarried": !carried.isEmpty,
+         "suggested": suggested.map(featureLink), "hasSuggested": !suggested.isEmpty]
     }
 
     /// The picker's `<option>` list is rendered once and cached; marking the current model is a string edit.
@@ -39,14 +39,14 @@ enum PageViews {
         ["picker": models.map { model -> [String: Any] in ["mid": model.mid, "name": model.name] }]
     }
 
-    /// Which image descriptor produced a visual carousel, from its run's parameters.
-    static func descriptorLabel(_ list: RecommendationList) -> String? {
-        guard let data = list.parameters.data(using: .utf8),
-              let parameters = try? JSONSerialization.jsonObject(with: data) as? [String: String],
-              let descriptor = parameters["descriptor"] else { return nil }
-        if descriptor.hasPrefix("classical") { return "\(list.algorithm) · colour layout and edge orientations" }
-        if descriptor.hasPrefix("efficientnet-lite0") { return "\(list.algorithm) · EfficientNet-Lite0 CNN features (ImageNet)" }
-        return "\(list.algorithm) · \(descriptor)"
+    /// The carousel's small print: the algorithm, and for a visual one which image descriptor produced it.
+    static func descriptorLabel(algorithm: String, parameters: String) -> String {
+        guard let data = parameters.data(using: .utf8),
+              let values = try? JSONSerialization.jsonObject(with: data) as? [String: String],
+              let descriptor = values["descriptor"] else { return algorithm }
+        if descriptor.hasPrefix("classical") { return "\(algorithm) · colour layout and edge orientations" }
+        if descriptor.hasPrefix("efficientnet-lite0") { return "\(algorithm) · EfficientNet-Lite0 CNN features (ImageNet)" }
+        return "\(algorithm) · \(descriptor)"
     }
 
     static func picker(_ options: String, selected: String? = nil, link: String = "") -> [String: Any] {
@@ -60,21 +60,6 @@ enum PageViews {
     static func home(picker options: String) -> [String: Any] {
         var context = picker(options)
         context["title"] = "Pick a model"
-        return context
-    }
-
-    static func modelPage(_ model: ModelSummary, _ lists: [RecommendationList], picker options: String,
-                          carried: [FeatureKey] = [], suggested: [FeatureKey] = []) -> [String: Any] {
-        var context = picker(options, selected: model.mid)
-        context["carried"] = carried.map(featureLink)
-        context["hasCarried"] = !carried.isEmpty
-        context["suggested"] = suggested.map(featureLink)
-        context["hasSuggested"] = !suggested.isEmpty
-        context["title"] = model.name
-        context["model"] = card(model)
-        context["carousels"] = lists.map { list -> [String: Any] in
-            ["algorithm": descriptorLabel(list) ?? list.algorithm, "title": list.title, "models": list.models.map(card)]
-        }
         return context
     }
 

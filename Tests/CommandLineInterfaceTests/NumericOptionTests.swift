@@ -109,7 +109,7 @@ struct DeclaredOption: CustomStringConvertible {
     }
 
     @Test(arguments: [("RECASKETCH_PORT", "abc"), ("RECASKETCH_PORT", "0"), ("RECASKETCH_PORT", "1e300"),
-                      ("RECASKETCH_PAGE_CACHE_SECONDS", "-1"), ("RECASKETCH_PAGE_CACHE_SECONDS", "inf"),
+                      ("RECASKETCH_RELOAD_CHECK_SECONDS", "-1"), ("RECASKETCH_RELOAD_CHECK_SECONDS", "inf"), ("RECASKETCH_RELOAD_CHECK_SECONDS", "0"),
                       ("RECASKETCH_REFRESH_EVERY", "nan"), ("RECASKETCH_REFRESH_EVERY", "1e300h"), ("RECASKETCH_REFRESH_EVERY", "inf")])
     func aBadVariableIsAUsageErrorNamingIt(_ name: String, _ value: String) throws {
         try withVariable(name, value) {

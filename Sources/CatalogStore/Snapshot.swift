@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+
+/// Everything the explorer shows, read in one transaction: what a server loads into memory so that no request
+/// runs SQL. Models are numbered by their position in `models`; lists hold those numbers.
+public struct CatalogSnapshotSource: Sendable {
+    /// One algorithm's stored lists as compressed rows: model `i`'s recommendations are
+    /// `items[offsets[i]..<offsets[i + 1]]`, best first, with their scores.
+    public struct Lists: Sendable {
+        public var offsets: [Int32]
+        public var items: [Int32]
+        public var scores: [Float]
+    }
+
+    public var generation: Int64
+    public var models: [ModelSummary]
+    public var algorithms: [AlgorithmInfo]
+    /// Keyed by algorithm name.
+    public var lists: [String: Lists]
+    /// Per model: its own tags and categories, and the tags suggested for it.
+    public var carried: [[FeatureKey]]
+    public var suggested: [[FeatureKey]]
+    /// Per tag or category: the nearest models, best first.
+    public var featureModels: [FeatureKey: [Int32]]
+    /// The picker's list: the curated models sorted by name, else the 100 most liked sorted by name.
+    public var picker: [Int32]
+}
+
+extension CatalogStore {
+    /// The generation `import` and `train` publish; a server polls it to know when to reload.
+    public func publishedGeneration() throws -> Int64 {
+        try database.read { db in try Int64.fetchOne(db, sql: "SELECT generation FROM published_generation WHERE id = 1") ?? 0 }
+    }
+
+    /// Marks everything written so far as one new generation for running servers to load.
+    public func publish() throws {
+        try database.write { db in try Self.publish(db) }
+    }
+
+    static func publish(_ db: Database) throws {
+        try db.execute(sql: """
+            UPDATE published_generation SET generation = generation + 1,
+                published_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = 1
+            """)
+    }
+
+    public func snapshotSource() throws -> CatalogSnapshotSource {
+        try database.read { db in
+            let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM published_generation WHERE id = 1") ?? 0
+            var index: [Int64: Int32] = [:]
+            var models: [ModelSummary] = []
+            let modelRows = try Row.fetchCursor(db, sql: "SELECT id, mid, name, url, thumbnail_url, like_count FROM models ORDER BY id")
+            while let row = try modelRows.next() {
+                index[row[0]] = Int32(models.count)
+                models.append(ModelSummary(mid: row[1], name: row[2], url: row[3], thumbnailURL: row[4], likeCount: row[5]))
+            }
+            let algorithms = try Row.fetchAll(db, sql: """
+                SELECT algorithm, title, description, display_order, parameters, trained_at, train_seconds
+                FROM algorithm_runs ORDER BY display_order, algorithm
+                """).map {
+                AlgorithmInfo(algorithm: $0[0], title: $0[1], description: $0[2], displayOrder: $0[3],
+                              parameters: $0[4], trainedAt: $0[5], trainSeconds: $0[6])
+            }
+            var lists: [String: CatalogSnapshotSource.Lists] = [:]
+            for algorithm in algorithms {
+                var perModel = [[(Int32, Float)]](repeating: [], count: models.count)
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT model_id, recommended_id, score FROM recommendations WHERE algorithm = ? ORDER BY model_id, rank
+                    """, arguments: [algorithm.algorithm])
+                while let row = try rows.next() {
+                    guard let from = index[row[0]], let to = index[row[1]] else { continue }
+                    perModel[Int(from)].append((to, Float(row[2] as Double)))
+                }
+                var offsets: [Int32] = [0], items: [Int32] = [], scores: [Float] = []
+                for list in perModel {
+                    for (item, score) in list { items.append(item); scores.append(score) }
+                    offsets.append(Int32(items.count))
+                }
+                lists[algorithm.algorithm] = .init(offsets: offsets, items: items, scores: scores)
+            }
+            var carried = [[FeatureKey]](repeating: [], count: models.count)
+            let featureRows = try Row.fetchCursor(db, sql: "SELECT model_id, kind, value FROM features ORDER BY model_id, kind, value")
+            while let row = try featureRows.next() {
+                if let model = index[row[0]] { carried[Int(model)].append(FeatureKey(kind: row[1], value: row[2])) }
+            }
+            var suggested = [[FeatureKey]](repeating: [], count: models.count)
+            let suggestionRows = try Row.fetchCursor(db, sql: "SELECT model_id, kind, value FROM feature_suggestions ORDER BY model_id, rank")
+            while let row = try suggestionRows.next() {
+                if let model = index[row[0]] { suggested[Int(model)].append(FeatureKey(kind: row[1], value: row[2])) }
+            }
+            var featureModels: [FeatureKey: [Int32]] = [:]
+            let nearRows = try Row.fetchCursor(db, sql: "SELECT kind, value, model_id FROM feature_models ORDER BY kind, value, rank")
+            while let row = try nearRows.next() {
+                if let model = index[row[2]] { featureModels[FeatureKey(kind: row[0], value: row[1]), default: []].append(model) }
+            }
+            var picker = try Int64.fetchAll(db, sql: """
+                SELECT m.id FROM curated_models c JOIN models m ON m.id = c.model_id ORDER BY m.name COLLATE NOCASE, m.mid LIMIT 100
+                """).compactMap { index[$0] }
+            if picker.isEmpty {
+                picker = try Int64.fetchAll(db, sql: "SELECT id FROM models ORDER BY like_count DESC, mid LIMIT 100").compactMap { index[$0] }
+                picker.sort { models[Int($0)].name.localizedCaseInsensitiveCompare(models[Int($1)].name) == .orderedAscending }
+            }
+            return CatalogSnapshotSource(generation: generation, models: models, algorithms: algorithms, lists: lists,
+                                         carried: carried, suggested: suggested, featureModels: featureModels, picker: picker)
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import CatalogFiles
+import CatalogStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The JSON API, version 1, as `Static/openapi.json` describes it (served at `/openapi.json`). Answers are assembled
+/// from each model's JSON encoded once per snapshot; errors are `application/problem+json` (RFC 9457).
+struct ExplorerAPI: Sendable {
+    let holder: SnapshotHolder
+
+    static let maximumLimit = 100
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("/api/v1/algorithms", method: method, use: algorithms)
+            router.on("/api/v1/models/:mid", method: method, use: model)
+            router.on("/api/v1/models/:mid/recommendations", method: method, use: recommendations)
+            router.on("/api/v1/search", method: method, use: search)
+            router.on("/api/v1/tags/:value", method: method) { request, context in try feature(kind: "tag", request, context) }
+            router.on("/api/v1/categories/:value", method: method) { request, context in try feature(kind: "category", request, context) }
+        }
+        // Anything else under /api/ is a problem document, not an HTML page.
+        router.on("/api/**", method: .get) { request, _ in Problem.notFound("No such API resource: \(request.uri.path)").response(request) }
+    }
+
+    @Sendable func algorithms(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        return PageResponse.page(request, snapshot: snapshot, key: "api/algorithms", contentType: JSONBody.contentType) {
+            $0.writeBytes(snapshot.algorithmsJSON)
+        }
+    }
+
+    @Sendable func model(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        let model: Int32
+        switch resolve(try context.parameters.require("mid"), in: snapshot) {
+        case .success(let found): model = found
+        case .failure(let problem): return problem.response(request)
+        }
+        return PageResponse.page(request, snapshot: snapshot, key: "api/m\(model)", contentType: JSONBody.contentType) {
+            $0.writeBytes(snapshot.modelDetailJSON(model))
+        }
+    }
+
+    @Sendable func recommendations(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        let model: Int32
+        switch resolve(try context.parameters.require("mid"), in: snapshot) {
+        case .success(let found): model = found
+        case .failure(let problem): return problem.response(request)
+        }
+        let limit: Int
+        switch Self.limit(request, default: 12) {
+        case .success(let value): limit = value
+        case .failure(let problem): return problem.response(request)
+        }
+        var carousels = snapshot.carousels
+        if let algorithm = request.uri.queryParameters["algorithm"].map(String.init) {
+            carousels = carousels.filter { $0.info.algorithm == algorithm }
+            if carousels.isEmpty {
+                let known = snapshot.carousels.map(\.info.algorithm).joined(separator: ", ")
+                return Problem.badRequest("Unknown or untrained algorithm “\(algorithm)”; trained here: \(known.isEmpty ? "none" : known).")
+                    .response(request)
+            }
+        }
+        let key = "api/m\(model)/r?\(request.uri.queryParameters["algorithm"].map(String.init) ?? "")&\(limit)"
+        return PageResponse.page(request, snapshot: snapshot, key: key, contentType: JSONBody.contentType) { buffer in
+            buffer.writeString("{\"mid\":")
+            JSONBody.writeString(snapshot.models[Int(model)].mid, into: &buffer)
+            buffer.writeString(",\"lists\":[")
+            for (position, carousel) in carousels.enumerated() {
+                if position > 0 { buffer.writeString(",") }
+                buffer.writeString("{\"algorithm\":")
+                JSONBody.writeString(carousel.info.algorithm, into: &buffer)
+                buffer.writeString(",\"title\":")
+                JSONBody.writeString(carousel.info.title, into: &buffer)
+                buffer.writeString(",\"recommendations\":[")
+                for (rank, (item, score)) in zip(carousel.list(of: model), carousel.scores(of: model)).prefix(limit).enumerated() {
+                    if rank > 0 { buffer.writeString(",") }
+                    buffer.writeString("{\"score\":")
+                    buffer.writeString(JSONBody.number(score))
+                    buffer.writeString(",\"model\":")
+                    buffer.writeBytes(snapshot.modelJSON[Int(item)])
+                    buffer.writeString("}")
+                }
+                buffer.writeString("]}")
+            }
+            buffer.writeString("]}")
+        }
+    }
+
+    @Sendable func search(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: .whitespaces)
+        guard !query.isEmpty else { return Problem.badRequest("Give the words to search for as q=….").response(request) }
+        let limit: Int
+        switch Self.limit(request, default: 24) {
+        case .success(let value): limit = value
+        case .failure(let problem): return problem.response(request)
+        }
+        let results = snapshot.search(query, limit: limit)
+        return PageResponse.page(request, snapshot: snapshot, key: "api/search?\(query)&\(limit)", contentType: JSONBody.contentType) { buffer in
+            buffer.writeString("{\"query\":")
+            JSONBody.writeString(query, into: &buffer)
+            buffer.writeString(",\"results\":[")
+            for (position, model) in results.enumerated() {
+                if position > 0 { buffer.writeString(",") }
+                buffer.writeBytes(snapshot.modelJSON[Int(model)])
+            }
+            buffer.writeString("]}")
+        }
+    }
+
+    func feature(kind: String, _ request: Request, _ context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        let raw = try context.parameters.require("value")
+        let value = String((raw.removingPercentEncoding ?? raw).lowercased().prefix(200))
+        guard let models = snapshot.featureModels[FeatureKey(kind: kind, value: value)], !models.isEmpty else {
+            return Problem.notFound("No models are stored for the \(kind) “\(value)”: it is unknown, or the Likes + tags model has not been trained.")
+                .response(request)
+        }
+        return PageResponse.page(request, snapshot: snapshot, key: "api/\(kind)/\(value)", contentType: JSONBody.contentType) { buffer in
+            buffer.writeString("{\"kind\":")
+            JSONBody.writeString(kind, into: &buffer)
+            buffer.writeString(",\"value\":")
+            JSONBody.writeString(value, into: &buffer)
+            buffer.writeString(",\"models\":[")
+            for (position, model) in models.enumerated() {
+                if position > 0 { buffer.writeString(",") }
+                buffer.writeBytes(snapshot.modelJSON[Int(model)])
+            }
+            buffer.writeString("]}")
+        }
+    }
+
+    func resolve(_ mid: String, in snapshot: ExplorerSnapshot) -> Result<Int32, Problem> {
+        guard ModelID(mid) != nil else {
+            return .failure(.notFound("“\(mid.prefix(100))” is not a model id: \(ModelID.problem(with: mid) ?? "")"))
+        }
+        guard let model = snapshot.model(mid) else { return .failure(.notFound("The model \(mid) is not in this catalogue.")) }
+        return .success(model)
+    }
+
+    static func limit(_ request: Request, default fallback: Int) -> Result<Int, Problem> {
+        guard let text = request.uri.queryParameters["limit"] else { return .success(fallback) }
+        guard let value = Int(text), (1...maximumLimit).contains(value) else {
+            return .failure(.badRequest("limit must be a whole number from 1 to \(maximumLimit), not “\(text.prefix(40))”."))
+        }
+        return .success(value)
+    }
+}
+
+/// An RFC 9457 problem document.
+struct Problem: Error, Sendable {
+    var status: HTTPResponse.Status
+    var title: String
+    var detail: String
+
+    static func notFound(_ detail: String) -> Problem { Problem(status: .notFound, title: "Not found", detail: detail) }
+    static func badRequest(_ detail: String) -> Problem { Problem(status: .badRequest, title: "Bad request", detail: detail) }
+
+    func response(_ request: Request) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeString("{\"type\":\"about:blank\",\"title\":")
+        JSONBody.writeString(title, into: &buffer)
+        buffer.writeString(",\"status\":\(status.code),\"detail\":")
+        JSONBody.writeString(detail, into: &buffer)
+        buffer.writeString(",\"instance\":")
+        JSONBody.writeString(String(request.uri.path.prefix(300)), into: &buffer)
+        buffer.writeString("}")
+        return PageResponse.uncached(request, status: status, contentType: "application/problem+json", body: buffer)
+    }
+}
+
+enum JSONBody {
+    static let contentType = "application/json"
+
+    /// A JSON string literal, escaped per RFC 8259.
+    static func writeString(_ text: String, into buffer: inout ByteBuffer) {
+        buffer.writeInteger(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): buffer.writeString("\\\"")
+            case UInt8(ascii: "\\"): buffer.writeString("\\\\")
+            case 0x0A: buffer.writeString("\\n")
+            case 0x0D: buffer.writeString("\\r")
+            case 0x09: buffer.writeString("\\t")
+            case 0..<0x20: buffer.writeString(String(format: "\\u%04x", Int(byte)))
+            default: buffer.writeInteger(byte)
+            }
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    static func string(_ text: String) -> [UInt8] {
+        var buffer = ByteBuffer()
+        writeString(text, into: &buffer)
+        return Array(buffer.readableBytesView)
+    }
+
+    /// A finite number as JSON (non-finite scores, which training never stores, become 0).
+    static func number(_ value: Float) -> String {
+        value.isFinite ? String(value) : "0"
+    }
+}

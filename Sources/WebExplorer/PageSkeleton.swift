@@ -1,0 +1,72 @@
+import Foundation
+import NIOCore
+
+/// A page template rendered once with a marker in each slot and split into literal byte runs and slots, so a
+/// request writes bytes instead of interpreting the template.
+struct PageSkeleton: Sendable {
+    enum Part: Sendable {
+        case literal([UInt8])
+        case slot(Int)
+    }
+
+    let parts: [Part]
+    /// The literal bytes, for sizing a response buffer.
+    let literalCount: Int
+
+    /// `slots` name the context values that vary per page; `fixed` holds the rest. Each slot's marker is a pair of
+    /// private-use characters around its number, which HTML escaping leaves alone.
+    init(renderer: PageRenderer, template: String, slots: [String], fixed: [String: Any] = [:]) throws {
+        var context = fixed
+        for (index, name) in slots.enumerated() { context[name] = "\u{E000}\(index)\u{E001}" }
+        let rendered = Array(try renderer.render(template, context).utf8)
+        let open = Array("\u{E000}".utf8), close = Array("\u{E001}".utf8)
+        var parts: [Part] = []
+        var literal: [UInt8] = []
+        var position = 0
+        while position < rendered.count {
+            if rendered[position...].starts(with: open),
+               let end = rendered[(position + open.count)...].firstRange(of: close),
+               let number = Int(String(decoding: rendered[(position + open.count)..<end.lowerBound], as: UTF8.self)) {
+                if !literal.isEmpty { parts.append(.literal(literal)); literal = [] }
+                parts.append(.slot(number))
+                position = end.upperBound
+            } else {
+                literal.append(rendered[position])
+                position += 1
+            }
+        }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        self.parts = parts
+        literalCount = parts.reduce(0) { if case .literal(let bytes) = $1 { $0 + bytes.count } else { $0 } }
+    }
+
+    /// Writes the page: literal runs as they are, each slot by `fill`.
+    func write(into buffer: inout ByteBuffer, fill: (Int, inout ByteBuffer) -> Void) {
+        for part in parts {
+            switch part {
+            case .literal(let bytes): buffer.writeBytes(bytes)
+            case .slot(let index): fill(index, &buffer)
+            }
+        }
+    }
+}
+
+enum HTML {
+    /// Escapes text for element content and quoted attribute values, as Mustache's `{{…}}` does.
+    static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 16)
+        for character in text.unicodeScalars {
+            switch character {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&#39;"
+            default: output.unicodeScalars.append(character)
+            }
+        }
+        return output
+    }
+}

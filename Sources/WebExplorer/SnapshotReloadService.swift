@@ -1,0 +1,95 @@
+import Dispatch
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// Loads a new snapshot when `import` or `train` publishes one (checked every `interval`) or on SIGHUP, beside the
+/// one in use, and swaps it in atomically: requests in flight finish on the old one. A snapshot that fails to load
+/// is logged and the old one stays.
+public struct SnapshotReloadService: Service {
+    let holder: SnapshotHolder
+    let loader: SnapshotLoader
+    let interval: Duration
+    let logger: Logger
+
+    public init(holder: SnapshotHolder, loader: SnapshotLoader, interval: Duration, logger: Logger) {
+        self.holder = holder
+        self.loader = loader
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        do { try await Task.sleep(for: interval) } catch { return }
+                        await reload(onlyIfPublished: true, reason: "new publication")
+                    }
+                }
+                group.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) {
+                        await reload(onlyIfPublished: false, reason: "SIGHUP")
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Loads and swaps; returns whether a new snapshot is in use.
+    @discardableResult
+    public func reload(onlyIfPublished: Bool, reason: String) async -> Bool {
+        let current = holder.current
+        do {
+            if onlyIfPublished, try await loader.publishedGeneration() == current.generation { return false }
+            let started = ContinuousClock.now
+            let fresh = try await loader.load()
+            holder.replace(with: fresh)
+            logger.info("snapshot swapped", metadata: [
+                "reason": .string(reason), "generation": "\(fresh.generation)", "previous": "\(current.generation)",
+                "models": "\(fresh.modelCount)", "load_seconds": "\((ContinuousClock.now - started).components.seconds)",
+            ])
+            return true
+        } catch {
+            logger.error("snapshot reload failed; still serving the previous one", metadata: [
+                "reason": .string(reason), "generation": "\(current.generation)", "error": "\(error)",
+            ])
+            return false
+        }
+    }
+}
+
+/// Builds snapshots from the store, on a thread of its own: reading the catalogue and rendering every model's
+/// fragments is blocking work that must not hold one of the few threads that serve requests.
+public struct SnapshotLoader: Sendable {
+    let storage: any ExplorerStorage
+    let renderer: PageRenderer
+    let algorithmDescriptions: [(name: String, title: String, description: String)]
+
+    public init(storage: any ExplorerStorage, renderer: PageRenderer, algorithmDescriptions: [(name: String, title: String, description: String)]) {
+        self.storage = storage
+        self.renderer = renderer
+        self.algorithmDescriptions = algorithmDescriptions
+    }
+
+    public func load() async throws -> ExplorerSnapshot {
+        try await offThePool { try loadNow() }
+    }
+
+    public func loadNow() throws -> ExplorerSnapshot {
+        try ExplorerSnapshot(storage.snapshotSource(), renderer: renderer, algorithmDescriptions: algorithmDescriptions)
+    }
+
+    func publishedGeneration() async throws -> Int64 {
+        try await offThePool { try storage.publishedGeneration() }
+    }
+
+    private func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}
