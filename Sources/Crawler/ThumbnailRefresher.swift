@@ -74,6 +74,8 @@ public struct ThumbnailRefresher: Sendable {
                 addNext()
             }
         }
+        // Servers show links from their in-memory snapshot: publish so they load the new ones.
+        if report.changed > 0 { try store.publish() }
         Gauge(label: "recasketch_thumbnail_refresh_last_run_timestamp_seconds").record(now().timeIntervalSince1970)
         progress("refresh-thumbnails: \(report.checked) checked, \(report.changed) changed, \(report.unchanged) unchanged, \(report.deleted) deleted on Sketchfab, \(report.failed) failed (kept their links)")
         return report
