@@ -42,6 +42,7 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ReadOnlyMethodsMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TemplateErrorMiddleware())
     if let folder = configuration.thumbnailsDirectory {

@@ -10,6 +10,8 @@ struct ExplorerAPI: Sendable {
     let holder: SnapshotHolder
 
     static let maximumLimit = 100
+    /// The names `openapi.json` lists for `algorithm=`: the algorithms `train` knows.
+    static let algorithmNames: Set<String> = ["visual", "wrmf", "warp-tags", "itemknn", "popularity"]
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         for method in [HTTPRequest.Method.get, .head] {
@@ -57,10 +59,14 @@ struct ExplorerAPI: Sendable {
         }
         var carousels = snapshot.carousels
         if let algorithm = request.uri.queryParameters["algorithm"].map(String.init) {
+            let known = snapshot.carousels.map(\.info.algorithm).joined(separator: ", ")
+            guard Self.algorithmNames.contains(algorithm) else {
+                return Problem.badRequest("“\(algorithm.prefix(60))” is not an algorithm; one of \(Self.algorithmNames.sorted().joined(separator: ", ")).")
+                    .response(request)
+            }
             carousels = carousels.filter { $0.info.algorithm == algorithm }
             if carousels.isEmpty {
-                let known = snapshot.carousels.map(\.info.algorithm).joined(separator: ", ")
-                return Problem.badRequest("Unknown or untrained algorithm “\(algorithm)”; trained here: \(known.isEmpty ? "none" : known).")
+                return Problem.notFound("The algorithm \(algorithm) is not trained in this catalogue; trained here: \(known.isEmpty ? "none" : known).")
                     .response(request)
             }
         }
@@ -81,7 +87,7 @@ struct ExplorerAPI: Sendable {
                     buffer.writeString("{\"score\":")
                     buffer.writeString(JSONBody.number(score))
                     buffer.writeString(",\"model\":")
-                    buffer.writeBytes(snapshot.modelJSON[Int(item)])
+                    snapshot.modelJSON.write(item, into: &buffer)
                     buffer.writeString("}")
                 }
                 buffer.writeString("]}")
@@ -106,7 +112,7 @@ struct ExplorerAPI: Sendable {
             buffer.writeString(",\"results\":[")
             for (position, model) in results.enumerated() {
                 if position > 0 { buffer.writeString(",") }
-                buffer.writeBytes(snapshot.modelJSON[Int(model)])
+                snapshot.modelJSON.write(model, into: &buffer)
             }
             buffer.writeString("]}")
         }
@@ -128,7 +134,7 @@ struct ExplorerAPI: Sendable {
             buffer.writeString(",\"models\":[")
             for (position, model) in models.enumerated() {
                 if position > 0 { buffer.writeString(",") }
-                buffer.writeBytes(snapshot.modelJSON[Int(model)])
+                snapshot.modelJSON.write(model, into: &buffer)
             }
             buffer.writeString("]}")
         }
@@ -202,5 +208,18 @@ enum JSONBody {
     /// A finite number as JSON (non-finite scores, which training never stores, become 0).
     static func number(_ value: Float) -> String {
         value.isFinite ? String(value) : "0"
+    }
+}
+
+/// The site and the API only read: any method but GET and HEAD is a 405 that says which are allowed.
+struct ReadOnlyMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .get || request.method == .head else {
+            var response = Problem(status: .methodNotAllowed, title: "Method not allowed",
+                                   detail: "\(request.method.rawValue) is not allowed here; use GET or HEAD.").response(request)
+            response.headers[.allow] = "GET, HEAD"
+            return response
+        }
+        return try await next(request, context)
     }
 }

@@ -38,7 +38,7 @@ struct ExplorerController: Sendable {
                 switch slot {
                 case 0, 1: buffer.writeString(HTML.escape(heading))
                 case 2: buffer.writeString(kind)
-                default: for model in models.prefix(24) { buffer.writeBytes(snapshot.cards[Int(model)]) }
+                default: snapshot.cards.write(models.prefix(24), into: &buffer)
                 }
             }
         }
@@ -83,16 +83,16 @@ struct ExplorerController: Sendable {
                 case 0: buffer.writeString(HTML.escape(snapshot.models[Int(model)].name))
                 case 1: buffer.writeBytes(snapshot.pickerSelected[model] ?? snapshot.pickerOptions)
                 case 2, 3: break  // the search and link fields start empty
-                case 4: buffer.writeBytes(snapshot.articles[Int(model)])
+                case 4: snapshot.articles.write(model, into: &buffer)
                 default:
                     var any = false
-                    for carousel in snapshot.carousels {
-                        let list = carousel.list(of: model)
+                    for index in snapshot.carousels.indices {
+                        let list = snapshot.carousels[index].list(of: model)
                         guard !list.isEmpty else { continue }
                         any = true
-                        buffer.writeBytes(carousel.open)
-                        for item in list { buffer.writeBytes(snapshot.cards[Int(item)]) }
-                        buffer.writeBytes(carousel.close)
+                        buffer.writeBytes(snapshot.carousels[index].open)
+                        snapshot.cards.write(list, into: &buffer)
+                        buffer.writeBytes(snapshot.carousels[index].close)
                     }
                     if !any { buffer.writeBytes(skeletons.noRecommendations) }
                 }
@@ -123,7 +123,7 @@ struct ExplorerController: Sendable {
                         buffer.writeBytes(skeletons.searchEmpty)
                     } else {
                         buffer.writeString("<ul class=\"grid\">\n")
-                        for model in results { buffer.writeBytes(snapshot.gridCards[Int(model)]) }
+                        snapshot.gridCards.write(results, into: &buffer)
                         buffer.writeString("</ul>\n")
                     }
                 }

@@ -1,4 +1,5 @@
 import CatalogStore
+import Dispatch
 import Foundation
 import NIOCore
 
@@ -32,20 +33,21 @@ public final class ExplorerSnapshot: Sendable {
     let suggested: [[FeatureKey]]
     let featureModels: [FeatureKey: [Int32]]
     let carousels: [Carousel]
-    let articles: [[UInt8]]
-    let cards: [[UInt8]]
-    let gridCards: [[UInt8]]
+    let articles: FragmentTable
+    let cards: FragmentTable
+    let gridCards: FragmentTable
     let pickerOptions: [UInt8]
     /// The picker's options with one model selected, for the models it lists.
     let pickerSelected: [Int32: [UInt8]]
     let home: [UInt8]
     let about: [UInt8]
     /// Each model as the API shows it, encoded once.
-    let modelJSON: [[UInt8]]
+    let modelJSON: FragmentTable
     let algorithmsJSON: [UInt8]
     /// Folded names for search, most liked first.
     let searchOrder: [Int32]
     let foldedNames: [[UInt8]]
+    let trigrams: [UInt32: [Int32]]
 
     public var modelCount: Int { models.count }
 
@@ -62,19 +64,23 @@ public final class ExplorerSnapshot: Sendable {
         suggested = source.suggested
         featureModels = source.featureModels
 
-        var articles: [[UInt8]] = [], cards: [[UInt8]] = [], gridCards: [[UInt8]] = []
-        articles.reserveCapacity(models.count); cards.reserveCapacity(models.count); gridCards.reserveCapacity(models.count)
-        for (position, model) in models.enumerated() {
-            let card = PageViews.card(model)
-            cards.append(Array(try renderer.render("card", card).utf8))
-            gridCards.append(Array(try renderer.render("grid-card", card).utf8))
-            articles.append(Array(try renderer.render("model-article", PageViews.article(
-                model, carried: source.carried[position], suggested: source.suggested[position])).utf8))
+        // Cards fill a skeleton (no template interpretation per model); each model's block, with its loops over
+        // tags, is rendered by the template engine, on every core.
+        let cardSkeleton = try PageSkeleton(renderer: renderer, template: "card", slots: ["mid", "thumbnail", "name", "url"])
+        let gridSkeleton = try PageSkeleton(renderer: renderer, template: "grid-card", slots: ["mid", "thumbnail", "name", "url"])
+        func fill(_ skeleton: PageSkeleton, _ model: ModelSummary) -> [UInt8] {
+            let values = [model.mid, PageViews.safeThumbnail(model.thumbnailURL), model.name, model.url].map(HTML.escape)
+            var buffer = ByteBufferAllocator().buffer(capacity: skeleton.literalCount + 256)
+            skeleton.write(into: &buffer) { slot, buffer in buffer.writeString(values[slot]) }
+            return Array(buffer.readableBytesView)
         }
-        self.articles = articles
-        self.cards = cards
-        self.gridCards = gridCards
-        modelJSON = models.map(Self.encodeModel)
+        cards = FragmentTable(models.map { fill(cardSkeleton, $0) })
+        gridCards = FragmentTable(models.map { fill(gridSkeleton, $0) })
+        articles = FragmentTable(try Self.renderInParallel(count: models.count) { position in
+            Array(try renderer.render("model-article", PageViews.article(
+                models[position], carried: source.carried[position], suggested: source.suggested[position])).utf8)
+        })
+        modelJSON = FragmentTable(models.map(Self.encodeModel))
         var algorithms = ByteBuffer()
         algorithms.writeString("{\"algorithms\":[")
         for (position, info) in source.algorithms.enumerated() {
@@ -122,14 +128,38 @@ public final class ExplorerSnapshot: Sendable {
             entries.append((name: run.algorithm, title: run.title, description: run.description, trained: run))
         }
         about = Array(try renderer.render("about", PageViews.about(entries)).utf8)
-        searchOrder = (0..<Int32(models.count)).sorted { a, b in
+        let searchOrder = (0..<Int32(models.count)).sorted { a, b in
             let left = models[Int(a)], right = models[Int(b)]
             return left.likeCount != right.likeCount ? left.likeCount > right.likeCount : left.mid < right.mid
         }
-        foldedNames = models.map { Array(ModelNameIndex.fold($0.name).utf8) }
+        self.searchOrder = searchOrder
+        let foldedNames = models.map { Array(ModelNameIndex.fold($0.name).utf8) }
+        self.foldedNames = foldedNames
+        trigrams = Self.trigramIndex(foldedNames: foldedNames, searchOrder: searchOrder)
     }
 
     func model(_ mid: String) -> Int32? { index[mid] }
+
+    /// Renders `count` fragments on every core, in order; the first error stops the load.
+    static func renderInParallel(count: Int, _ render: @Sendable (Int) throws -> [UInt8]) throws -> [[UInt8]] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let results = Mutex([[UInt8]](repeating: [], count: count))
+        let failure = Mutex<(any Error)?>(nil)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = (worker * count / workers)..<((worker + 1) * count / workers)
+            var local: [[UInt8]] = []
+            local.reserveCapacity(range.count)
+            do {
+                for position in range { local.append(try render(position)) }
+            } catch {
+                failure.withLock { $0 = $0 ?? error }
+                return
+            }
+            results.withLock { all in for (offset, fragment) in local.enumerated() { all[range.lowerBound + offset] = fragment } }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
+        return results.withLock { $0 }
+    }
 
     static func encodeModel(_ model: ModelSummary) -> [UInt8] {
         var buffer = ByteBuffer()
@@ -150,7 +180,7 @@ public final class ExplorerSnapshot: Sendable {
     func modelDetailJSON(_ model: Int32) -> [UInt8] {
         var buffer = ByteBuffer()
         buffer.writeString("{\"model\":")
-        buffer.writeBytes(modelJSON[Int(model)])
+        modelJSON.write(model, into: &buffer)
         for (field, kind, list) in [("tags", "tag", carried[Int(model)]), ("categories", "category", carried[Int(model)]),
                                     ("suggestedTags", "tag", suggested[Int(model)])] {
             buffer.writeString(",\"\(field)\":[")
@@ -165,18 +195,52 @@ public final class ExplorerSnapshot: Sendable {
     }
 
     /// Models whose names contain every word of `query`: names starting with the query first, then by likes.
+    /// Candidates come from the rarest three-byte sequence of the query's words (every name holding the words holds
+    /// it), so a query looks at a few hundred names instead of all of them.
     func search(_ query: String, limit: Int) -> [Int32] {
-        let words = ModelNameIndex.fold(query).split(whereSeparator: { $0.isWhitespace }).map { Array($0.utf8) }
+        let folded = ModelNameIndex.fold(query)
+        let words = folded.split(whereSeparator: { $0.isWhitespace }).map { Array($0.utf8) }
         guard !words.isEmpty, limit > 0 else { return [] }
-        let prefix = Array(ModelNameIndex.fold(query).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").utf8)
+        let prefix = Array(words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ").utf8)
         var starting: [Int32] = [], containing: [Int32] = []
-        for model in searchOrder {
+        func consider(_ model: Int32) -> Bool {
             let name = foldedNames[Int(model)]
-            guard words.allSatisfy({ ModelNameIndex.contains(name, $0) }) else { continue }
+            guard words.allSatisfy({ ModelNameIndex.contains(name, $0) }) else { return true }
             if name.starts(with: prefix) { starting.append(model) } else if containing.count < limit { containing.append(model) }
-            if starting.count >= limit { break }
+            return starting.count < limit
+        }
+        var rarest: [Int32]?
+        for word in words where word.count >= 3 {
+            for start in 0...(word.count - 3) {
+                let list = trigrams[Self.trigram(word, start)] ?? []
+                if rarest == nil || list.count < rarest!.count { rarest = list }
+            }
+        }
+        if let rarest {
+            for rank in rarest where !consider(searchOrder[Int(rank)]) { break }
+        } else {
+            for model in searchOrder where !consider(model) { break }
         }
         return Array((starting + containing).prefix(limit))
+    }
+
+    static func trigram(_ bytes: [UInt8], _ start: Int) -> UInt32 {
+        UInt32(bytes[start]) << 16 | UInt32(bytes[start + 1]) << 8 | UInt32(bytes[start + 2])
+    }
+
+    /// Every three-byte sequence of the folded names → the ranks (positions in `searchOrder`) of the names that
+    /// hold it, ascending.
+    static func trigramIndex(foldedNames: [[UInt8]], searchOrder: [Int32]) -> [UInt32: [Int32]] {
+        var index: [UInt32: [Int32]] = [:]
+        for (rank, model) in searchOrder.enumerated() {
+            let name = foldedNames[Int(model)]
+            guard name.count >= 3 else { continue }
+            var seen = Set<UInt32>()
+            for start in 0...(name.count - 3) where seen.insert(trigram(name, start)).inserted {
+                index[trigram(name, start), default: []].append(Int32(rank))
+            }
+        }
+        return index
     }
 }
 

@@ -48,7 +48,7 @@ public struct SnapshotReloadService: Service {
             let started = ContinuousClock.now
             let fresh = try await loader.load()
             holder.replace(with: fresh)
-            logger.info("snapshot swapped", metadata: [
+            logger.notice("snapshot swapped", metadata: [
                 "reason": .string(reason), "generation": "\(fresh.generation)", "previous": "\(current.generation)",
                 "models": "\(fresh.modelCount)", "load_seconds": "\((ContinuousClock.now - started).components.seconds)",
             ])
@@ -80,7 +80,13 @@ public struct SnapshotLoader: Sendable {
     }
 
     public func loadNow() throws -> ExplorerSnapshot {
-        try ExplorerSnapshot(storage.snapshotSource(), renderer: renderer, algorithmDescriptions: algorithmDescriptions)
+        let snapshot = try ExplorerSnapshot(storage.snapshotSource(), renderer: renderer, algorithmDescriptions: algorithmDescriptions)
+        #if os(Linux)
+        // Loading reads every row and renders every fragment in temporary arrays; hand their pages back to the
+        // system instead of keeping them as the process's high-water mark.
+        _ = releaseFreeMemory(0)
+        #endif
+        return snapshot
     }
 
     func publishedGeneration() async throws -> Int64 {
@@ -93,3 +99,9 @@ public struct SnapshotLoader: Sendable {
         }
     }
 }
+
+#if os(Linux)
+/// glibc's `malloc_trim`, which its Swift module does not export.
+@_silgen_name("malloc_trim")
+private func releaseFreeMemory(_ pad: Int) -> Int32
+#endif

@@ -145,9 +145,23 @@ import Testing
                                   ("/api/v1/models/not-an-id", .notFound), ("/api/v1/models/\(Self.mid)/recommendations?limit=0", .badRequest),
                                   ("/api/v1/models/\(Self.mid)/recommendations?limit=x", .badRequest),
                                   ("/api/v1/models/\(Self.mid)/recommendations?algorithm=nope", .badRequest),
+                                  ("/api/v1/models/\(Self.mid)/recommendations?algorithm=wrmf", .notFound),
                                   ("/api/v1/search?q=", .badRequest), ("/api/v1/tags/unknown", .notFound), ("/api/v1/elsewhere", .notFound)] {
                 let document = try await json(uri, status: status, type: problem)
                 #expect(document["status"] as? Int == Int(status.code) && document["detail"] is String, "\(uri)")
+            }
+        }
+    }
+
+    @Test func onlyGETAndHEADAreAllowed() async throws {
+        let site = try await site(storage: store)
+        try await Application(router: site.router).test(.router) { client in
+            for (uri, method) in [("/api/v1/algorithms", HTTPRequest.Method.post), ("/models/\(Self.mid)", .delete), ("/", .put)] {
+                try await client.execute(uri: uri, method: method) { response in
+                    #expect(response.status == .methodNotAllowed, "\(method) \(uri)")
+                    #expect(response.headers[.allow] == "GET, HEAD")
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                }
             }
         }
     }
