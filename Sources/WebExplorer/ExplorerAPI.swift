@@ -98,7 +98,7 @@ struct ExplorerAPI: Sendable {
 
     @Sendable func search(_ request: Request, context: BasicRequestContext) throws -> Response {
         let snapshot = holder.current
-        let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: .whitespaces)
+        let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: SearchQuery.blank)
         guard !query.isEmpty else { return Problem.badRequest("Give the words to search for as q=….").response(request) }
         let limit: Int
         switch Self.limit(request, default: 24) {
@@ -222,4 +222,10 @@ struct ReadOnlyMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         return try await next(request, context)
     }
+}
+
+enum SearchQuery {
+    /// What the OpenAPI document's `\S` calls white space (ECMAScript's `\s`): spaces, line ends, form feed,
+    /// vertical tab and the byte-order mark. A query of only these is empty.
+    static let blank = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}"))
 }

@@ -103,7 +103,7 @@ struct ExplorerController: Sendable {
     /// `/search?q=`: models whose names contain every word; an exact-looking id or link goes straight there.
     @Sendable func search(_ request: Request, context: BasicRequestContext) throws -> Response {
         let snapshot = holder.current
-        let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: .whitespaces)
+        let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: SearchQuery.blank)
         if query.isEmpty { return .redirect(to: "/", type: .found) }
         if case .success(let mid) = SketchfabLink.modelID(from: query), query.contains("/") || ModelID(query) != nil {
             return .redirect(to: "/models/\(mid.rawValue)", type: .found)
