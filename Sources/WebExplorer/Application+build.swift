@@ -42,6 +42,7 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: UnknownPathMiddleware())
     router.add(middleware: ReadOnlyMethodsMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TemplateErrorMiddleware())
@@ -118,7 +119,11 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var referrerPolicy: HTTPField.Name { HTTPField.Name("Referrer-Policy")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
+        var response: Response
+        do { response = try await next(request, context) } catch let error as any HTTPResponseError {
+            // Errors become responses only after the middleware chain: make them here so they carry the headers too.
+            response = try error.response(from: request, context: context)
+        }
         response.headers[.contentSecurityPolicy] = Self.policy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[Self.frameOptions] = "DENY"

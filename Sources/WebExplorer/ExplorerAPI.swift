@@ -22,8 +22,6 @@ struct ExplorerAPI: Sendable {
             router.on("/api/v1/tags/:value", method: method) { request, context in try feature(kind: "tag", request, context) }
             router.on("/api/v1/categories/:value", method: method) { request, context in try feature(kind: "category", request, context) }
         }
-        // Anything else under /api/ is a problem document, not an HTML page.
-        router.on("/api/**", method: .get) { request, _ in Problem.notFound("No such API resource: \(request.uri.path)").response(request) }
     }
 
     @Sendable func algorithms(_ request: Request, context: BasicRequestContext) throws -> Response {
@@ -228,4 +226,21 @@ enum SearchQuery {
     /// What the OpenAPI document's `\S` calls white space (ECMAScript's `\s`): spaces, line ends, form feed,
     /// vertical tab and the byte-order mark. A query of only these is empty.
     static let blank = CharacterSet.whitespacesAndNewlines.union(CharacterSet(charactersIn: "\u{FEFF}"))
+}
+
+/// A path no route knows is a 404 with a body: a problem document under /api/ (the API's error format), a line of
+/// text elsewhere. A catch-all `/api/**` route would do the first, but a recursive wildcard in Hummingbird's trie
+/// also swallows paths outside it (the thumbnails), so the not-found error is turned into a response here.
+struct UnknownPathMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            if request.uri.path.hasPrefix("/api/") {
+                return Problem.notFound("No such API resource: \(request.uri.path.prefix(200))").response(request)
+            }
+            return PageResponse.uncached(request, status: .notFound, contentType: "text/plain; charset=utf-8",
+                                         body: ByteBuffer(string: "Not found. Start again from the home page: /\n"))
+        }
+    }
 }

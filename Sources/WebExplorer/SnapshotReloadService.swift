@@ -48,6 +48,9 @@ public struct SnapshotReloadService: Service {
             let started = ContinuousClock.now
             let fresh = try await loader.load()
             holder.replace(with: fresh)
+            // The old snapshot goes when its last request ends; then give its pages back to the system.
+            try? await Task.sleep(for: .seconds(1))
+            loader.releaseFreeMemory()
             logger.notice("snapshot swapped", metadata: [
                 "reason": .string(reason), "generation": "\(fresh.generation)", "previous": "\(current.generation)",
                 "models": "\(fresh.modelCount)", "load_seconds": "\((ContinuousClock.now - started).components.seconds)",
@@ -81,12 +84,16 @@ public struct SnapshotLoader: Sendable {
 
     public func loadNow() throws -> ExplorerSnapshot {
         let snapshot = try ExplorerSnapshot(storage.snapshotSource(), renderer: renderer, algorithmDescriptions: algorithmDescriptions)
-        #if os(Linux)
         // Loading reads every row and renders every fragment in temporary arrays; hand their pages back to the
         // system instead of keeping them as the process's high-water mark.
-        _ = releaseFreeMemory(0)
-        #endif
+        releaseFreeMemory()
         return snapshot
+    }
+
+    func releaseFreeMemory() {
+        #if os(Linux)
+        _ = mallocTrim(0)
+        #endif
     }
 
     func publishedGeneration() async throws -> Int64 {
@@ -103,5 +110,5 @@ public struct SnapshotLoader: Sendable {
 #if os(Linux)
 /// glibc's `malloc_trim`, which its Swift module does not export.
 @_silgen_name("malloc_trim")
-private func releaseFreeMemory(_ pad: Int) -> Int32
+private func mallocTrim(_ pad: Int) -> Int32
 #endif

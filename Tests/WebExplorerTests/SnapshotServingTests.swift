@@ -75,7 +75,8 @@ import Testing
     @Test func everyResponseCarriesTheSecurityHeadersAndPagesNeedNoInlineCode() async throws {
         let site = try await site(storage: store)
         try await Application(router: site.router).test(.router) { client in
-            for uri in ["/", "/models/\(Self.mid)", "/models/nope", "/api/v1/algorithms", "/api/v1/nothing", "/static/app.css", "/healthz"] {
+            for uri in ["/", "/models/\(Self.mid)", "/models/nope", "/api/v1/algorithms", "/api/v1/nothing", "/static/app.css", "/healthz",
+                        "/no/such/page", "/thumbnails/missing.jpg"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     let policy = try #require(response.headers[.contentSecurityPolicy], "\(uri)")
                     #expect(!policy.contains("unsafe-inline") && policy.contains("frame-ancestors 'none'"), "\(uri)")
