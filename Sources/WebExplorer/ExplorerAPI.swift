@@ -50,13 +50,15 @@ struct ExplorerAPI: Sendable {
         case .success(let found): model = found
         case .failure(let problem): return problem.response(request)
         }
+        let query = request.uri.queryParameters
         let limit: Int
-        switch Self.limit(request, default: 12) {
+        switch Self.limit(query["limit"], default: 12) {
         case .success(let value): limit = value
         case .failure(let problem): return problem.response(request)
         }
         var carousels = snapshot.carousels
-        if let algorithm = request.uri.queryParameters["algorithm"].map(String.init) {
+        let algorithmName = query["algorithm"].map(String.init)
+        if let algorithm = algorithmName {
             let known = snapshot.carousels.map(\.info.algorithm).joined(separator: ", ")
             guard Self.algorithmNames.contains(algorithm) else {
                 return Problem.badRequest("“\(algorithm.prefix(60))” is not an algorithm; one of \(Self.algorithmNames.sorted().joined(separator: ", ")).")
@@ -68,29 +70,30 @@ struct ExplorerAPI: Sendable {
                     .response(request)
             }
         }
-        let key = "api/m\(model)/r?\(request.uri.queryParameters["algorithm"].map(String.init) ?? "")&\(limit)"
+        let key = "api/m\(model)/r?\(algorithmName ?? "")&\(limit)"
         return PageResponse.page(request, snapshot: snapshot, key: key, contentType: JSONBody.contentType) { buffer in
-            buffer.writeString("{\"mid\":")
-            JSONBody.writeString(snapshot.models[Int(model)].mid, into: &buffer)
-            buffer.writeString(",\"lists\":[")
+            buffer.writeStaticString("{\"mid\":\"")
+            buffer.writeString(snapshot.models[Int(model)].mid)  // ids are letters and digits only
+            buffer.writeStaticString("\",\"lists\":[")
             for (position, carousel) in carousels.enumerated() {
-                if position > 0 { buffer.writeString(",") }
-                buffer.writeString("{\"algorithm\":")
-                JSONBody.writeString(carousel.info.algorithm, into: &buffer)
-                buffer.writeString(",\"title\":")
-                JSONBody.writeString(carousel.info.title, into: &buffer)
-                buffer.writeString(",\"recommendations\":[")
-                for (rank, (item, score)) in zip(carousel.list(of: model), carousel.scores(of: model)).prefix(limit).enumerated() {
-                    if rank > 0 { buffer.writeString(",") }
-                    buffer.writeString("{\"score\":")
-                    buffer.writeString(JSONBody.number(score))
-                    buffer.writeString(",\"model\":")
-                    snapshot.modelJSON.write(item, into: &buffer)
-                    buffer.writeString("}")
+                if position > 0 { buffer.writeStaticString(",") }
+                buffer.writeBytes(carousel.jsonOpen)
+                let start = Int(carousel.lists.offsets[Int(model)])
+                let end = min(Int(carousel.lists.offsets[Int(model) + 1]), start + limit)
+                carousel.lists.items.withUnsafeBufferPointer { items in
+                    carousel.lists.scores.withUnsafeBufferPointer { scores in
+                        for index in start..<end {
+                            buffer.writeStaticString(index == start ? "{\"score\":" : ",{\"score\":")
+                            JSONBody.writeScore(scores[index], into: &buffer)
+                            buffer.writeStaticString(",\"model\":")
+                            snapshot.modelJSON.write(items[index], into: &buffer)
+                            buffer.writeStaticString("}")
+                        }
+                    }
                 }
-                buffer.writeString("]}")
+                buffer.writeStaticString("]}")
             }
-            buffer.writeString("]}")
+            buffer.writeStaticString("]}")
         }
     }
 
@@ -99,7 +102,7 @@ struct ExplorerAPI: Sendable {
         let query = String((request.uri.queryParameters["q"] ?? "").prefix(200)).trimmingCharacters(in: SearchQuery.blank)
         guard !query.isEmpty else { return Problem.badRequest("Give the words to search for as q=….").response(request) }
         let limit: Int
-        switch Self.limit(request, default: 24) {
+        switch Self.limit(request.uri.queryParameters["limit"], default: 24) {
         case .success(let value): limit = value
         case .failure(let problem): return problem.response(request)
         }
@@ -146,8 +149,8 @@ struct ExplorerAPI: Sendable {
         return .success(model)
     }
 
-    static func limit(_ request: Request, default fallback: Int) -> Result<Int, Problem> {
-        guard let text = request.uri.queryParameters["limit"] else { return .success(fallback) }
+    static func limit(_ text: Substring?, default fallback: Int) -> Result<Int, Problem> {
+        guard let text else { return .success(fallback) }
         guard let value = Int(text), (1...maximumLimit).contains(value) else {
             return .failure(.badRequest("limit must be a whole number from 1 to \(maximumLimit), not “\(text.prefix(40))”."))
         }
@@ -203,9 +206,24 @@ enum JSONBody {
         return Array(buffer.readableBytesView)
     }
 
-    /// A finite number as JSON (non-finite scores, which training never stores, become 0).
-    static func number(_ value: Float) -> String {
-        value.isFinite ? String(value) : "0"
+    /// A score as JSON with four decimals, written digit by digit: `String(Float)` was the costliest part of an
+    /// answer. Non-finite values, which training never stores, become 0.
+    static func writeScore(_ value: Float, into buffer: inout ByteBuffer) {
+        guard value.isFinite, abs(value) < 1e9 else { buffer.writeInteger(UInt8(ascii: "0")); return }
+        var scaled = Int((Double(value) * 10_000).rounded())
+        if scaled < 0 { buffer.writeInteger(UInt8(ascii: "-")); scaled = -scaled }
+        var whole = scaled / 10_000
+        if whole == 0 {
+            buffer.writeInteger(UInt8(ascii: "0"))
+        } else {
+            var digits: [UInt8] = []
+            while whole > 0 { digits.append(UInt8(ascii: "0") + UInt8(whole % 10)); whole /= 10 }
+            buffer.writeBytes(digits.reversed())
+        }
+        let fraction = scaled % 10_000
+        let zero = UInt8(ascii: "0")
+        buffer.writeMultipleIntegers(UInt8(ascii: "."), zero + UInt8(fraction / 1000), zero + UInt8(fraction / 100 % 10),
+                                     zero + UInt8(fraction / 10 % 10), zero + UInt8(fraction % 10))
     }
 }
 

@@ -13,6 +13,8 @@ public final class ExplorerSnapshot: Sendable {
         var label: String
         var open: [UInt8]
         var close: [UInt8]
+        /// `{"algorithm":…,"title":…,"recommendations":[` for the API.
+        var jsonOpen: [UInt8]
         var lists: CatalogSnapshotSource.Lists
 
         func list(of model: Int32) -> ArraySlice<Int32> {
@@ -106,8 +108,14 @@ public final class ExplorerSnapshot: Sendable {
             let label = PageViews.descriptorLabel(algorithm: info.algorithm, parameters: info.parameters)
             let rendered = try renderer.render("carousel", ["title": info.title, "algorithm": label, "cards": cardsMarker])
             guard let split = rendered.range(of: cardsMarker) else { throw TemplateRenderingError(template: "carousel") }
+            var json = ByteBuffer()
+            json.writeString("{\"algorithm\":")
+            JSONBody.writeString(info.algorithm, into: &json)
+            json.writeString(",\"title\":")
+            JSONBody.writeString(info.title, into: &json)
+            json.writeString(",\"recommendations\":[")
             return Carousel(info: info, label: label, open: Array(rendered[..<split.lowerBound].utf8),
-                            close: Array(rendered[split.upperBound...].utf8), lists: lists)
+                            close: Array(rendered[split.upperBound...].utf8), jsonOpen: Array(json.readableBytesView), lists: lists)
         }
 
         let pickerModels = source.picker.map { models[Int($0)] }
