@@ -17,6 +17,7 @@ struct ExplorerController: Sendable {
             router.on("/index", method: method, use: index)
             router.on("/models/:mid", method: method, use: model)
             router.on("/about", method: method, use: about)
+            router.on("/random", method: method, use: random)
             router.on("/search", method: method, use: search)
             router.on("/tags/:value", method: method) { request, context in try feature(kind: "tag", request, context: context) }
             router.on("/categories/:value", method: method) { request, context in try feature(kind: "category", request, context: context) }
@@ -129,6 +130,15 @@ struct ExplorerController: Sendable {
                 }
             }
         }
+    }
+
+    /// `/random`: "surprise me", a different model each time (never cached).
+    @Sendable func random(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        guard snapshot.modelCount > 0 else { return .redirect(to: "/", type: .found) }
+        var response = Response.redirect(to: "/models/\(snapshot.models[Int.random(in: 0..<snapshot.modelCount)].mid)", type: .found)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     @Sendable func about(_ request: Request, context: BasicRequestContext) throws -> Response {

@@ -77,7 +77,8 @@ public final class ExplorerSnapshot: Sendable {
             return Array(buffer.readableBytesView)
         }
         cards = FragmentTable(models.map { fill(cardSkeleton, $0) })
-        gridCards = FragmentTable(models.map { fill(gridSkeleton, $0) })
+        let gridTable = FragmentTable(models.map { fill(gridSkeleton, $0) })
+        gridCards = gridTable
         articles = FragmentTable(try Self.renderInParallel(count: models.count) { position in
             Array(try renderer.render("model-article", PageViews.article(
                 models[position], carried: source.carried[position], suggested: source.suggested[position])).utf8)
@@ -126,7 +127,11 @@ public final class ExplorerSnapshot: Sendable {
             selected[model] = Array((PageViews.picker(options, selected: models[Int(model)].mid)["pickerOptions"] as? String ?? options).utf8)
         }
         pickerSelected = selected
-        home = Array(try renderer.render("home", PageViews.home(picker: options)).utf8)
+        // Sorted by likes here because the search order below is built later in this initialiser.
+        let mostLiked = (0..<models.count).sorted { models[$0].likeCount != models[$1].likeCount
+            ? models[$0].likeCount > models[$1].likeCount : models[$0].mid < models[$1].mid }.prefix(24)
+        let popular = mostLiked.map { String(decoding: gridTable[$0], as: UTF8.self) }.joined()
+        home = Array(try renderer.render("home", PageViews.home(picker: options, popular: popular)).utf8)
         let known = Set(algorithmDescriptions.map(\.name))
         var entries = algorithmDescriptions.map { description in
             (name: description.name, title: description.title, description: description.description,

@@ -57,9 +57,11 @@ enum PageViews {
         return ["pickerOptions": html, "link": link]
     }
 
-    static func home(picker options: String) -> [String: Any] {
+    /// `popular`: the most-liked models' cards, already rendered.
+    static func home(picker options: String, popular: String) -> [String: Any] {
         var context = picker(options)
         context["title"] = "Pick a model"
+        context["popular"] = popular
         return context
     }
 

@@ -154,6 +154,26 @@ import Testing
         }
     }
 
+    @Test func homeShowsTheMostLikedAndRandomPicksAModel() async throws {
+        let site = try await site(storage: store)
+        try await Application(router: site.router).test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let body = text(response)
+                let mostLiked = try #require(try await store.allModels().first)
+                #expect(body.contains("Most liked") && body.contains("href=\"/models/\(mostLiked.mid)\""))
+                #expect(body.contains("href=\"/random\""))
+            }
+            for _ in 0..<5 {
+                try await client.execute(uri: "/random", method: .get) { response in
+                    #expect(response.status == .found)
+                    #expect(response.headers[.cacheControl] == "no-store")
+                    let location = try #require(response.headers[.location])
+                    #expect(TinyCatalog.ids.contains { location == "/models/\($0.rawValue)" }, "\(location)")
+                }
+            }
+        }
+    }
+
     @Test func onlyGETAndHEADAreAllowed() async throws {
         let site = try await site(storage: store)
         try await Application(router: site.router).test(.router) { client in
