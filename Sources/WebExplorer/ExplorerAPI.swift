@@ -108,14 +108,10 @@ struct ExplorerAPI: Sendable {
         }
         let results = snapshot.search(query, limit: limit)
         return PageResponse.page(request, snapshot: snapshot, key: "api/search?\(query)&\(limit)", contentType: JSONBody.contentType) { buffer in
-            buffer.writeString("{\"query\":")
-            JSONBody.writeString(query, into: &buffer)
-            buffer.writeString(",\"results\":[")
-            for (position, model) in results.enumerated() {
-                if position > 0 { buffer.writeString(",") }
-                snapshot.modelJSON.write(model, into: &buffer)
-            }
-            buffer.writeString("]}")
+            buffer.writeStaticString("{")
+            JSONBody.writeField("query", query, first: true, into: &buffer)
+            JSONBody.writeModels("results", results, from: snapshot, into: &buffer)
+            buffer.writeStaticString("}")
         }
     }
 
@@ -128,16 +124,11 @@ struct ExplorerAPI: Sendable {
                 .response(request)
         }
         return PageResponse.page(request, snapshot: snapshot, key: "api/\(kind)/\(value)", contentType: JSONBody.contentType) { buffer in
-            buffer.writeString("{\"kind\":")
-            JSONBody.writeString(kind, into: &buffer)
-            buffer.writeString(",\"value\":")
-            JSONBody.writeString(value, into: &buffer)
-            buffer.writeString(",\"models\":[")
-            for (position, model) in models.enumerated() {
-                if position > 0 { buffer.writeString(",") }
-                snapshot.modelJSON.write(model, into: &buffer)
-            }
-            buffer.writeString("]}")
+            buffer.writeStaticString("{")
+            JSONBody.writeField("kind", kind, first: true, into: &buffer)
+            JSONBody.writeField("value", value, into: &buffer)
+            JSONBody.writeModels("models", models, from: snapshot, into: &buffer)
+            buffer.writeStaticString("}")
         }
     }
 
@@ -169,13 +160,13 @@ struct Problem: Error, Sendable {
 
     func response(_ request: Request) -> Response {
         var buffer = ByteBuffer()
-        buffer.writeString("{\"type\":\"about:blank\",\"title\":")
-        JSONBody.writeString(title, into: &buffer)
-        buffer.writeString(",\"status\":\(status.code),\"detail\":")
-        JSONBody.writeString(detail, into: &buffer)
-        buffer.writeString(",\"instance\":")
-        JSONBody.writeString(String(request.uri.path.prefix(300)), into: &buffer)
-        buffer.writeString("}")
+        buffer.writeStaticString("{")
+        JSONBody.writeField("type", "about:blank", first: true, into: &buffer)
+        JSONBody.writeField("title", title, into: &buffer)
+        buffer.writeString(",\"status\":\(status.code)")
+        JSONBody.writeField("detail", detail, into: &buffer)
+        JSONBody.writeField("instance", String(request.uri.path.prefix(300)), into: &buffer)
+        buffer.writeStaticString("}")
         return PageResponse.uncached(request, status: status, contentType: "application/problem+json", body: buffer)
     }
 }
@@ -198,6 +189,22 @@ enum JSONBody {
             }
         }
         buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// `"name":"value"`, after a comma unless it opens the object.
+    static func writeField(_ name: String, _ value: String, first: Bool = false, into buffer: inout ByteBuffer) {
+        buffer.writeString(first ? "\"\(name)\":" : ",\"\(name)\":")
+        writeString(value, into: &buffer)
+    }
+
+    /// `,"name":[model, …]` from the snapshot's pre-encoded model objects.
+    static func writeModels(_ name: String, _ models: some Sequence<Int32>, from snapshot: ExplorerSnapshot, into buffer: inout ByteBuffer) {
+        buffer.writeString(",\"\(name)\":[")
+        for (position, model) in models.enumerated() {
+            if position > 0 { buffer.writeStaticString(",") }
+            snapshot.modelJSON.write(model, into: &buffer)
+        }
+        buffer.writeStaticString("]")
     }
 
     static func string(_ text: String) -> [UInt8] {

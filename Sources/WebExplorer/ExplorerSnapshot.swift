@@ -88,16 +88,14 @@ public final class ExplorerSnapshot: Sendable {
         algorithms.writeString("{\"algorithms\":[")
         for (position, info) in source.algorithms.enumerated() {
             if position > 0 { algorithms.writeString(",") }
-            algorithms.writeString("{\"algorithm\":")
-            JSONBody.writeString(info.algorithm, into: &algorithms)
-            algorithms.writeString(",\"title\":")
-            JSONBody.writeString(info.title, into: &algorithms)
-            algorithms.writeString(",\"description\":")
-            JSONBody.writeString(info.description, into: &algorithms)
-            algorithms.writeString(",\"displayOrder\":\(info.displayOrder),\"trainedAt\":")
-            JSONBody.writeString(info.trainedAt, into: &algorithms)
-            algorithms.writeString(",\"trainSeconds\":\(info.trainSeconds.isFinite ? String(info.trainSeconds) : "0"),\"parameters\":")
-            JSONBody.writeString(info.parameters, into: &algorithms)
+            algorithms.writeStaticString("{")
+            JSONBody.writeField("algorithm", info.algorithm, first: true, into: &algorithms)
+            JSONBody.writeField("title", info.title, into: &algorithms)
+            JSONBody.writeField("description", info.description, into: &algorithms)
+            algorithms.writeString(",\"displayOrder\":\(info.displayOrder)")
+            JSONBody.writeField("trainedAt", info.trainedAt, into: &algorithms)
+            algorithms.writeString(",\"trainSeconds\":\(info.trainSeconds.isFinite ? String(info.trainSeconds) : "0")")
+            JSONBody.writeField("parameters", info.parameters, into: &algorithms)
             algorithms.writeString("}")
         }
         algorithms.writeString("]}")
@@ -110,11 +108,10 @@ public final class ExplorerSnapshot: Sendable {
             let rendered = try renderer.render("carousel", ["title": info.title, "algorithm": label, "cards": cardsMarker])
             guard let split = rendered.range(of: cardsMarker) else { throw TemplateRenderingError(template: "carousel") }
             var json = ByteBuffer()
-            json.writeString("{\"algorithm\":")
-            JSONBody.writeString(info.algorithm, into: &json)
-            json.writeString(",\"title\":")
-            JSONBody.writeString(info.title, into: &json)
-            json.writeString(",\"recommendations\":[")
+            json.writeStaticString("{")
+            JSONBody.writeField("algorithm", info.algorithm, first: true, into: &json)
+            JSONBody.writeField("title", info.title, into: &json)
+            json.writeStaticString(",\"recommendations\":[")
             return Carousel(info: info, label: label, open: Array(rendered[..<split.lowerBound].utf8),
                             close: Array(rendered[split.upperBound...].utf8), jsonOpen: Array(json.readableBytesView), lists: lists)
         }
@@ -176,13 +173,11 @@ public final class ExplorerSnapshot: Sendable {
 
     static func encodeModel(_ model: ModelSummary) -> [UInt8] {
         var buffer = ByteBuffer()
-        buffer.writeString("{\"mid\":")
-        JSONBody.writeString(model.mid, into: &buffer)
-        buffer.writeString(",\"name\":")
-        JSONBody.writeString(model.name, into: &buffer)
-        buffer.writeString(",\"url\":")
-        JSONBody.writeString(model.url, into: &buffer)
-        buffer.writeString(",\"thumbnail\":")
+        buffer.writeStaticString("{")
+        JSONBody.writeField("mid", model.mid, first: true, into: &buffer)
+        JSONBody.writeField("name", model.name, into: &buffer)
+        JSONBody.writeField("url", model.url, into: &buffer)
+        buffer.writeStaticString(",\"thumbnail\":")
         let thumbnail = PageViews.safeThumbnail(model.thumbnailURL)
         if thumbnail == PageViews.placeholderThumbnail { buffer.writeString("null") } else { JSONBody.writeString(thumbnail, into: &buffer) }
         buffer.writeString(",\"likes\":\(model.likeCount)}")
