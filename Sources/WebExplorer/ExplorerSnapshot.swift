@@ -53,7 +53,8 @@ public final class ExplorerSnapshot: Sendable {
 
     public var modelCount: Int { models.count }
 
-    init(_ source: CatalogSnapshotSource, renderer: PageRenderer, algorithmDescriptions: [(name: String, title: String, description: String)]) throws {
+    init(_ source: CatalogSnapshotSource, renderer: PageRenderer, algorithmDescriptions: [(name: String, title: String, description: String)],
+         workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         generation = source.generation
         tag = "\(source.generation)-\(String(renderer.fingerprint, radix: 36))"
         let models = source.models
@@ -70,20 +71,26 @@ public final class ExplorerSnapshot: Sendable {
         // tags, is rendered by the template engine, on every core.
         let cardSkeleton = try PageSkeleton(renderer: renderer, template: "card", slots: ["mid", "thumbnail", "name", "url"])
         let gridSkeleton = try PageSkeleton(renderer: renderer, template: "grid-card", slots: ["mid", "thumbnail", "name", "url"])
-        func fill(_ skeleton: PageSkeleton, _ model: ModelSummary) -> [UInt8] {
+        var cardBuilder = FragmentTable.Builder(), gridBuilder = FragmentTable.Builder()
+        var buffer = ByteBufferAllocator().buffer(capacity: 2048)
+        for model in models {
             let values = [model.mid, PageViews.safeThumbnail(model.thumbnailURL), model.name, model.url].map(HTML.escape)
-            var buffer = ByteBufferAllocator().buffer(capacity: skeleton.literalCount + 256)
-            skeleton.write(into: &buffer) { slot, buffer in buffer.writeString(values[slot]) }
-            return Array(buffer.readableBytesView)
+            for (skeleton, builder) in [(cardSkeleton, 0), (gridSkeleton, 1)] {
+                buffer.clear()
+                skeleton.write(into: &buffer) { slot, buffer in buffer.writeString(values[slot]) }
+                if builder == 0 { cardBuilder.append(buffer.readableBytesView) } else { gridBuilder.append(buffer.readableBytesView) }
+            }
         }
-        cards = FragmentTable(models.map { fill(cardSkeleton, $0) })
-        let gridTable = FragmentTable(models.map { fill(gridSkeleton, $0) })
+        cards = cardBuilder.build()
+        let gridTable = gridBuilder.build()
         gridCards = gridTable
-        articles = FragmentTable(try Self.renderInParallel(count: models.count) { position in
+        articles = try Self.renderInParallel(count: models.count, workers: workers) { position in
             Array(try renderer.render("model-article", PageViews.article(
                 models[position], carried: source.carried[position], suggested: source.suggested[position])).utf8)
-        })
-        modelJSON = FragmentTable(models.map(Self.encodeModel))
+        }
+        var jsonBuilder = FragmentTable.Builder()
+        for model in models { jsonBuilder.append(Self.encodeModel(model)) }
+        modelJSON = jsonBuilder.build()
         var algorithms = ByteBuffer()
         algorithms.writeString("{\"algorithms\":[")
         for (position, info) in source.algorithms.enumerated() {
@@ -150,25 +157,25 @@ public final class ExplorerSnapshot: Sendable {
 
     func model(_ mid: String) -> Int32? { index[mid] }
 
-    /// Renders `count` fragments on every core, in order; the first error stops the load.
-    static func renderInParallel(count: Int, _ render: @Sendable (Int) throws -> [UInt8]) throws -> [[UInt8]] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let results = Mutex([[UInt8]](repeating: [], count: count))
+    /// Renders `count` fragments on every core into one table, in order; the first error stops the load.
+    static func renderInParallel(count: Int, workers requested: Int, _ render: @Sendable (Int) throws -> [UInt8]) throws -> FragmentTable {
+        let workers = max(1, min(requested, 8))
+        let parts = Mutex([FragmentTable.Builder?](repeating: nil, count: workers))
         let failure = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = (worker * count / workers)..<((worker + 1) * count / workers)
-            var local: [[UInt8]] = []
-            local.reserveCapacity(range.count)
+            var part = FragmentTable.Builder()
             do {
-                for position in range { local.append(try render(position)) }
+                for position in (worker * count / workers)..<((worker + 1) * count / workers) { part.append(try render(position)) }
             } catch {
                 failure.withLock { $0 = $0 ?? error }
                 return
             }
-            results.withLock { all in for (offset, fragment) in local.enumerated() { all[range.lowerBound + offset] = fragment } }
+            parts.withLock { $0[worker] = part }
         }
         if let error = failure.withLock({ $0 }) { throw error }
-        return results.withLock { $0 }
+        var whole = FragmentTable.Builder()
+        for part in parts.withLock({ $0 }) { if let part { whole.append(contentsOf: part) } }
+        return whole.build()
     }
 
     static func encodeModel(_ model: ModelSummary) -> [UInt8] {

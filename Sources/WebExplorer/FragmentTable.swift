@@ -6,6 +6,31 @@ struct FragmentTable: Sendable {
     let bytes: [UInt8]
     let offsets: [Int]
 
+    /// Builds a table fragment by fragment, with no array per fragment in between.
+    struct Builder {
+        var bytes: [UInt8] = []
+        var offsets: [Int] = [0]
+
+        mutating func append(_ fragment: some Sequence<UInt8>) {
+            bytes.append(contentsOf: fragment)
+            offsets.append(bytes.count)
+        }
+
+        /// Appends every fragment of `other`, in order.
+        mutating func append(contentsOf other: Builder) {
+            let base = bytes.count
+            bytes.append(contentsOf: other.bytes)
+            offsets.append(contentsOf: other.offsets.dropFirst().map { $0 + base })
+        }
+
+        func build() -> FragmentTable { FragmentTable(bytes: bytes, offsets: offsets) }
+    }
+
+    private init(bytes: [UInt8], offsets: [Int]) {
+        self.bytes = bytes
+        self.offsets = offsets
+    }
+
     init(_ fragments: [[UInt8]]) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(fragments.reduce(0) { $0 + $1.count })

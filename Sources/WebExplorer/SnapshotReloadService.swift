@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -42,23 +43,26 @@ public struct SnapshotReloadService: Service {
     /// Loads and swaps; returns whether a new snapshot is in use.
     @discardableResult
     public func reload(onlyIfPublished: Bool, reason: String) async -> Bool {
-        let current = holder.current
+        // Only the number: holding the old snapshot here would keep its memory alive past the swap.
+        let previous = holder.current.generation
         do {
-            if onlyIfPublished, try await loader.publishedGeneration() == current.generation { return false }
+            if onlyIfPublished, try await loader.publishedGeneration() == previous { return false }
             let started = ContinuousClock.now
-            let fresh = try await loader.load()
+            // One thread: the other cores keep serving while the new snapshot is built beside the old one.
+            let fresh = try await loader.load(workers: 1)
+            let generation = fresh.generation, models = fresh.modelCount
             holder.replace(with: fresh)
+            logger.notice("snapshot swapped", metadata: [
+                "reason": .string(reason), "generation": "\(generation)", "previous": "\(previous)",
+                "models": "\(models)", "load_seconds": "\((ContinuousClock.now - started).components.seconds)",
+            ])
             // The old snapshot goes when its last request ends; then give its pages back to the system.
             try? await Task.sleep(for: .seconds(1))
             loader.releaseFreeMemory()
-            logger.notice("snapshot swapped", metadata: [
-                "reason": .string(reason), "generation": "\(fresh.generation)", "previous": "\(current.generation)",
-                "models": "\(fresh.modelCount)", "load_seconds": "\((ContinuousClock.now - started).components.seconds)",
-            ])
             return true
         } catch {
             logger.error("snapshot reload failed; still serving the previous one", metadata: [
-                "reason": .string(reason), "generation": "\(current.generation)", "error": "\(error)",
+                "reason": .string(reason), "generation": "\(previous)", "error": "\(error)",
             ])
             return false
         }
@@ -78,12 +82,14 @@ public struct SnapshotLoader: Sendable {
         self.algorithmDescriptions = algorithmDescriptions
     }
 
-    public func load() async throws -> ExplorerSnapshot {
-        try await offThePool { try loadNow() }
+    public func load(workers: Int) async throws -> ExplorerSnapshot {
+        try await offThePool { try loadNow(workers: workers) }
     }
 
-    public func loadNow() throws -> ExplorerSnapshot {
-        let snapshot = try ExplorerSnapshot(storage.snapshotSource(), renderer: renderer, algorithmDescriptions: algorithmDescriptions)
+    /// `workers` threads render the models' blocks: all cores at start, one for a reload beside a serving snapshot.
+    public func loadNow(workers: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> ExplorerSnapshot {
+        let snapshot = try ExplorerSnapshot(storage.snapshotSource(), renderer: renderer,
+                                            algorithmDescriptions: algorithmDescriptions, workers: workers)
         // Loading reads every row and renders every fragment in temporary arrays; hand their pages back to the
         // system instead of keeping them as the process's high-water mark.
         releaseFreeMemory()
