@@ -41,12 +41,12 @@ $bin train --db "$work/site.sqlite" --algorithms wrmf,itemknn,popularity | tail 
 mid=$(sed -n 2p "$work/straight/model_urls.psv" | awk -F'|' '{print $NF}' | tr -d '\r')
 # Pages rendered on every request (no page cache), so each one reads the database the refresh job writes to.
 page() { wrk -t2 -c16 -d5s "http://127.0.0.1:8092/models/$mid" | awk '/Requests\/sec/ {print $2}'; }
-$bin serve --db "$work/site.sqlite" --port 8092 --page-cache-seconds 0 >/dev/null 2>&1 &
+$bin serve --db "$work/site.sqlite" --port 8092 >/dev/null 2>&1 &
 server=$!; sleep 1
 echo "model page, no refresh job:              $(page) req/s"
 kill $server; wait $server 2>/dev/null || true
 for rate in 2 200; do
-    $bin serve --db "$work/site.sqlite" --port 8092 --page-cache-seconds 0 --refresh-every 1h \
+    $bin serve --db "$work/site.sqlite" --port 8092 --refresh-every 1h \
         --api-base "$base" --rate $rate --concurrency 4 >"$work/serve.log" 2>&1 &
     server=$!; sleep 1
     echo "model page while refreshing at $rate req/s: $(page) req/s"
