@@ -29,7 +29,11 @@ public struct CatalogSnapshotSource: Sendable {
 extension CatalogStore {
     /// The generation `import` and `train` publish; a server polls it to know when to reload.
     public func publishedGeneration() throws -> Int64 {
-        try database.read { db in try Int64.fetchOne(db, sql: "SELECT generation FROM published_generation WHERE id = 1") ?? 0 }
+        try database.read(Self.generation)
+    }
+
+    static func generation(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT generation FROM published_generation WHERE id = 1") ?? 0
     }
 
     /// Marks everything written so far as one new generation for running servers to load.
@@ -46,7 +50,7 @@ extension CatalogStore {
 
     public func snapshotSource() throws -> CatalogSnapshotSource {
         try database.read { db in
-            let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM published_generation WHERE id = 1") ?? 0
+            let generation = try Self.generation(db)
             var index: [Int64: Int32] = [:]
             var models: [ModelSummary] = []
             let modelRows = try Row.fetchCursor(db, sql: "SELECT id, mid, name, url, thumbnail_url, like_count FROM models ORDER BY id")
@@ -63,19 +67,19 @@ extension CatalogStore {
             }
             var lists: [String: CatalogSnapshotSource.Lists] = [:]
             for algorithm in algorithms {
-                var perModel = [[(Int32, Float)]](repeating: [], count: models.count)
+                var offsets: [Int32] = [0], items: [Int32] = [], scores: [Float] = []
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT model_id, recommended_id, score FROM recommendations WHERE algorithm = ? ORDER BY model_id, rank
                     """, arguments: [algorithm.algorithm])
                 while let row = try rows.next() {
                     guard let from = index[row[0]], let to = index[row[1]] else { continue }
-                    perModel[Int(from)].append((to, Float(row[2] as Double)))
+                    // Rows come in model order, the order models are numbered in: open this model's list, closing
+                    // the (possibly empty) lists before it.
+                    while offsets.count <= Int(from) { offsets.append(Int32(items.count)) }
+                    items.append(to)
+                    scores.append(Float(row[2] as Double))
                 }
-                var offsets: [Int32] = [0], items: [Int32] = [], scores: [Float] = []
-                for list in perModel {
-                    for (item, score) in list { items.append(item); scores.append(score) }
-                    offsets.append(Int32(items.count))
-                }
+                while offsets.count <= models.count { offsets.append(Int32(items.count)) }
                 lists[algorithm.algorithm] = .init(offsets: offsets, items: items, scores: scores)
             }
             var carried = [[FeatureKey]](repeating: [], count: models.count)

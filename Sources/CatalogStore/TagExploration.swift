@@ -4,12 +4,11 @@ import Foundation
 public enum TagExploration {
     /// A model's tags and the tags the model places it near without it carrying them.
     public static func suggestions(for mid: String, in store: CatalogStore) async throws -> [String] {
-        let key = mid
-        guard let summary = try await store.model(mid: key) else {
-            throw CatalogStoreError.unknownModel(mid: key, path: store.path)
+        guard let summary = try await store.model(mid: mid) else {
+            throw CatalogStoreError.unknownModel(mid: mid, path: store.path)
         }
-        let (carried, suggested) = try await store.modelFeatures(mid: key)
-        var lines = ["\(summary.name) (\(key))", "carries: \(carried.map(\.name).joined(separator: ", "))"]
+        let (carried, suggested) = try await store.modelFeatures(mid: mid)
+        var lines = ["\(summary.name) (\(mid))", "carries: \(carried.map(\.name).joined(separator: ", "))"]
         if suggested.isEmpty {
             lines.append("no suggestions stored: run `recasketch train --algorithms warp-tags`")
         } else {

@@ -33,10 +33,7 @@ struct BenchVisualCommand: ParsableCommand {
 
     func run() throws {
         let folder = URL(fileURLWithPath: images)
-        let decoded: DecodedThumbnails
-        do { decoded = try ThumbnailDecodeBenchmark(folder: folder, count: count, threads: threads).run { print($0) } } catch let error as BenchmarkError {
-            throw CommandFailure(error.description)
-        }
+        let decoded = try ThumbnailDecodeBenchmark(folder: folder, count: count, threads: threads).run { print($0) }
         if decodeOnly { return }
         let benchmark = VisualBenchmark(network: try loadNetwork(weights), side: side, threads: threads, items: items,
                                         neighbours: neighbours, principalComponents: pca,

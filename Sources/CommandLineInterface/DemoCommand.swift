@@ -20,14 +20,9 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let options = DemoOptions(dataDirectory: URL(fileURLWithPath: dataDir), models: models, users: users,
                                   visualPrincipalComponents: visual.visualPca)
-        let prepared: PreparedDemo
-        do {
-            prepared = try DemoPipeline(options: options).prepare(visualDescriptor: {
-                try visual.resolve { print("      \($0)") }
-            }, progress: { print($0) })
-        } catch let error as DemoPipelineError {
-            throw CommandFailure(error.description)
-        }
+        let prepared = try DemoPipeline(options: options).prepare(visualDescriptor: {
+            try visual.resolve { print("      \($0)") }
+        }, progress: { print($0) })
         if noServe { return }
         print("[4/4] serve: open http://\(host):\(port)/")
         try await ExplorerServer.run(ServeOptions(databasePath: prepared.databasePath, host: host, port: port,

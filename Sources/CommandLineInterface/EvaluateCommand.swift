@@ -76,7 +76,7 @@ struct EvaluateCommand: ParsableCommand {
             featuresFile: input.featuresURL, writeSplit: writeSplit.map(URL.init(fileURLWithPath:)),
             writeFeatures: writeFeatures.map(URL.init(fileURLWithPath:)), jsonOutput: json.map(URL.init(fileURLWithPath:)),
             curvesOutput: curves.map(URL.init(fileURLWithPath:)), similarItems: similarItems)
-        _ = try describingInputErrors { try evaluation.run { print($0) } }
+        try evaluation.run { print($0) }
     }
 }
 

@@ -49,8 +49,6 @@ struct DatabaseOption: ParsableArguments {
     /// Opens the database a reading command works on. It is never created here: a mistyped path is reported as
     /// missing instead of becoming an empty catalogue.
     func openExisting() throws -> CatalogStore {
-        do { return try CatalogStore(existingAt: path) } catch let error as CatalogStoreError {
-            throw CommandFailure(error.description)
-        }
+        try CatalogStore(existingAt: path)
     }
 }

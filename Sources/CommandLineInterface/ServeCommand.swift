@@ -51,8 +51,6 @@ struct ServeCommand: AsyncParsableCommand {
         let options = ServeOptions(databasePath: database.path, host: try host ?? Self.hostSetting.value() ?? "127.0.0.1",
                                    port: try port ?? Self.portSetting.value() ?? 8080, thumbnailsDirectory: thumbnails,
                                    reloadCheckSeconds: try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2, refresh: refresh)
-        do { try await ExplorerServer.run(options) } catch let error as ExplorerServerError {
-            throw CommandFailure(error.description)
-        }
+        try await ExplorerServer.run(options)
     }
 }

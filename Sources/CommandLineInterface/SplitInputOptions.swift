@@ -1,5 +1,4 @@
 import ArgumentParser
-import CatalogFiles
 import Evaluation
 import Foundation
 import Recommenders
@@ -47,17 +46,4 @@ struct SplitInputOptions: ParsableArguments {
     }
 
     var featuresURL: URL? { features.map(URL.init(fileURLWithPath:)) }
-}
-
-/// Errors of reading or splitting the input, as the one line a failed command prints.
-func describingInputErrors<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let error as InteractionsCSV.FormatError {
-        throw CommandFailure(error.description)
-    } catch let error as PSVError {
-        throw CommandFailure(error.description)
-    } catch let error as HoldoutSplit.SplitError {
-        throw CommandFailure(error.description)
-    } catch let error as HarnessError {
-        throw CommandFailure(error.description)
-    }
 }

@@ -15,7 +15,7 @@ struct TopicsCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openExisting()
-        let topicOf = try describingInputErrors { try TopicAgreement.readTopics(URL(fileURLWithPath: topics)) }
+        let topicOf = try TopicAgreement.readTopics(URL(fileURLWithPath: topics))
         let lists = try store.trainedAlgorithms().map { (algorithm: $0, lists: try store.recommendationLists(algorithm: $0)) }
         for line in TopicAgreement.report(lists: lists, topics: topicOf) { print(line) }
     }

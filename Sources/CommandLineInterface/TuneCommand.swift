@@ -34,9 +34,7 @@ struct TuneCommand: ParsableCommand {
 
     func run() throws {
         let search = HyperparameterSearch(algorithm: algorithm, trials: trials, seed: input.seed, threads: threads)
-        let best = try describingInputErrors {
-            try search.run(source: input.source, holdout: input.holdoutSplit, featuresFile: input.featuresURL) { print($0) }
-        }
+        let best = try search.run(source: input.source, holdout: input.holdoutSplit, featuresFile: input.featuresURL) { print($0) }
         if let write {
             try best.write(to: URL(fileURLWithPath: write))
             print("written to \(write)")

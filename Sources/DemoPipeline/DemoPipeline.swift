@@ -71,14 +71,10 @@ public struct DemoPipeline: Sendable {
             progress("[3/4] train: recommendations already stored")
         } else {
             let descriptor = missing.contains(.visual) ? try visualDescriptor() : .classical
-            do {
-                _ = try Trainer.run(TrainingOptions(algorithms: missing, thumbnailsDirectory: thumbnails,
-                                                    visualDescriptor: descriptor,
-                                                    visualPrincipalComponents: options.visualPrincipalComponents),
-                                    store: store) { progress("      \($0)") }
-            } catch let error as TrainingError {
-                throw DemoPipelineError(description: error.description)
-            }
+            _ = try Trainer.run(TrainingOptions(algorithms: missing, thumbnailsDirectory: thumbnails,
+                                                visualDescriptor: descriptor,
+                                                visualPrincipalComponents: options.visualPrincipalComponents),
+                                store: store) { progress("      \($0)") }
             progress("[3/4] train: \(missing.map(\.rawValue).joined(separator: ", ")) in \((clock.now - stageStart).formattedSeconds)")
         }
         return PreparedDemo(databasePath: databasePath, thumbnailsDirectory: thumbnails)

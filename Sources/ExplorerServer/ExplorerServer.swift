@@ -42,18 +42,11 @@ public struct ServeOptions: Sendable {
     }
 }
 
-public struct ExplorerServerError: Error, CustomStringConvertible {
-    public var description: String
-}
-
 /// The `serve` stage: the explorer's application with Prometheus metrics and, when asked, the thumbnail refresh
 /// running beside it as a service that stops with the server.
 public enum ExplorerServer {
     public static func run(_ options: ServeOptions) async throws {
-        let store: CatalogStore
-        do { store = try CatalogStore(existingAt: options.databasePath) } catch let error as CatalogStoreError {
-            throw ExplorerServerError(description: error.description)
-        }
+        let store = try CatalogStore(existingAt: options.databasePath)
         let logger = makeLogger(label: "recasketch.serve")
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))

@@ -68,13 +68,7 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
         let etag = "\"\(PageResponse.fingerprint(file.body))\""
         let body = ByteBuffer(string: file.body)
         let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
-            var headers: HTTPFields = [.contentType: file.type, .cacheControl: "public, max-age=\(file.maxAge)", .eTag: etag]
-            if request.headers[.ifNoneMatch] == etag { return Response(status: .notModified, headers: headers) }
-            if request.method == .head {
-                headers[.contentLength] = String(body.readableBytes)
-                return Response(status: .ok, headers: headers)
-            }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
+            PageResponse.conditional(request, etag: etag, maxAge: file.maxAge, contentType: file.type) { body }
         }
         router.get(RouterPath(file.path), use: handler)
         router.head(RouterPath(file.path), use: handler)

@@ -207,12 +207,6 @@ enum JSONBody {
         buffer.writeStaticString("]")
     }
 
-    static func string(_ text: String) -> [UInt8] {
-        var buffer = ByteBuffer()
-        writeString(text, into: &buffer)
-        return Array(buffer.readableBytesView)
-    }
-
     /// A score as JSON with four decimals, written digit by digit: `String(Float)` was the costliest part of an
     /// answer. Non-finite values, which training never stores, become 0.
     static func writeScore(_ value: Float, into buffer: inout ByteBuffer) {

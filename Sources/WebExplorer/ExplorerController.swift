@@ -183,36 +183,49 @@ struct PageSkeletons: Sendable {
 enum PageResponse {
     static func page(_ request: Request, snapshot: ExplorerSnapshot, key: String, contentType: String = "text/html; charset=utf-8",
                      write: (inout ByteBuffer) -> Void) -> Response {
-        let etag = "\"\(snapshot.tag)-\(fingerprint(key))\""
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=60", .contentType: contentType]
+        conditional(request, etag: "\"\(snapshot.tag)-\(fingerprint(key))\"", maxAge: 60, contentType: contentType) {
+            var buffer = ByteBufferAllocator().buffer(capacity: 48 * 1024)
+            write(&buffer)
+            return buffer
+        }
+    }
+
+    /// 304 when `If-None-Match` names `etag`; else the body, which is only built then.
+    static func conditional(_ request: Request, etag: String, maxAge: Int, contentType: String,
+                            body: () -> ByteBuffer) -> Response {
+        let headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=\(maxAge)", .contentType: contentType]
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
             let candidate = $0.trimmingCharacters(in: .whitespaces)
             return candidate == etag || candidate == "W/\(etag)" || candidate == "*"
         }) {
             return Response(status: .notModified, headers: headers)
         }
-        var buffer = ByteBufferAllocator().buffer(capacity: 48 * 1024)
-        write(&buffer)
-        if request.method == .head {
-            headers[.contentLength] = String(buffer.readableBytes)
-            return Response(status: .ok, headers: headers)
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
+        return response(request, status: .ok, headers: headers, body: body())
     }
 
     static func uncached(_ request: Request, status: HTTPResponse.Status, contentType: String, body: ByteBuffer) -> Response {
-        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store"]
-        if request.method == .head {
-            headers[.contentLength] = String(body.readableBytes)
-            return Response(status: status, headers: headers)
-        }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
+        response(request, status: status, headers: [.contentType: contentType, .cacheControl: "no-store"], body: body)
     }
 
-    /// FNV-1a, hex: short, stable across processes (unlike `Hasher`), enough to tell pages apart within a snapshot.
+    /// HEAD gets the headers and the length alone.
+    private static func response(_ request: Request, status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer) -> Response {
+        guard request.method == .head else { return Response(status: status, headers: headers, body: .init(byteBuffer: body)) }
+        var headers = headers
+        headers[.contentLength] = String(body.readableBytes)
+        return Response(status: status, headers: headers)
+    }
+
+    /// Short and stable across processes (unlike `Hasher`): enough to tell pages apart within a snapshot.
     static func fingerprint(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return String(hash, radix: 36)
+        String(FNV1a.hash(text.utf8), radix: 36)
+    }
+}
+
+/// The 64-bit FNV-1a hash, continued from `seed` so several inputs can be hashed as one.
+enum FNV1a {
+    static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    static func hash(_ bytes: some Sequence<UInt8>, seed: UInt64 = offsetBasis) -> UInt64 {
+        bytes.reduce(seed) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 }

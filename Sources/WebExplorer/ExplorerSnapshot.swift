@@ -20,10 +20,6 @@ public final class ExplorerSnapshot: Sendable {
         func list(of model: Int32) -> ArraySlice<Int32> {
             lists.items[Int(lists.offsets[Int(model)])..<Int(lists.offsets[Int(model) + 1])]
         }
-
-        func scores(of model: Int32) -> ArraySlice<Float> {
-            lists.scores[Int(lists.offsets[Int(model)])..<Int(lists.offsets[Int(model) + 1])]
-        }
     }
 
     public let generation: Int64
@@ -46,7 +42,7 @@ public final class ExplorerSnapshot: Sendable {
     /// Each model as the API shows it, encoded once.
     let modelJSON: FragmentTable
     let algorithmsJSON: [UInt8]
-    /// Folded names for search, most liked first.
+    /// Every model, most liked first: the order of search results and of the home page's grid.
     let searchOrder: [Int32]
     let foldedNames: [[UInt8]]
     let trigrams: [UInt32: [Int32]]
@@ -73,13 +69,15 @@ public final class ExplorerSnapshot: Sendable {
         let gridSkeleton = try PageSkeleton(renderer: renderer, template: "grid-card", slots: ["mid", "thumbnail", "name", "url"])
         var cardBuilder = FragmentTable.Builder(), gridBuilder = FragmentTable.Builder()
         var buffer = ByteBufferAllocator().buffer(capacity: 2048)
+        func fill(_ skeleton: PageSkeleton, _ values: [String], into builder: inout FragmentTable.Builder) {
+            buffer.clear()
+            skeleton.write(into: &buffer) { slot, buffer in buffer.writeString(values[slot]) }
+            builder.append(buffer.readableBytesView)
+        }
         for model in models {
             let values = [model.mid, PageViews.safeThumbnail(model.thumbnailURL), model.name, model.url].map(HTML.escape)
-            for (skeleton, builder) in [(cardSkeleton, 0), (gridSkeleton, 1)] {
-                buffer.clear()
-                skeleton.write(into: &buffer) { slot, buffer in buffer.writeString(values[slot]) }
-                if builder == 0 { cardBuilder.append(buffer.readableBytesView) } else { gridBuilder.append(buffer.readableBytesView) }
-            }
+            fill(cardSkeleton, values, into: &cardBuilder)
+            fill(gridSkeleton, values, into: &gridBuilder)
         }
         cards = cardBuilder.build()
         let gridTable = gridBuilder.build()
@@ -128,13 +126,15 @@ public final class ExplorerSnapshot: Sendable {
         pickerOptions = Array(options.utf8)
         var selected: [Int32: [UInt8]] = [:]
         for model in source.picker {
-            selected[model] = Array((PageViews.picker(options, selected: models[Int(model)].mid)["pickerOptions"] as? String ?? options).utf8)
+            selected[model] = Array(PageViews.markSelected(models[Int(model)].mid, in: options).utf8)
         }
         pickerSelected = selected
-        // Sorted by likes here because the search order below is built later in this initialiser.
-        let mostLiked = (0..<models.count).sorted { models[$0].likeCount != models[$1].likeCount
-            ? models[$0].likeCount > models[$1].likeCount : models[$0].mid < models[$1].mid }.prefix(24)
-        let popular = mostLiked.map { String(decoding: gridTable[$0], as: UTF8.self) }.joined()
+        let searchOrder = (0..<Int32(models.count)).sorted { a, b in
+            let left = models[Int(a)], right = models[Int(b)]
+            return left.likeCount != right.likeCount ? left.likeCount > right.likeCount : left.mid < right.mid
+        }
+        self.searchOrder = searchOrder
+        let popular = searchOrder.prefix(24).map { String(decoding: gridTable[Int($0)], as: UTF8.self) }.joined()
         home = Array(try renderer.render("home", PageViews.home(picker: options, popular: popular)).utf8)
         let known = Set(algorithmDescriptions.map(\.name))
         var entries = algorithmDescriptions.map { description in
@@ -145,11 +145,6 @@ public final class ExplorerSnapshot: Sendable {
             entries.append((name: run.algorithm, title: run.title, description: run.description, trained: run))
         }
         about = Array(try renderer.render("about", PageViews.about(entries)).utf8)
-        let searchOrder = (0..<Int32(models.count)).sorted { a, b in
-            let left = models[Int(a)], right = models[Int(b)]
-            return left.likeCount != right.likeCount ? left.likeCount > right.likeCount : left.mid < right.mid
-        }
-        self.searchOrder = searchOrder
         let foldedNames = models.map { Array(ModelNameIndex.fold($0.name).utf8) }
         self.foldedNames = foldedNames
         trigrams = Self.trigramIndex(foldedNames: foldedNames, searchOrder: searchOrder)

@@ -31,19 +31,6 @@ struct FragmentTable: Sendable {
         self.offsets = offsets
     }
 
-    init(_ fragments: [[UInt8]]) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(fragments.reduce(0) { $0 + $1.count })
-        var offsets = [0]
-        offsets.reserveCapacity(fragments.count + 1)
-        for fragment in fragments {
-            bytes.append(contentsOf: fragment)
-            offsets.append(bytes.count)
-        }
-        self.bytes = bytes
-        self.offsets = offsets
-    }
-
     var count: Int { offsets.count - 1 }
 
     subscript(index: Int) -> ArraySlice<UInt8> { bytes[offsets[index]..<offsets[index + 1]] }

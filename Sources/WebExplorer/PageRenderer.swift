@@ -25,11 +25,11 @@ public struct PageRenderer: Sendable {
         for name in Self.requiredTemplates where library.getTemplate(named: name) == nil {
             throw ExplorerStartupError(description: "template \(name).mustache did not load")
         }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var hash = FNV1a.offsetBasis
         for folder in ["Templates", "Static"] {
             let directory = resources.appendingPathComponent(folder)
             for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
-                for byte in try Data(contentsOf: directory.appendingPathComponent(name)) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                hash = FNV1a.hash(try Data(contentsOf: directory.appendingPathComponent(name)), seed: hash)
             }
         }
         fingerprint = hash

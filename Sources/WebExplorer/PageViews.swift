@@ -49,12 +49,17 @@ enum PageViews {
         return "\(algorithm) · \(descriptor)"
     }
 
-    static func picker(_ options: String, selected: String? = nil, link: String = "") -> [String: Any] {
+    static func picker(_ options: String, link: String = "") -> [String: Any] {
+        ["pickerOptions": options, "link": link]
+    }
+
+    /// The picker's rendered options with one model selected: a string edit, not a second render.
+    static func markSelected(_ mid: String, in options: String) -> String {
         var html = options
-        if let selected, let range = html.range(of: "<option value=\"\(selected)\">") {
-            html.replaceSubrange(range, with: "<option value=\"\(selected)\" selected>")
+        if let range = html.range(of: "<option value=\"\(mid)\">") {
+            html.replaceSubrange(range, with: "<option value=\"\(mid)\" selected>")
         }
-        return ["pickerOptions": html, "link": link]
+        return html
     }
 
     /// `popular`: the most-liked models' cards, already rendered.
