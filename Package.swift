@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "VisualFeatures", dependencies: ["ImageCodecs", "ConvolutionalNetwork"], swiftSettings: numericSettings),
         .target(name: "SeededRandom"),
         .target(name: "Recommenders", dependencies: ["SeededRandom"], swiftSettings: numericSettings),
-        .target(name: "Evaluation", dependencies: ["CatalogFiles", "ElapsedTime", "Recommenders", "SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime", "Recommenders", "SeededRandom"], swiftSettings: numericSettings),
         .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "SeededRandom"]),
         .target(name: "Benchmarks", dependencies: ["ConvolutionalNetwork", "ElapsedTime", "ImageCodecs", "Recommenders"],
                 swiftSettings: numericSettings),
@@ -74,7 +74,7 @@ let package = Package(
         ]),
         .target(name: "Training", dependencies: ["CatalogStore", "ElapsedTime", "ImageCodecs", "Recommenders", "VisualFeatures"]),
         .target(name: "DemoPipeline", dependencies: [
-            "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Training", "VisualFeatures",
+            "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training", "VisualFeatures",
         ]),
         .target(name: "WebExplorer", dependencies: [
             "CatalogFiles", "CatalogStore",

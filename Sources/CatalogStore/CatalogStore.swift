@@ -151,6 +151,27 @@ enum CatalogSchema {
                 INSERT INTO published_generation (id, generation, published_at) VALUES (1, 1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
                 """)
         }
+        migrator.registerMigration("2026-11-30-reasons-factors-evaluations") { db in
+            // Why a likes-based suggestion was made (users who liked both, and models their tastes share); the
+            // item factors a server folds a visitor's likes into; and the stored runs of `evaluate --db`.
+            try db.execute(sql: """
+                ALTER TABLE recommendations ADD COLUMN co_likers INTEGER;
+                ALTER TABLE recommendations ADD COLUMN connecting TEXT;
+                CREATE TABLE fold_in_factors (
+                    algorithm TEXT PRIMARY KEY REFERENCES algorithm_runs(algorithm) ON DELETE CASCADE,
+                    factors INTEGER NOT NULL CHECK (factors >= 1),
+                    regularization REAL NOT NULL,
+                    alpha REAL NOT NULL,
+                    model_ids BLOB NOT NULL,
+                    vectors BLOB NOT NULL
+                );
+                CREATE TABLE evaluation_runs (
+                    id INTEGER PRIMARY KEY,
+                    recorded_at TEXT NOT NULL,
+                    report TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -10,6 +10,39 @@ public struct CatalogSnapshotSource: Sendable {
         public var offsets: [Int32]
         public var items: [Int32]
         public var scores: [Float]
+        /// Per item of `items`: users who liked both models, −1 where the algorithm stores no reason.
+        public var coLikers: [Int32]
+        /// Per item of `items`, `connectingWidth` slots: models those users also liked, −1 in unused slots.
+        public var connecting: [Int32]
+
+        public static let connectingWidth = 3
+
+        public init(offsets: [Int32], items: [Int32], scores: [Float], coLikers: [Int32]? = nil, connecting: [Int32]? = nil) {
+            self.offsets = offsets
+            self.items = items
+            self.scores = scores
+            self.coLikers = coLikers ?? [Int32](repeating: -1, count: items.count)
+            self.connecting = connecting ?? [Int32](repeating: -1, count: items.count * Self.connectingWidth)
+        }
+    }
+
+    /// Item factors of a factorisation model, by model position, for folding in a visitor's likes.
+    public struct FoldInFactors: Sendable {
+        public var algorithm: String
+        public var factors: Int
+        public var regularization: Float
+        public var alpha: Float
+        /// `factors` values per model, in model order; rows of models the model never saw are zero.
+        public var vectors: [Float]
+        /// Whether the model saw each model (a liked one has factors).
+        public var known: [Bool]
+    }
+
+    /// The newest stored run of `evaluate --db`.
+    public struct StoredEvaluation: Sendable {
+        public var recordedAt: String
+        /// The report as `evaluate --json` writes it.
+        public var report: String
     }
 
     public var generation: Int64
@@ -24,6 +57,8 @@ public struct CatalogSnapshotSource: Sendable {
     public var featureModels: [FeatureKey: [Int32]]
     /// The picker's list: the curated models sorted by name, else the 100 most liked sorted by name.
     public var picker: [Int32]
+    public var foldIn: FoldInFactors?
+    public var evaluation: StoredEvaluation?
 }
 
 extension CatalogStore {
@@ -67,9 +102,10 @@ extension CatalogStore {
             }
             var lists: [String: CatalogSnapshotSource.Lists] = [:]
             for algorithm in algorithms {
-                var offsets: [Int32] = [0], items: [Int32] = [], scores: [Float] = []
+                var offsets: [Int32] = [0], items: [Int32] = [], scores: [Float] = [], coLikers: [Int32] = [], connecting: [Int32] = []
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT model_id, recommended_id, score FROM recommendations WHERE algorithm = ? ORDER BY model_id, rank
+                    SELECT model_id, recommended_id, score, co_likers, connecting FROM recommendations
+                    WHERE algorithm = ? ORDER BY model_id, rank
                     """, arguments: [algorithm.algorithm])
                 while let row = try rows.next() {
                     guard let from = index[row[0]], let to = index[row[1]] else { continue }
@@ -78,9 +114,16 @@ extension CatalogStore {
                     while offsets.count <= Int(from) { offsets.append(Int32(items.count)) }
                     items.append(to)
                     scores.append(Float(row[2] as Double))
+                    coLikers.append((row[3] as Int?).map { Int32(clamping: $0) } ?? -1)
+                    var slots = [Int32](repeating: -1, count: CatalogSnapshotSource.Lists.connectingWidth)
+                    if let text = row[4] as String? {
+                        let known = text.split(separator: " ").compactMap { Int64($0).flatMap { index[$0] } }
+                        for (slot, model) in known.prefix(slots.count).enumerated() { slots[slot] = model }
+                    }
+                    connecting.append(contentsOf: slots)
                 }
                 while offsets.count <= models.count { offsets.append(Int32(items.count)) }
-                lists[algorithm.algorithm] = .init(offsets: offsets, items: items, scores: scores)
+                lists[algorithm.algorithm] = .init(offsets: offsets, items: items, scores: scores, coLikers: coLikers, connecting: connecting)
             }
             var carried = [[FeatureKey]](repeating: [], count: models.count)
             let featureRows = try Row.fetchCursor(db, sql: "SELECT model_id, kind, value FROM features ORDER BY model_id, kind, value")
@@ -104,8 +147,40 @@ extension CatalogStore {
                 picker = try Int64.fetchAll(db, sql: "SELECT id FROM models ORDER BY like_count DESC, mid LIMIT 100").compactMap { index[$0] }
                 picker.sort { models[Int($0)].name.localizedCaseInsensitiveCompare(models[Int($1)].name) == .orderedAscending }
             }
+            var foldIn: CatalogSnapshotSource.FoldInFactors?
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT algorithm, factors, regularization, alpha, model_ids, vectors FROM fold_in_factors ORDER BY algorithm LIMIT 1
+                """) {
+                let factors: Int = row[1], ids: Data = row[4], stored: Data = row[5]
+                let modelIDs = Self.values(of: Int64.self, in: ids), rows = Self.values(of: Float.self, in: stored)
+                if factors > 0, rows.count == modelIDs.count * factors {
+                    var vectors = [Float](repeating: 0, count: models.count * factors)
+                    var known = [Bool](repeating: false, count: models.count)
+                    for (position, id) in modelIDs.enumerated() {
+                        guard let model = index[id] else { continue }
+                        let start = position * factors
+                        let row = rows[start..<(start + factors)]
+                        guard row.contains(where: { $0 != 0 }) else { continue }
+                        vectors.replaceSubrange(Int(model) * factors..<(Int(model) + 1) * factors, with: row)
+                        known[Int(model)] = true
+                    }
+                    foldIn = .init(algorithm: row[0], factors: factors, regularization: Float(row[2] as Double),
+                                   alpha: Float(row[3] as Double), vectors: vectors, known: known)
+                }
+            }
+            let evaluation = try Row.fetchOne(db, sql: "SELECT recorded_at, report FROM evaluation_runs ORDER BY id DESC LIMIT 1")
+                .map { CatalogSnapshotSource.StoredEvaluation(recordedAt: $0[0], report: $0[1]) }
             return CatalogSnapshotSource(generation: generation, models: models, algorithms: algorithms, lists: lists,
-                                         carried: carried, suggested: suggested, featureModels: featureModels, picker: picker)
+                                         carried: carried, suggested: suggested, featureModels: featureModels, picker: picker,
+                                         foldIn: foldIn, evaluation: evaluation)
+        }
+    }
+
+    /// A blob of fixed-width values, copied out (a blob's bytes carry no alignment promise).
+    static func values<Value: BitwiseCopyable>(of type: Value.Type, in data: Data) -> [Value] {
+        let count = data.count / MemoryLayout<Value>.stride
+        return [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = data.copyBytes(to: buffer) / MemoryLayout<Value>.stride
         }
     }
 }

@@ -56,9 +56,12 @@ extension CatalogStore {
 
     /// Replaces an algorithm's recommendations in one transaction; readers see the old list or the new one,
     /// never a mix, and a failure leaves the old one in place.
+    /// `reasons`, for the likes-based algorithms, parallels `neighbours`: why each suggestion was made.
     public func saveRecommendations(_ run: AlgorithmRun, modelIDs: [Int64],
-                                    neighbours: [[(item: Int32, score: Float)]]) throws {
+                                    neighbours: [[(item: Int32, score: Float)]], reasons: [[LikeOverlap]]? = nil) throws {
         precondition(modelIDs.count == neighbours.count, "one neighbour list per model")
+        precondition(reasons.map { zip($0, neighbours).allSatisfy { $0.count == $1.count } && $0.count == neighbours.count } ?? true,
+                     "one reason per neighbour")
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let parameters = String(decoding: try encoder.encode(run.parameters), as: UTF8.self)
@@ -74,14 +77,58 @@ extension CatalogStore {
                 """, arguments: [run.algorithm, run.title, run.description, run.displayOrder, parameters,
                                  trainedAt, run.trainSeconds])
             let insert = try db.makeStatement(sql: """
-                INSERT INTO recommendations (algorithm, model_id, rank, recommended_id, score) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO recommendations (algorithm, model_id, rank, recommended_id, score, co_likers, connecting)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)
             for (index, list) in neighbours.enumerated() {
                 for (rank, neighbour) in list.enumerated() {
+                    let reason = reasons?[index][rank]
                     try insert.execute(arguments: [run.algorithm, modelIDs[index], rank + 1,
-                                                   modelIDs[Int(neighbour.item)], Double(neighbour.score)])
+                                                   modelIDs[Int(neighbour.item)], Double(neighbour.score),
+                                                   reason.map { Int($0.coLikers) },
+                                                   reason.map { $0.connecting.map { String(modelIDs[Int($0)]) }.joined(separator: " ") }])
                 }
             }
         }
+    }
+
+    /// Stores the item factors a server folds a visitor's likes into (row `i` belongs to `modelIDs[i]`), with the
+    /// settings the fold-in needs. Replaces the algorithm's previous factors.
+    public func saveFoldInFactors(algorithm: String, modelIDs: [Int64], factors: Int, regularization: Float, alpha: Float,
+                                  vectors: [Float]) throws {
+        precondition(vectors.count == modelIDs.count * factors, "one row of factors per model")
+        let ids = modelIDs.withUnsafeBufferPointer { Data(buffer: $0) }
+        let values = vectors.withUnsafeBufferPointer { Data(buffer: $0) }
+        try database.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO fold_in_factors (algorithm, factors, regularization, alpha, model_ids, vectors)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [algorithm, factors, Double(regularization), Double(alpha), ids, values])
+        }
+    }
+
+    public func evaluationCount() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM evaluation_runs") ?? 0 }
+    }
+
+    /// Stores one run of `evaluate` (its JSON report) for the explorer's evaluation page, and publishes it.
+    public func saveEvaluation(report: Data, recordedAt: Date = Date()) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO evaluation_runs (recorded_at, report) VALUES (?, ?)",
+                           arguments: [ISO8601DateFormatter().string(from: recordedAt), String(decoding: report, as: UTF8.self)])
+            try Self.publish(db)
+        }
+    }
+}
+
+/// Why a likes-based suggestion was made: how many users liked both models, and up to three other models those
+/// users liked most often (item indices, as the neighbours are).
+public struct LikeOverlap: Sendable, Equatable {
+    public var coLikers: Int32
+    public var connecting: [Int32]
+
+    public init(coLikers: Int32, connecting: [Int32]) {
+        self.coLikers = coLikers
+        self.connecting = connecting
     }
 }

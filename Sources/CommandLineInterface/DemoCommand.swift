@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
             try visual.resolve { print("      \($0)") }
         }, progress: { print($0) })
         if noServe { return }
-        print("[4/4] serve: open http://\(host):\(port)/")
+        print("[5/5] serve: open http://\(host):\(port)/")
         try await ExplorerServer.run(ServeOptions(databasePath: prepared.databasePath, host: host, port: port,
                                                   thumbnailsDirectory: prepared.thumbnailsDirectory.path))
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogStore
 import Evaluation
 import Foundation
 import Recommenders
@@ -13,9 +14,15 @@ struct EvaluateCommand: ParsableCommand {
             those with at least twice --holdout likes, --holdout likes move to the test set (seeded). --write-split
             saves train.csv and test.csv so other tools can score exactly the same split; --train/--test read one.
             Metrics are over test users with their training items excluded from the ranking.
+            --db PATH stores the run (split sizes, settings, metrics and learning curves) in that catalogue, where
+            `recasketch serve` shows it at /evaluation; without another input it evaluates that catalogue's likes, and
+            the -tags algorithms use its tags and categories.
             """)
 
     @OptionGroup var input: SplitInputOptions
+    @Option(help: "Store the run in this catalogue database for the site's /evaluation page (and, without another input, evaluate its likes).",
+            transform: ArgumentCheck.nonEmpty)
+    var db: String?
     @Option(help: "Write the split's train.csv and test.csv into this folder.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
     @Option(help: "Comma-separated: \(EvaluatedAlgorithm.allCases.map(\.rawValue).joined(separator: ","))",
             transform: { text in
@@ -50,7 +57,7 @@ struct EvaluateCommand: ParsableCommand {
     var similarItems = 20
 
     func validate() throws {
-        try input.validate(needsTest: true)
+        try input.validate(needsTest: true, catalogue: db)
     }
 
     func run() throws {
@@ -71,11 +78,16 @@ struct EvaluateCommand: ParsableCommand {
         settings.itemAlpha = itemAlpha
         settings.maxSampled = maxSampled
         settings.coldThreshold = coldThreshold
-        let evaluation = EvaluationRun(
-            source: input.source, holdout: input.holdoutSplit, algorithms: algorithms, settings: settings,
+        let store = try db.map { try CatalogStore(existingAt: $0) }
+        var evaluation = EvaluationRun(
+            source: input.hasFileInput ? input.source : .catalog(store!), holdout: input.holdoutSplit, algorithms: algorithms, settings: settings,
             featuresFile: input.featuresURL, writeSplit: writeSplit.map(URL.init(fileURLWithPath:)),
             writeFeatures: writeFeatures.map(URL.init(fileURLWithPath:)), jsonOutput: json.map(URL.init(fileURLWithPath:)),
             curvesOutput: curves.map(URL.init(fileURLWithPath:)), similarItems: similarItems)
+        evaluation.record = store
+        if let store, !input.hasFileInput, input.featuresURL == nil, algorithms.contains(where: \.usesSideFeatures) {
+            evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
+        }
         try evaluation.run { print($0) }
     }
 }

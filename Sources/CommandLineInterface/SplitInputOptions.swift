@@ -21,15 +21,21 @@ struct SplitInputOptions: ParsableArguments {
             transform: ArgumentCheck.nonEmpty)
     var features: String?
 
-    func validate(needsTest: Bool) throws {
+    /// `catalogue`: a database the likes can come from instead (evaluate's --db).
+    func validate(needsTest: Bool, catalogue: String? = nil) throws {
         let whole = [interactions, likes].compactMap { $0 }.count
         let split = train != nil
-        guard whole + (split ? 1 : 0) == 1 else {
-            throw ValidationError("give one of --interactions FILE, --likes FILE or --train FILE")
+        let given = whole + (split ? 1 : 0)
+        guard given == 1 || (given == 0 && catalogue != nil) else {
+            throw ValidationError(catalogue == nil ? "give one of --interactions FILE, --likes FILE or --train FILE"
+                                  : "give at most one of --interactions FILE, --likes FILE or --train FILE (without one, --db's likes are evaluated)")
         }
         if split, needsTest, test == nil { throw ValidationError("--train needs --test") }
         guard separator.utf8.count == 1 else { throw ValidationError("--separator must be one character") }
     }
+
+    /// Whether the data comes from a file (otherwise from a catalogue database).
+    var hasFileInput: Bool { interactions != nil || likes != nil || train != nil }
 
     var source: SplitSource {
         let separatorByte = separator.utf8.first ?? UInt8(ascii: ",")

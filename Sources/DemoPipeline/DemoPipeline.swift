@@ -3,6 +3,7 @@ import CatalogImport
 import CatalogStore
 import DemoCatalog
 import ElapsedTime
+import Evaluation
 import Foundation
 import Training
 import VisualFeatures
@@ -46,36 +47,55 @@ public struct DemoPipeline: Sendable {
         let thumbnails = catalogDirectory.appendingPathComponent("thumbnails")
         var stageStart = clock.now
         if FileManager.default.fileExists(atPath: catalogDirectory.appendingPathComponent(CatalogFileFormat.modelsFileName).path) {
-            progress("[1/4] catalogue: already in \(catalogDirectory.path)")
+            progress("[1/5] catalogue: already in \(catalogDirectory.path)")
         } else {
             let summary = try DemoCatalogGenerator(options: DemoCatalogOptions(models: options.models, users: options.users))
                 .write(to: catalogDirectory)
-            progress("[1/4] catalogue: generated \(summary.models) models, \(summary.likes) likes, \(summary.thumbnails) thumbnails in \((clock.now - stageStart).formattedSeconds)")
+            progress("[1/5] catalogue: generated \(summary.models) models, \(summary.likes) likes, \(summary.thumbnails) thumbnails in \((clock.now - stageStart).formattedSeconds)")
         }
 
         stageStart = clock.now
         let store = try CatalogStore(path: databasePath)
         if try store.counts().models > 0 {
-            progress("[2/4] import: already in \(databasePath)")
+            progress("[2/5] import: already in \(databasePath)")
         } else {
             do { _ = try CatalogImporter.run(.folder(catalogDirectory), into: store) } catch let error as PSVError {
                 throw DemoPipelineError(description: "the demo catalogue in \(catalogDirectory.path) is damaged (\(error.description)); delete \(options.dataDirectory.path) and run again")
             }
-            progress("[2/4] import: \(try store.counts()) in \((clock.now - stageStart).formattedSeconds)")
+            progress("[2/5] import: \(try store.counts()) in \((clock.now - stageStart).formattedSeconds)")
         }
 
         stageStart = clock.now
         let trained = Set(try store.trainedAlgorithms())
         let missing = TrainableAlgorithm.allCases.filter { !trained.contains($0.rawValue) }
         if missing.isEmpty {
-            progress("[3/4] train: recommendations already stored")
+            progress("[3/5] train: recommendations already stored")
         } else {
             let descriptor = missing.contains(.visual) ? try visualDescriptor() : .classical
             _ = try Trainer.run(TrainingOptions(algorithms: missing, thumbnailsDirectory: thumbnails,
                                                 visualDescriptor: descriptor,
                                                 visualPrincipalComponents: options.visualPrincipalComponents),
                                 store: store) { progress("      \($0)") }
-            progress("[3/4] train: \(missing.map(\.rawValue).joined(separator: ", ")) in \((clock.now - stageStart).formattedSeconds)")
+            progress("[3/5] train: \(missing.map(\.rawValue).joined(separator: ", ")) in \((clock.now - stageStart).formattedSeconds)")
+        }
+        stageStart = clock.now
+        if try store.evaluationCount() > 0 {
+            progress("[4/5] evaluate: a run is already stored")
+        } else {
+            // The site's /evaluation page: the catalogue's likes split and scored, its tags for the hybrid model.
+            var evaluation = EvaluationRun(source: .catalog(store),
+                                           holdout: HoldoutSplit(seed: 42, allowFewerUsers: true),
+                                           algorithms: [.popularity, .itemKNN, .wrmf, .warpTags], settings: HarnessSettings(),
+                                           similarItems: 0)
+            evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
+            evaluation.record = store
+            do {
+                try evaluation.run { _ in }
+                progress("[4/5] evaluate: popularity, itemknn, wrmf, warp-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")
+            } catch {
+                // The recommendations are what the demo is about: a catalogue too small to split still serves.
+                progress("[4/5] evaluate: skipped (\(error)); the /evaluation page stays empty")
+            }
         }
         return PreparedDemo(databasePath: databasePath, thumbnailsDirectory: thumbnails)
     }

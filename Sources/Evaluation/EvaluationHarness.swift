@@ -24,6 +24,15 @@ public struct HarnessSettings: Sendable {
     /// Record a metric per iteration (train and test) for iterative algorithms.
     public var learningCurves = false
     public init() {}
+
+    /// What a stored run shows of its settings.
+    public func summary(holdout: HoldoutSplit) -> [String: String] {
+        ["factors": String(factors), "iterations": String(iterations), "regularization": String(regularization),
+         "alpha": String(alpha), "epochs": String(epochs), "learning_rate": String(learningRate), "seed": String(seed),
+         "holdout_per_user": String(holdout.holdout), "test_user_fraction": String(holdout.fraction),
+         "min_user_likes": String(holdout.threshold.minimumUserInteractions),
+         "min_item_likes": String(holdout.threshold.minimumItemInteractions)]
+    }
 }
 
 public struct LearningCurvePoint: Sendable, Equatable {

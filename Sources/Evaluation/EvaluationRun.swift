@@ -1,3 +1,4 @@
+import CatalogStore
 import Foundation
 import Recommenders
 
@@ -15,6 +16,10 @@ public struct EvaluationRun: Sendable {
     public var curvesOutput: URL?
     /// Also time top-N similar items for every item from the WRMF factors (0 skips it).
     public var similarItems: Int
+    /// Side features given directly (a catalogue's tags), when there is no features file.
+    public var sideFeatureRows: [(item: String, feature: String, weight: Float)]?
+    /// Store the run (split, settings, metrics, learning curves) in this catalogue for its evaluation page.
+    public var record: CatalogStore?
 
     public init(source: SplitSource, holdout: HoldoutSplit, algorithms: [EvaluatedAlgorithm], settings: HarnessSettings,
                 featuresFile: URL? = nil, writeSplit: URL? = nil, writeFeatures: URL? = nil, jsonOutput: URL? = nil,
@@ -34,7 +39,7 @@ public struct EvaluationRun: Sendable {
     @discardableResult
     public func run(progress: (String) -> Void) throws -> [AlgorithmReport] {
         var settings = self.settings
-        settings.learningCurves = curvesOutput != nil
+        settings.learningCurves = curvesOutput != nil || record != nil
         let clock = ContinuousClock()
         let start = clock.now
         let split = try source.load(holdout: holdout)
@@ -49,8 +54,7 @@ public struct EvaluationRun: Sendable {
         progress("split: \(indexed.train.userIDs.count) users × \(indexed.train.itemIDs.count) items, \(indexed.train.matrix.interactionCount) train and \(indexed.test.matrix.interactionCount) test interactions, \(testUsers) test users (read and split in \(String(format: "%.2f", splitSeconds)) s, indexed in \(String(format: "%.2f", (clock.now - start).inSeconds - splitSeconds)) s)")
 
         var sideFeatures: [(item: Int, feature: String, weight: Float)] = []
-        if let featuresFile {
-            let rows = try ItemFeatureSource.load(featuresFile)
+        if let rows = try featuresFile.map(ItemFeatureSource.load) ?? sideFeatureRows {
             let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })
             sideFeatures = rows.compactMap { row in itemIndex[row.item].map { ($0, row.feature, row.weight) } }
             progress("features: \(sideFeatures.count) assignments of \(Set(sideFeatures.map(\.feature)).count) features to \(Set(sideFeatures.map(\.item)).count) items")
@@ -79,13 +83,18 @@ public struct EvaluationRun: Sendable {
             progress(String(format: "wrmf top-%d similar items for all %d items: %.2f s", similarItems, lists.count,
                             (clock.now - start).inSeconds))
         }
+        let splitSizes = ["users": indexed.train.userIDs.count, "items": indexed.train.itemIDs.count,
+                          "train_interactions": indexed.train.matrix.interactionCount,
+                          "test_interactions": indexed.test.matrix.interactionCount, "test_users": testUsers]
         if let jsonOutput {
-            let data = try EvaluationReports.json(reports, split: [
-                "users": indexed.train.userIDs.count, "items": indexed.train.itemIDs.count,
-                "train_interactions": indexed.train.matrix.interactionCount,
-                "test_interactions": indexed.test.matrix.interactionCount, "test_users": testUsers])
+            let data = try EvaluationReports.json(reports, split: splitSizes)
             try data.write(to: jsonOutput, options: .atomic)
             progress("results written to \(jsonOutput.path)")
+        }
+        if let record {
+            try record.saveEvaluation(report: EvaluationReports.json(reports, split: splitSizes,
+                                                                    settings: settings.summary(holdout: holdout)))
+            progress("run stored in \(record.path) for the evaluation page")
         }
         if let curvesOutput {
             try Data(EvaluationReports.learningCurvesSVG(reports).utf8).write(to: curvesOutput, options: .atomic)

@@ -19,7 +19,7 @@ public enum EvaluationReports {
         }.joined(separator: "\n")
     }
 
-    public static func json(_ reports: [AlgorithmReport], split: [String: Int]) throws -> Data {
+    public static func json(_ reports: [AlgorithmReport], split: [String: Int], settings: [String: String]? = nil) throws -> Data {
         let entries: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["name": report.name, "parameters": report.parameters,
                                         "fit_seconds": report.fitSeconds, "test_users": report.metrics.testUsers]
@@ -32,8 +32,9 @@ public enum EvaluationReports {
             }
             return entry
         }
-        return try JSONSerialization.data(withJSONObject: ["split": split, "algorithms": entries],
-                                          options: [.prettyPrinted, .sortedKeys])
+        var document: [String: Any] = ["split": split, "algorithms": entries]
+        if let settings { document["settings"] = settings }
+        return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
     }
 
     /// An SVG line chart of precision@10 per iteration, train dashed and test solid, one colour per algorithm.

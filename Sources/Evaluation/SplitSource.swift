@@ -1,4 +1,5 @@
 import CatalogFiles
+import CatalogStore
 import Foundation
 import Recommenders
 
@@ -10,6 +11,8 @@ public enum SplitSource: Sendable {
     case publishedLikes(URL)
     /// A training split, and a test split when the command scores one.
     case split(train: URL, test: URL?, separator: UInt8)
+    /// The likes stored in a catalogue database, to threshold and split (items are named by database id).
+    case catalog(CatalogStore)
 
     /// The train and test triples (test is empty when only a training split was given). Format errors name the
     /// file and line.
@@ -23,6 +26,11 @@ public enum SplitSource: Sendable {
                 .map { (user: $0.user, item: $0.mid.rawValue, weight: Float(1)) })
         case .interactions(let url, let separator):
             return try holdout.split(InteractionsCSV.read(url, separator: separator))
+        case .catalog(let store):
+            let likes = try store.likesSnapshot()
+            return try holdout.split(likes.pairs.map {
+                (user: String($0.user), item: String(likes.modelIDs[Int($0.item)]), weight: Float(1))
+            })
         }
     }
 }
@@ -36,5 +44,10 @@ public enum ItemFeatureSource {
                 .map { ($0.mid.rawValue, "\($0.kind.rawValue):\($0.value)", 1) }
         }
         return try ItemFeaturesCSV.read(url)
+    }
+
+    /// A catalogue's tags and categories, named `kind:value`, on items named as `SplitSource.catalog` names them.
+    public static func load(_ store: CatalogStore) throws -> [(item: String, feature: String, weight: Float)] {
+        try store.featureAssignments().map { (String($0.modelID), $0.feature.name, 1) }
     }
 }

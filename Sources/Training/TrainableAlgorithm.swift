@@ -44,6 +44,9 @@ public enum TrainableAlgorithm: String, CaseIterable, Sendable, Comparable {
         }
     }
 
+    /// Lists learnt from likes alone, explained by the users who liked both models.
+    public var explainsWithLikes: Bool { self == .wrmf || self == .itemKNN }
+
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.displayOrder < rhs.displayOrder }
 
     /// Parses a comma-separated list such as "wrmf,visual", naming the first unknown entry.

@@ -66,6 +66,7 @@ public enum Trainer {
         for algorithm in options.algorithms {
             let start = clock.now
             let lists: [[Neighbour]]
+            var foldIn: (factors: FactorMatrix, settings: WRMF)?
             var parameters = ["neighbours": String(options.neighbours)]
             switch algorithm {
             case .itemKNN:
@@ -97,6 +98,7 @@ public enum Trainer {
                     matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }
                 }
                 parameters.merge(wrmf.parameters) { _, new in new }
+                foldIn = (model.itemFactors, wrmf)
             case .warpTags:
                 var training = options.hybrid
                 training.loss = .warp
@@ -110,8 +112,28 @@ public enum Trainer {
             let run = AlgorithmRun(algorithm: algorithm.rawValue, title: algorithm.title, description: algorithm.description,
                                    displayOrder: algorithm.displayOrder, parameters: parameters,
                                    trainedAt: Date(), trainSeconds: trainSeconds)
+            var reasons: [[LikeOverlap]]?
+            if algorithm.explainsWithLikes {
+                let reasonStart = clock.now
+                reasons = LikeOverlaps.reasons(matrix, lists: lists, threads: options.threads).map {
+                    $0.map { LikeOverlap(coLikers: $0.coLikers, connecting: $0.connecting) }
+                }
+                progress(String(format: "%@: users who liked both, and the models connecting them, in %.2f s",
+                                algorithm.rawValue, (clock.now - reasonStart).inSeconds))
+            }
             try store.saveRecommendations(run, modelIDs: snapshot.modelIDs,
-                                          neighbours: lists.map { $0.map { ($0.item, $0.score) } })
+                                          neighbours: lists.map { $0.map { ($0.item, $0.score) } }, reasons: reasons)
+            if let foldIn {
+                // Rows of models nobody liked stay zero: the server knows them as models it cannot fold in.
+                var vectors = [Float](repeating: 0, count: matrix.itemCount * foldIn.factors.columns)
+                for item in 0..<matrix.itemCount where matrix.itemDegree(item) > 0 {
+                    let row = foldIn.factors.row(item)
+                    for column in 0..<foldIn.factors.columns { vectors[item * foldIn.factors.columns + column] = row[column] }
+                }
+                try store.saveFoldInFactors(algorithm: algorithm.rawValue, modelIDs: snapshot.modelIDs,
+                                            factors: foldIn.factors.columns, regularization: foldIn.settings.regularization,
+                                            alpha: foldIn.settings.alpha, vectors: vectors)
+            }
             let trained = TrainedAlgorithm(algorithm: algorithm, trainSeconds: trainSeconds,
                                            saveSeconds: (clock.now - saveStart).inSeconds,
                                            modelsWithRecommendations: lists.filter { !$0.isEmpty }.count)
