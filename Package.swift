@@ -77,6 +77,7 @@ let package = Package(
             "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training", "VisualFeatures",
         ]),
         .target(name: "WebExplorer", dependencies: [
+            "Recommenders",
             "CatalogFiles", "CatalogStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),

@@ -43,7 +43,7 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: UnknownPathMiddleware())
-    router.add(middleware: ReadOnlyMethodsMiddleware())
+    router.add(middleware: AllowedMethodsMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: TemplateErrorMiddleware())
     if let folder = configuration.thumbnailsDirectory {
@@ -106,6 +106,7 @@ public func buildApplication(
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var policy: String {
         "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+            + "frame-src https://sketchfab.com; "
             + "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     }
 

@@ -22,6 +22,69 @@ struct ExplorerAPI: Sendable {
             router.on("/api/v1/tags/:value", method: method) { request, context in try feature(kind: "tag", request, context) }
             router.on("/api/v1/categories/:value", method: method) { request, context in try feature(kind: "category", request, context) }
         }
+        router.post("/api/v1/recommendations", use: forYou)
+    }
+
+    /// The most models a visitor's likes may name, and the largest body read.
+    static let maximumLiked = 500
+    static let maximumBody = 64 * 1024
+
+    /// `POST /api/v1/recommendations` with `{"liked": [mid, …], "limit": n}`: suggestions for someone the models
+    /// never saw, by folding their likes into WRMF (the "For you" carousel). Nothing is stored.
+    @Sendable func forYou(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let snapshot = holder.current
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
+            return Problem(status: .unsupportedMediaType, title: "Unsupported media type",
+                           detail: "Send the body as application/json: {\"liked\": [model ids]}.").response(request)
+        }
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: Self.maximumBody) } catch {
+            return Problem(status: .contentTooLarge, title: "Content too large",
+                           detail: "The body may be at most \(Self.maximumBody) bytes.").response(request)
+        }
+        let asked: LikedModels
+        switch LikedModels.parse(Data(body.readableBytesView)) {
+        case .success(let parsed): asked = parsed
+        case .failure(let problem): return problem.response(request)
+        }
+        var liked: [Int32] = [], unknown: [String] = []
+        for mid in asked.liked {
+            if let model = snapshot.model(mid) { liked.append(model) } else { unknown.append(mid) }
+        }
+        let excluded = Set(liked)
+        var algorithm = "popularity"
+        var results: [(item: Int32, score: Float)] = []
+        if let foldIn = snapshot.foldIn, liked.contains(where: { foldIn.isKnown(Int($0)) }) {
+            algorithm = snapshot.foldInAlgorithm
+            results = foldIn.recommend(liked: liked.map(Int.init), count: asked.limit).map { ($0.item, $0.score) }
+        } else {
+            // Nothing to fold in (no likes the model knows, or no WRMF trained): the most liked models, as a start.
+            results = snapshot.searchOrder.lazy.filter { !excluded.contains($0) }.prefix(asked.limit)
+                .map { ($0, Float(snapshot.models[Int($0)].likeCount)) }
+        }
+        var buffer = ByteBuffer()
+        buffer.writeStaticString("{")
+        JSONBody.writeField("algorithm", algorithm, first: true, into: &buffer)
+        buffer.writeStaticString(",\"liked\":[")
+        for (position, model) in liked.enumerated() {
+            if position > 0 { buffer.writeStaticString(",") }
+            JSONBody.writeString(snapshot.models[Int(model)].mid, into: &buffer)
+        }
+        buffer.writeStaticString("],\"unknown\":[")
+        for (position, mid) in unknown.enumerated() {
+            if position > 0 { buffer.writeStaticString(",") }
+            JSONBody.writeString(mid, into: &buffer)
+        }
+        buffer.writeStaticString("],\"recommendations\":[")
+        for (position, result) in results.enumerated() {
+            buffer.writeStaticString(position == 0 ? "{\"score\":" : ",{\"score\":")
+            JSONBody.writeScore(result.score, into: &buffer)
+            buffer.writeStaticString(",\"model\":")
+            snapshot.modelJSON.write(result.item, into: &buffer)
+            buffer.writeStaticString("}")
+        }
+        buffer.writeStaticString("]}")
+        return PageResponse.uncached(request, status: .ok, contentType: JSONBody.contentType, body: buffer)
     }
 
     @Sendable func algorithms(_ request: Request, context: BasicRequestContext) throws -> Response {
@@ -80,16 +143,15 @@ struct ExplorerAPI: Sendable {
                 buffer.writeBytes(carousel.jsonOpen)
                 let start = Int(carousel.lists.offsets[Int(model)])
                 let end = min(Int(carousel.lists.offsets[Int(model) + 1]), start + limit)
-                carousel.lists.items.withUnsafeBufferPointer { items in
-                    carousel.lists.scores.withUnsafeBufferPointer { scores in
-                        for index in start..<end {
-                            buffer.writeStaticString(index == start ? "{\"score\":" : ",{\"score\":")
-                            JSONBody.writeScore(scores[index], into: &buffer)
-                            buffer.writeStaticString(",\"model\":")
-                            snapshot.modelJSON.write(items[index], into: &buffer)
-                            buffer.writeStaticString("}")
-                        }
-                    }
+                for index in start..<end {
+                    buffer.writeStaticString(index == start ? "{\"score\":" : ",{\"score\":")
+                    JSONBody.writeScore(carousel.lists.scores[index], into: &buffer)
+                    buffer.writeStaticString(",\"model\":")
+                    snapshot.modelJSON.write(carousel.lists.items[index], into: &buffer)
+                    buffer.writeStaticString(",\"why\":")
+                    Explanation.of(carousel.algorithm, lists: carousel.lists, entry: index, from: model, snapshot: snapshot)
+                        .writeJSON(into: &buffer) { snapshot.models[Int($0)].mid }
+                    buffer.writeStaticString("}")
                 }
                 buffer.writeStaticString("]}")
             }
@@ -228,17 +290,70 @@ enum JSONBody {
     }
 }
 
-/// The site and the API only read: any method but GET and HEAD is a 405 that says which are allowed.
-struct ReadOnlyMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
+/// The site and the API read, except one resource that computes from a posted body: any other method is a 405
+/// that says which are allowed.
+struct AllowedMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var postOnly: Set<String> { ["/api/v1/recommendations"] }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .get || request.method == .head else {
+        let allowed: [HTTPRequest.Method] = Self.postOnly.contains(request.uri.path) ? [.post] : [.get, .head]
+        guard allowed.contains(request.method) else {
+            let names = allowed.map(\.rawValue).joined(separator: ", ")
             var response = Problem(status: .methodNotAllowed, title: "Method not allowed",
-                                   detail: "\(request.method.rawValue) is not allowed here; use GET or HEAD.").response(request)
-            response.headers[.allow] = "GET, HEAD"
+                                   detail: "\(request.method.rawValue) is not allowed here; use \(names.replacingOccurrences(of: ", ", with: " or ")).")
+                .response(request)
+            response.headers[.allow] = names
             return response
         }
         return try await next(request, context)
     }
+}
+
+/// The body of `POST /api/v1/recommendations`.
+struct LikedModels: Decodable {
+    var liked: [String]
+    var limit: Int
+
+    enum CodingKeys: String, CodingKey { case liked, limit }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        liked = try container.decode([String].self, forKey: .liked)
+        limit = try container.decodeIfPresent(Int.self, forKey: .limit) ?? 12
+    }
+
+    static func parse(_ body: Data) -> Result<LikedModels, Problem> {
+        let parsed: LikedModels
+        do { parsed = try JSONDecoder().decode(LikedModels.self, from: body) } catch let error as DecodingError {
+            return .failure(.badRequest("The body must be a JSON object {\"liked\": [model ids], \"limit\": 1–\(ExplorerAPI.maximumLimit)}: \(describe(error))"))
+        } catch {
+            return .failure(.badRequest("The body is not JSON."))
+        }
+        guard parsed.liked.count <= ExplorerAPI.maximumLiked else {
+            return .failure(.badRequest("liked may name at most \(ExplorerAPI.maximumLiked) models, not \(parsed.liked.count)."))
+        }
+        guard (1...ExplorerAPI.maximumLimit).contains(parsed.limit) else {
+            return .failure(.badRequest("limit must be a whole number from 1 to \(ExplorerAPI.maximumLimit), not \(parsed.limit)."))
+        }
+        if let bad = parsed.liked.first(where: { ModelID($0) == nil }) {
+            return .failure(.badRequest("liked holds “\(bad.prefix(60))”, which is not a model id: \(ModelID.problem(with: bad) ?? "")"))
+        }
+        return .success(parsed)
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, _): "the field \(key.stringValue) is missing"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            "\(context.codingPath.map(\.stringValue).joined(separator: ".").nonEmpty ?? "the body") has the wrong type"
+        case .dataCorrupted: "it is not valid JSON"
+        @unknown default: "it could not be read"
+        }
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }
 
 enum SearchQuery {

@@ -17,6 +17,7 @@ struct ExplorerController: Sendable {
             router.on("/index", method: method, use: index)
             router.on("/models/:mid", method: method, use: model)
             router.on("/about", method: method, use: about)
+            router.on("/evaluation", method: method, use: evaluation)
             router.on("/random", method: method, use: random)
             router.on("/search", method: method, use: search)
             router.on("/tags/:value", method: method) { request, context in try feature(kind: "tag", request, context: context) }
@@ -85,17 +86,7 @@ struct ExplorerController: Sendable {
                 case 1: buffer.writeBytes(snapshot.pickerSelected[model] ?? snapshot.pickerOptions)
                 case 2, 3: break  // the search and link fields start empty
                 case 4: snapshot.articles.write(model, into: &buffer)
-                default:
-                    var any = false
-                    for index in snapshot.carousels.indices {
-                        let list = snapshot.carousels[index].list(of: model)
-                        guard !list.isEmpty else { continue }
-                        any = true
-                        buffer.writeBytes(snapshot.carousels[index].open)
-                        snapshot.cards.write(list, into: &buffer)
-                        buffer.writeBytes(snapshot.carousels[index].close)
-                    }
-                    if !any { buffer.writeBytes(skeletons.noRecommendations) }
+                default: snapshot.writeCarousels(of: model, into: &buffer, noRecommendations: skeletons.noRecommendations)
                 }
             }
         }
@@ -144,6 +135,12 @@ struct ExplorerController: Sendable {
     @Sendable func about(_ request: Request, context: BasicRequestContext) throws -> Response {
         let snapshot = holder.current
         return PageResponse.page(request, snapshot: snapshot, key: "about") { $0.writeBytes(snapshot.about) }
+    }
+
+    /// `/evaluation`: the newest stored offline evaluation, rendered with the snapshot.
+    @Sendable func evaluation(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let snapshot = holder.current
+        return PageResponse.page(request, snapshot: snapshot, key: "evaluation") { $0.writeBytes(snapshot.evaluation) }
     }
 
     /// Error pages are rare: rendered per request, never cached by the client.

@@ -2,6 +2,7 @@ import CatalogStore
 import Dispatch
 import Foundation
 import NIOCore
+import Recommenders
 
 /// Everything the pages and the API show, in memory, between two publications of the catalogue: models, their
 /// lists as integer arrays, and each model's HTML fragments rendered once. A request assembles ready bytes; no
@@ -10,6 +11,7 @@ public final class ExplorerSnapshot: Sendable {
     /// One algorithm's carousel: its heading fragment and every model's list.
     struct Carousel: Sendable {
         var info: AlgorithmInfo
+        var algorithm: CarouselAlgorithm
         var label: String
         var open: [UInt8]
         var close: [UInt8]
@@ -18,7 +20,12 @@ public final class ExplorerSnapshot: Sendable {
         var lists: CatalogSnapshotSource.Lists
 
         func list(of model: Int32) -> ArraySlice<Int32> {
-            lists.items[Int(lists.offsets[Int(model)])..<Int(lists.offsets[Int(model) + 1])]
+            lists.items[entries(of: model)]
+        }
+
+        /// Positions of the model's list in `lists`' arrays.
+        func entries(of model: Int32) -> Range<Int> {
+            Int(lists.offsets[Int(model)])..<Int(lists.offsets[Int(model) + 1])
         }
     }
 
@@ -33,7 +40,18 @@ public final class ExplorerSnapshot: Sendable {
     let carousels: [Carousel]
     let articles: FragmentTable
     let cards: FragmentTable
+    /// A carousel's card in two parts, around the per-page marks and "why this?": up to the name, and the rest.
+    let carouselCardHeads: FragmentTable
+    let carouselCardTails: FragmentTable
     let gridCards: FragmentTable
+    /// The baselines' disclosure, around their carousels.
+    let baselinesOpen: [UInt8]
+    let baselinesClose: [UInt8]
+    /// WRMF's item factors, for "For you" from a visitor's likes; nil until `train` stored them.
+    let foldIn: FoldInRecommender?
+    /// The algorithm whose factors `foldIn` holds.
+    let foldInAlgorithm: String
+    let evaluation: [UInt8]
     let pickerOptions: [UInt8]
     /// The picker's options with one model selected, for the models it lists.
     let pickerSelected: [Int32: [UInt8]]
@@ -67,7 +85,9 @@ public final class ExplorerSnapshot: Sendable {
         // tags, is rendered by the template engine, on every core.
         let cardSkeleton = try PageSkeleton(renderer: renderer, template: "card", slots: ["mid", "thumbnail", "name", "url"])
         let gridSkeleton = try PageSkeleton(renderer: renderer, template: "grid-card", slots: ["mid", "thumbnail", "name", "url"])
+        let carouselSkeleton = try PageSkeleton(renderer: renderer, template: "carousel-card", slots: ["mid", "thumbnail", "name", "url", "extras"])
         var cardBuilder = FragmentTable.Builder(), gridBuilder = FragmentTable.Builder()
+        var headBuilder = FragmentTable.Builder(), tailBuilder = FragmentTable.Builder()
         var buffer = ByteBufferAllocator().buffer(capacity: 2048)
         func fill(_ skeleton: PageSkeleton, _ values: [String], into builder: inout FragmentTable.Builder) {
             buffer.clear()
@@ -78,8 +98,18 @@ public final class ExplorerSnapshot: Sendable {
             let values = [model.mid, PageViews.safeThumbnail(model.thumbnailURL), model.name, model.url].map(HTML.escape)
             fill(cardSkeleton, values, into: &cardBuilder)
             fill(gridSkeleton, values, into: &gridBuilder)
+            buffer.clear()
+            var split = 0
+            carouselSkeleton.write(into: &buffer) { slot, buffer in
+                if slot < values.count { buffer.writeString(values[slot]) } else { split = buffer.readableBytes }
+            }
+            let whole = buffer.readableBytesView
+            headBuilder.append(whole.prefix(split))
+            tailBuilder.append(whole.dropFirst(split))
         }
         cards = cardBuilder.build()
+        carouselCardHeads = headBuilder.build()
+        carouselCardTails = tailBuilder.build()
         let gridTable = gridBuilder.build()
         gridCards = gridTable
         articles = try Self.renderInParallel(count: models.count, workers: workers) { position in
@@ -117,9 +147,19 @@ public final class ExplorerSnapshot: Sendable {
             JSONBody.writeField("algorithm", info.algorithm, first: true, into: &json)
             JSONBody.writeField("title", info.title, into: &json)
             json.writeStaticString(",\"recommendations\":[")
-            return Carousel(info: info, label: label, open: Array(rendered[..<split.lowerBound].utf8),
+            return Carousel(info: info, algorithm: CarouselAlgorithm(name: info.algorithm), label: label, open: Array(rendered[..<split.lowerBound].utf8),
                             close: Array(rendered[split.upperBound...].utf8), jsonOpen: Array(json.readableBytesView), lists: lists)
         }
+
+        let baselines = try renderer.render("baselines", ["carousels": cardsMarker])
+        guard let baselineSplit = baselines.range(of: cardsMarker) else { throw TemplateRenderingError(template: "baselines") }
+        baselinesOpen = Array(baselines[..<baselineSplit.lowerBound].utf8)
+        baselinesClose = Array(baselines[baselineSplit.upperBound...].utf8)
+        foldIn = source.foldIn.map {
+            FoldInRecommender(vectors: $0.vectors, factors: $0.factors, known: $0.known, regularization: $0.regularization, alpha: $0.alpha)
+        }
+        foldInAlgorithm = source.foldIn?.algorithm ?? "popularity"
+        evaluation = Array(try renderer.render("evaluation", EvaluationView.context(source.evaluation)).utf8)
 
         let pickerModels = source.picker.map { models[Int($0)] }
         let options = try renderer.render("picker-options", PageViews.pickerOptionsContext(pickerModels))

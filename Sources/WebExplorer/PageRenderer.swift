@@ -46,7 +46,8 @@ public struct PageRenderer: Sendable {
     }
 
     static let requiredTemplates = ["home", "model", "model-article", "carousel", "card", "grid-card", "no-recommendations",
-                                    "about", "error", "feature", "search", "search-empty", "picker-options"]
+                                    "about", "error", "feature", "search", "search-empty", "picker-options",
+                                    "carousel-card", "baselines", "evaluation"]
 
     /// Renders from dictionaries rather than structs: the template engine reads structs through reflection,
     /// which is markedly slower per request. A template that does not render is an error, never an empty page.

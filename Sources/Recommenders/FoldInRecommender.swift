@@ -1,0 +1,74 @@
+/// Recommendations for someone the model never saw, from the models they liked: their factors are solved from
+/// WRMF's least-squares step with the item factors held fixed (`(YᵀY + λI + Σ α yᵢyᵢᵀ) x = Σ (1 + α) yᵢ`), then
+/// every model is scored by `yᵢ · x`. `YᵀY + λI` is summed once, so a request costs one k×k solve and one pass
+/// over the item factors.
+public final class FoldInRecommender: Sendable {
+    public let factors: Int
+    public let itemCount: Int
+    let alpha: Double
+    /// Item factors, rows padded to a multiple of 8 floats for the SIMD dot product.
+    let rows: FactorMatrix
+    let known: [Bool]
+    /// `YᵀY + λI`, row-major k×k.
+    let gram: [Double]
+
+    /// `vectors`: `factors` values per item; `known[i]` false for items without factors (never liked).
+    public init(vectors: [Float], factors: Int, known: [Bool], regularization: Float, alpha: Float) {
+        precondition(factors > 0 && vectors.count == known.count * factors, "one row of factors per item")
+        self.factors = factors
+        itemCount = known.count
+        self.alpha = Double(alpha)
+        self.known = known
+        let rows = FactorMatrix(rows: known.count, columns: factors)
+        var gram = [Double](repeating: 0, count: factors * factors)
+        for item in 0..<known.count where known[item] {
+            let target = rows.row(item)
+            for column in 0..<factors { target[column] = vectors[item * factors + column] }
+            for i in 0..<factors {
+                let yi = Double(target[i])
+                guard yi != 0 else { continue }
+                for j in i..<factors { gram[i * factors + j] += yi * Double(target[j]) }
+            }
+        }
+        for i in 0..<factors {
+            gram[i * factors + i] += Double(regularization)
+            for j in 0..<i { gram[i * factors + j] = gram[j * factors + i] }
+        }
+        self.rows = rows
+        self.gram = gram
+    }
+
+    /// Whether `item` has factors (someone liked it when the model was trained).
+    public func isKnown(_ item: Int) -> Bool { item >= 0 && item < itemCount && known[item] }
+
+    /// The `count` best models for a visitor who liked `liked`, best first; liked models never come back. Empty when
+    /// none of the liked models has factors.
+    public func recommend(liked: [Int], count: Int) -> [Neighbour] {
+        let usable = Set(liked.filter(isKnown)).sorted()
+        guard !usable.isEmpty, count > 0 else { return [] }
+        var a = gram
+        var b = [Double](repeating: 0, count: factors)
+        for item in usable {
+            let y = rows.row(item)
+            for i in 0..<factors {
+                let yi = Double(y[i])
+                b[i] += (1 + alpha) * yi
+                guard yi != 0 else { continue }
+                let scaled = alpha * yi
+                for j in 0..<factors { a[i * factors + j] += scaled * Double(y[j]) }
+            }
+        }
+        guard let solution = Cholesky.solve(a, b, n: factors) else { return [] }
+        var x = [Float](repeating: 0, count: rows.stride)
+        for i in 0..<factors { x[i] = Float(solution[i]) }
+        let excluded = Set(liked)
+        var best = TopK(capacity: count + excluded.count)
+        x.withUnsafeBufferPointer { user in
+            let n = rows.stride
+            for item in 0..<itemCount where known[item] {
+                best.insert(item: Int32(item), score: VectorKernels.dot(rows.row(item), user.baseAddress!, n))
+            }
+        }
+        return Array(best.sorted().lazy.filter { !excluded.contains(Int($0.item)) }.prefix(count))
+    }
+}
