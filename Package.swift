@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "ConvolutionalNetworkTests", dependencies: ["ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SeededRandom"],
                     swiftSettings: numericSettings),
         .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "SeededRandom"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Recommenders", "CatalogFiles", "SeededRandom"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Recommenders", "CatalogFiles", "CatalogStore", "SeededRandom"]),
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),

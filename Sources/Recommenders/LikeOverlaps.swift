@@ -6,6 +6,11 @@ public struct LikeOverlapReason: Equatable, Sendable {
     public var coLikers: Int32
     /// Up to `LikeOverlaps.connectingCount` item indices, most shared first.
     public var connecting: [Int32]
+
+    public init(coLikers: Int32, connecting: [Int32]) {
+        self.coLikers = coLikers
+        self.connecting = connecting
+    }
 }
 
 public enum LikeOverlaps {

@@ -8,8 +8,10 @@ import Testing
     @Test func migrationsAreNamedAppliedOnceAndReopenCleanly() throws {
         let folder = try TemporaryDirectory()
         let path = folder.file("c.sqlite").path
-        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features", "2026-11-29-published-generation"])
-        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features", "2026-11-29-published-generation"])
+        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features", "2026-11-29-published-generation",
+                                                                  "2026-11-30-reasons-factors-evaluations"])
+        #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features", "2026-11-29-published-generation",
+                                                                  "2026-11-30-reasons-factors-evaluations"])
     }
 
     /// Check times are kept to the second: an age of zero must still take a model checked earlier in that second.

@@ -1,3 +1,5 @@
+import CatalogFiles
+import CatalogStore
 import Evaluation
 import Foundation
 import Recommenders
@@ -117,6 +119,44 @@ import Testing
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
         #expect(throws: HarnessError.self) { _ = try EvaluatedAlgorithm.list("wrmf,nope") }
         #expect(try EvaluatedAlgorithm.list("wrmf, warp-tags") == [.wrmf, .warpTags])
+    }
+}
+
+@Suite struct StoredEvaluationTests {
+    /// `evaluate --db`: the catalogue's own likes are split and scored, its tags feed warp-tags, and the run (split,
+    /// settings, metrics, learning curves) is stored and published for the evaluation page.
+    @Test func evaluatesACatalogueAndStoresTheRun() throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        let mids = (0..<30).map { ModelID(String(format: "%032x", 0xabc000 + $0))! }
+        let models = mids.enumerated().map { ModelRecord(name: "model \($0.offset)", mid: $0.element) }
+        var likes: [LikeRecord] = []
+        for user in 0..<60 {
+            for step in 0..<8 { let item = (user * 7 + step * (user % 3 + 1)) % 30; likes.append(LikeRecord(modelName: "model \(item)", mid: mids[item], user: "u\(user)")) }
+        }
+        let features = mids.enumerated().map { FeatureRecord(mid: $0.element, kind: .tag, value: "t\($0.offset % 4)") }
+        _ = try store.importCatalog(CatalogImportBatch(models: models, likes: likes, features: features))
+        let before = try store.publishedGeneration()
+        var settings = HarnessSettings()
+        settings.factors = 4
+        settings.iterations = 3
+        settings.epochs = 2
+        var run = EvaluationRun(source: .catalog(store), holdout: HoldoutSplit(holdout: 2, fraction: 0.3, seed: 3, allowFewerUsers: true),
+                                algorithms: [.popularity, .wrmf, .warpTags], settings: settings, similarItems: 0)
+        run.sideFeatureRows = try ItemFeatureSource.load(store)
+        run.record = store
+        let reports = try run.run { _ in }
+        #expect(try store.evaluationCount() == 1)
+        #expect(try store.publishedGeneration() == before + 1, "servers reload to show it")
+        let stored = try #require(try store.snapshotSource().evaluation)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(stored.report.utf8)) as? [String: Any])
+        let algorithms = try #require(document["algorithms"] as? [[String: Any]])
+        #expect(algorithms.map { $0["name"] as? String } == ["popularity", "wrmf", "warp-tags"])
+        #expect((algorithms[1]["learning_curve"] as? [Any])?.count == 3, "curves are recorded for the page")
+        #expect(abs((algorithms[1]["precision@10"] as? Double ?? -1) - reports[1].metrics["precision@10"]) < 1e-12)
+        #expect((document["split"] as? [String: Int])?["items"] == 30)
+        #expect((document["settings"] as? [String: String])?["factors"] == "4")
+        #expect(reports[2].parameters["features"]?.contains("4 side features") == true)
     }
 }
 

@@ -33,6 +33,31 @@ import Training
         }
     }
 
+    /// WRMF stores, with its lists, why each was made (the two taste groups share no liker, so every in-group
+    /// suggestion has co-likers) and the item factors a server folds a visitor's likes into.
+    @Test func storesReasonsAndFoldInFactors() throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
+        _ = try Trainer.run(TrainingOptions(algorithms: [.wrmf, .popularity], neighbours: 2, threads: 2,
+                                            wrmf: WRMF(factors: 2, regularization: 1, iterations: 10)), store: store)
+        let source = try store.snapshotSource()
+        let wrmf = try #require(source.lists["wrmf"])
+        for model in 0..<6 {
+            for entry in Int(wrmf.offsets[model])..<Int(wrmf.offsets[model + 1]) {
+                let sameGroup = (model < 3) == (wrmf.items[entry] < 3)
+                #expect(sameGroup ? wrmf.coLikers[entry] > 0 : wrmf.coLikers[entry] == 0)
+                let connecting = wrmf.connecting[(entry * 3)..<(entry * 3 + 3)].filter { $0 >= 0 }
+                #expect(connecting.allSatisfy { $0 != Int32(model) && $0 != wrmf.items[entry] })
+            }
+        }
+        #expect(try #require(source.lists["popularity"]).coLikers.allSatisfy { $0 == -1 }, "popularity stores no reasons")
+        let foldIn = try #require(source.foldIn)
+        #expect(foldIn.algorithm == "wrmf" && foldIn.factors == 2 && foldIn.alpha == WRMF().alpha)
+        #expect(foldIn.known == [Bool](repeating: true, count: 6))
+        #expect(foldIn.vectors.count == 12)
+    }
+
     @Test func retrainingReplacesRatherThanAppends() throws {
         let folder = try TemporaryDirectory()
         let store = try folder.store()

@@ -58,7 +58,12 @@ import Testing
     @Test func aTemplateThatFailsToRenderAnswers500() async throws {
         var library = MustacheLibrary()
         for name in PageRenderer.requiredTemplates where name != "error" {
-            try library.register(name == "carousel" ? "<section>{{{cards}}}</section>" : "<p>{{name}}</p>", named: name)
+            let template = switch name {
+            case "carousel": "<section>{{{cards}}}</section>"
+            case "baselines": "<details>{{{carousels}}}</details>"
+            default: "<p>{{name}}</p>"
+            }
+            try library.register(template, named: name)
         }
         let site = try buildSite(ExplorerConfiguration(), storage: store, renderer: PageRenderer(library: library))
         try await Application(router: site.router).test(.router) { client in

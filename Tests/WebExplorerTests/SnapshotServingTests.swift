@@ -195,7 +195,7 @@ import Testing
                 #expect((document["openapi"] as? String)?.hasPrefix("3.1") == true)
                 let paths = Set(((document["paths"] as? [String: Any]) ?? [:]).keys)
                 #expect(paths == ["/api/v1/algorithms", "/api/v1/models/{mid}", "/api/v1/models/{mid}/recommendations", "/api/v1/search",
-                                  "/api/v1/tags/{tag}", "/api/v1/categories/{slug}"])
+                                  "/api/v1/tags/{tag}", "/api/v1/categories/{slug}", "/api/v1/recommendations"])
             }
         }
     }

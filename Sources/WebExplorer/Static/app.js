@@ -17,7 +17,7 @@
 
   // ---- Likes kept in this browser -------------------------------------------------------------------------
   var likesKey = "recasketch.likes";
-  var midPattern = /^[0-9a-zA-Z]{20,40}$/;
+  var midPattern = /^([0-9a-f]{32}|[0-9A-Za-z]{26,27})$/;
 
   function readLikes() {
     try {
