@@ -62,6 +62,7 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
         ("/static/app.css", "text/css; charset=utf-8", renderer.stylesheet, 3600),
         ("/static/app.js", "text/javascript; charset=utf-8", renderer.script, 3600),
         ("/static/placeholder.svg", "image/svg+xml", renderer.placeholderSVG, 86_400),
+        ("/static/favicon.svg", "image/svg+xml", renderer.faviconSVG, 86_400),
         ("/openapi.json", "application/json", renderer.openAPIDocument, 300),
     ]
     for file in statics {

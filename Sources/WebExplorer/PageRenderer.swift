@@ -7,6 +7,7 @@ public struct PageRenderer: Sendable {
     public let stylesheet: String
     public let script: String
     public let placeholderSVG: String
+    public let faviconSVG: String
     /// The API's OpenAPI 3.1 contract, served at `/openapi.json`.
     public let openAPIDocument: String
     /// A hash of the templates and static files: part of every ETag, so a new build never answers 304 for a page
@@ -21,6 +22,7 @@ public struct PageRenderer: Sendable {
         stylesheet = try String(contentsOf: resources.appendingPathComponent("Static/app.css"), encoding: .utf8)
         script = try String(contentsOf: resources.appendingPathComponent("Static/app.js"), encoding: .utf8)
         placeholderSVG = try String(contentsOf: resources.appendingPathComponent("Static/placeholder.svg"), encoding: .utf8)
+        faviconSVG = try String(contentsOf: resources.appendingPathComponent("Static/favicon.svg"), encoding: .utf8)
         openAPIDocument = try String(contentsOf: resources.appendingPathComponent("Static/openapi.json"), encoding: .utf8)
         for name in Self.requiredTemplates where library.getTemplate(named: name) == nil {
             throw ExplorerStartupError(description: "template \(name).mustache did not load")
@@ -41,6 +43,7 @@ public struct PageRenderer: Sendable {
         stylesheet = ""
         script = ""
         placeholderSVG = ""
+        faviconSVG = ""
         openAPIDocument = "{}"
         fingerprint = 0
     }

@@ -159,6 +159,10 @@
     var list = element("ul", { id: input.id + "-suggestions", role: "listbox", "class": "suggestions", hidden: "" });
     list.setAttribute("aria-label", "Suggested models");
     input.parentNode.parentNode.appendChild(list);
+    // A combobox is a text field in ARIA's terms (a search field may not take the role); the phone keyboard still
+    // shows its search key.
+    input.type = "text";
+    input.setAttribute("enterkeyhint", "search");
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
