@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "Recommenders", dependencies: ["SeededRandom"], swiftSettings: numericSettings),
         .target(name: "Evaluation", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime", "Recommenders", "SeededRandom"], swiftSettings: numericSettings),
         .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "SeededRandom"]),
-        .target(name: "Benchmarks", dependencies: ["ConvolutionalNetwork", "ElapsedTime", "ImageCodecs", "Recommenders"],
+        .target(name: "Benchmarks", dependencies: ["CatalogStore", "ConvolutionalNetwork", "ElapsedTime", "ImageCodecs", "Recommenders", "SeededRandom"],
                 swiftSettings: numericSettings),
 
         // Storage and pipeline stages.

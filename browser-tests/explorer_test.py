@@ -51,7 +51,14 @@ def browser(width, height):
     driver.set_page_load_timeout(30)
     driver.execute_cdp_cmd("Network.enable", {})
     driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*sketchfab.com*"]})
+    viewport(driver, width, height)
     return driver
+
+
+def viewport(driver, width, height):
+    """The page's viewport, exactly: a headless window cannot be narrower than 500 px, a phone is."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 500})
 
 
 def wait(driver):
@@ -102,18 +109,20 @@ def accessibility(driver, base, paths):
 
 
 def screenshots(driver, base, paths, folder, label):
+    size = PHONE if label == "390" else DESKTOP
     for name, path in paths.items():
+        viewport(driver, *size)
         driver.get(base + path)
         wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
         time.sleep(0.3)  # let "For you" and lazy images settle
         height = driver.execute_script("return Math.min(document.documentElement.scrollHeight, 6000)")
-        driver.set_window_size(driver.get_window_size()["width"], max(600, height))
+        viewport(driver, size[0], max(size[1], height))
         driver.save_screenshot(os.path.join(folder, f"{name}-{label}.png"))
         errors = console_errors(driver)
         check(not errors, f"{name} at {label}: console errors {errors}")
         if label == "390":
             no_horizontal_overflow(driver, name)
-    driver.set_window_size(*(PHONE if label == "390" else DESKTOP))
+    viewport(driver, *size)
 
 
 def search_and_pick(driver, base):

@@ -22,6 +22,16 @@ enum ArgumentCheck {
         }
     }
 
+    /// A comma-separated list of whole numbers, each in `range`.
+    static func integerList(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> [Int] {
+        let single = integer(range)
+        return { text in
+            let values = try text.split(separator: ",", omittingEmptySubsequences: false).map { try single(String($0)) }
+            guard !values.isEmpty else { throw ArgumentProblem(description: "expected at least one number") }
+            return values
+        }
+    }
+
     /// A real number in `range`, or exactly zero when `zeroMeans` says what zero does (e.g. "unlimited").
     static func real(_ range: ClosedRange<Double>, zeroMeans: String? = nil) -> @Sendable (String) throws -> Double {
         { text in

@@ -8,8 +8,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the explorer pages.",
         discussion: """
-            Routes: / (picker), /models/{mid}, /index?mid=… and /index?link=… (redirects), /search, /tags/{tag}, \
-            /categories/{slug}, /about, /api/v1/… (JSON, described by /openapi.json), /healthz, /metrics \
+            Routes: / (picker and most liked), /models/{mid}, /index?mid=… and /index?link=… (redirects), /search, \
+            /random, /tags/{tag}, /categories/{slug}, /about, /evaluation (the newest `evaluate --db` run), \
+            /api/v1/… (JSON, described by /openapi.json; POST /api/v1/recommendations folds a visitor's likes into \
+            WRMF for "For you"), /healthz, /metrics \
             (Prometheus), /thumbnails/{mid}.jpg (with --thumbnails). Everything a page shows is loaded into memory at \
             start; when `import` or `train` publishes a new catalogue (or on SIGHUP) the server loads it beside the \
             old one and switches without dropping a request. RECASKETCH_HOST, RECASKETCH_PORT, \

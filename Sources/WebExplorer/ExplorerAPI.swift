@@ -319,7 +319,8 @@ struct LikedModels: Decodable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         liked = try container.decode([String].self, forKey: .liked)
-        limit = try container.decodeIfPresent(Int.self, forKey: .limit) ?? 12
+        // Absent means the default; null is not a number and is refused like any other wrong type.
+        limit = container.contains(.limit) ? try container.decode(Int.self, forKey: .limit) : 12
     }
 
     static func parse(_ body: Data) -> Result<LikedModels, Problem> {

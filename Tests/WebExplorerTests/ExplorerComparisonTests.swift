@@ -132,7 +132,7 @@ import Testing
         try await withApp { client in
             for (body, words) in [("not json", "not valid JSON"), ("{\"liked\": \"abc\"}", "liked has the wrong type"),
                                   ("{}", "field liked is missing"), ("{\"liked\": [\"x\"]}", "not a model id"),
-                                  ("{\"liked\": [], \"limit\": 0}", "limit must be")] {
+                                  ("{\"liked\": [], \"limit\": 0}", "limit must be"), ("{\"liked\": [], \"limit\": null}", "limit has the wrong type")] {
                 let response = try await post(client, body)
                 #expect(response.status == .badRequest, "\(body)")
                 #expect(response.headers[.contentType] == "application/problem+json")
