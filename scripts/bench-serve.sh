@@ -81,9 +81,9 @@ mkdir -p "$work/tmp"
 nginx -c "$work/nginx.conf"
 sleep 2
 
-measure() {  # name url paths-file → "req/s p99 non2xx errors"
+measure() {  # name url paths-file [wrk script] → "req/s p99 non2xx errors"
     local output
-    output=$(PATHS="$3" wrk -t2 -c"$connections" -d"${duration}s" --latency -s scripts/bench/random-path.lua "$2")
+    output=$(PATHS="$3" wrk -t2 -c"$connections" -d"${duration}s" --latency -s "${4:-scripts/bench/random-path.lua}" "$2")
     local rps p99 non2xx errors
     rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$output")
     p99=$(awk '$1 == "99%" { print $2 }' <<<"$output")
@@ -102,6 +102,9 @@ for kind in models tags search; do
 done
 read -r a_rps a_p99 a_bad a_err < <(measure api "http://127.0.0.1:$port" "$work/api.txt")
 printf "%-26s %12s %10s %12s %10s %8s\n" "api recommendations" "$a_rps" "$a_p99" "" "" ""
+read -r f_rps f_p99 f_bad f_err < <(LIKES=5 measure for-you "http://127.0.0.1:$port" "$work/models.txt" scripts/bench/for-you.lua)
+printf "%-26s %12s %10s %12s %10s %8s\n" "POST for-you (5 likes)" "$f_rps" "$f_p99" "" "" ""
+[ "$a_bad$a_err$f_bad$f_err" = "0000" ] || echo "  (non-2xx or socket errors: api $a_bad/$a_err, for-you $f_bad/$f_err)"
 echo "server RSS after the runs: $(rss) MB"
 
 echo
