@@ -14,13 +14,15 @@ struct ServeCommand: AsyncParsableCommand {
             WRMF for "For you"), /healthz, /metrics \
             (Prometheus), /thumbnails/{mid}.jpg (with --thumbnails). Everything a page shows is loaded into memory at \
             start; when `import` or `train` publishes a new catalogue (or on SIGHUP) the server loads it beside the \
-            old one and switches without dropping a request. RECASKETCH_HOST, RECASKETCH_PORT, \
-            RECASKETCH_RELOAD_CHECK_SECONDS and RECASKETCH_REFRESH_EVERY stand in for their flags and are checked the \
-            same way.
+            old one and switches without dropping a request. SIGTERM or SIGINT stops accepting connections and \
+            lets the requests in flight finish before exiting. RECASKETCH_HOST, RECASKETCH_PORT, \
+            RECASKETCH_UNIX_SOCKET, RECASKETCH_RELOAD_CHECK_SECONDS and RECASKETCH_REFRESH_EVERY stand in for their \
+            flags and are checked the same way. Deployment behind nginx with systemd: deploy/README.md.
             """)
 
     static let hostSetting = EnvironmentSetting(name: "RECASKETCH_HOST", parse: ArgumentCheck.nonEmpty)
     static let portSetting = EnvironmentSetting(name: "RECASKETCH_PORT", parse: ArgumentCheck.integer(1...65_535))
+    static let unixSocketSetting = EnvironmentSetting(name: "RECASKETCH_UNIX_SOCKET", parse: ArgumentCheck.nonEmpty)
     static let reloadCheckSetting = EnvironmentSetting(name: "RECASKETCH_RELOAD_CHECK_SECONDS", parse: ArgumentCheck.integer(1...3600))
     static let refreshSetting = EnvironmentSetting(name: "RECASKETCH_REFRESH_EVERY", parse: ArgumentCheck.duration(minimum: .seconds(1)))
 
@@ -29,6 +31,10 @@ struct ServeCommand: AsyncParsableCommand {
     var host: String?
     @Option(help: "Port to listen on, 1–65535 (default: $RECASKETCH_PORT, else 8080).", transform: ArgumentCheck.integer(1...65_535))
     var port: Int?
+    @Option(help: ArgumentHelp("Listen on this Unix domain socket instead of a TCP port (default: $RECASKETCH_UNIX_SOCKET).",
+                               discussion: "The socket is made mode 0660, so the web server's group can connect; a stale socket left by a killed instance is replaced. Several instances may serve the same database, each on its own socket or port."),
+            transform: ArgumentCheck.nonEmpty)
+    var unixSocket: String?
     @Option(help: "Folder of local thumbnails to serve under /thumbnails/.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
     @Option(help: "Seconds between checks for a newly published catalogue, 1–3600 (default: $RECASKETCH_RELOAD_CHECK_SECONDS, else 2).",
             transform: ArgumentCheck.integer(1...3600))
@@ -42,6 +48,10 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try Self.hostSetting.value()
         _ = try Self.portSetting.value()
+        _ = try Self.unixSocketSetting.value()
+        if (unixSocket != nil || (try? Self.unixSocketSetting.value()) != nil), host != nil || port != nil {
+            throw ValidationError("--unix-socket replaces --host and --port: give one or the other")
+        }
         _ = try Self.reloadCheckSetting.value()
         _ = try Self.refreshSetting.value()
     }
@@ -51,7 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
             RefreshSchedule(interval: interval, client: sketchfab.makeClient(), concurrency: sketchfab.concurrency)
         }
         let options = ServeOptions(databasePath: database.path, host: try host ?? Self.hostSetting.value() ?? "127.0.0.1",
-                                   port: try port ?? Self.portSetting.value() ?? 8080, thumbnailsDirectory: thumbnails,
+                                   port: try port ?? Self.portSetting.value() ?? 8080,
+                                   unixSocket: try unixSocket ?? Self.unixSocketSetting.value(), thumbnailsDirectory: thumbnails,
                                    reloadCheckSeconds: try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2, refresh: refresh)
         try await ExplorerServer.run(options)
     }

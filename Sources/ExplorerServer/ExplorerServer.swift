@@ -27,15 +27,17 @@ public struct ServeOptions: Sendable {
     public var databasePath: String
     public var host: String
     public var port: Int
+    public var unixSocket: String?
     public var thumbnailsDirectory: String?
     public var reloadCheckSeconds: Int
     public var refresh: RefreshSchedule?
 
-    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, thumbnailsDirectory: String? = nil,
-                reloadCheckSeconds: Int = 2, refresh: RefreshSchedule? = nil) {
+    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, unixSocket: String? = nil,
+                thumbnailsDirectory: String? = nil, reloadCheckSeconds: Int = 2, refresh: RefreshSchedule? = nil) {
         self.databasePath = databasePath
         self.host = host
         self.port = port
+        self.unixSocket = unixSocket
         self.thumbnailsDirectory = thumbnailsDirectory
         self.reloadCheckSeconds = reloadCheckSeconds
         self.refresh = refresh
@@ -51,7 +53,7 @@ public enum ExplorerServer {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let configuration = ExplorerConfiguration(
-            host: options.host, port: options.port, thumbnailsDirectory: options.thumbnailsDirectory,
+            host: options.host, port: options.port, unixSocket: options.unixSocket, thumbnailsDirectory: options.thumbnailsDirectory,
             algorithmDescriptions: TrainableAlgorithm.allCases.map { ($0.rawValue, $0.title, $0.description) },
             reloadCheckInterval: .seconds(options.reloadCheckSeconds))
         var services: [any Service] = []
@@ -64,7 +66,7 @@ public enum ExplorerServer {
             print("refreshing thumbnail links every \(refresh.interval) from \(refresh.client.configuration.apiBase)")
         }
         let app = try await buildApplication(configuration, storage: store, logger: logger, metrics: registry, services: services)
-        print("serving \(options.databasePath) on http://\(options.host):\(options.port)/")
+        print("serving \(options.databasePath) on " + (options.unixSocket.map { "unix:\($0)" } ?? "http://\(options.host):\(options.port)/"))
         try await app.runService()
     }
 

@@ -9,17 +9,20 @@ import ServiceLifecycle
 public struct ExplorerConfiguration: Sendable {
     public var host: String
     public var port: Int
+    /// Listen on this Unix domain socket (mode 0660, for a web server in front) instead of `host`:`port`.
+    public var unixSocket: String?
     /// Folder of local thumbnails served under `/thumbnails/` (the demo catalogue's).
     public var thumbnailsDirectory: String?
     public var algorithmDescriptions: [(name: String, title: String, description: String)]
     /// How often the server checks whether `import` or `train` published a new catalogue.
     public var reloadCheckInterval: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, thumbnailsDirectory: String? = nil,
+    public init(host: String = "127.0.0.1", port: Int = 8080, unixSocket: String? = nil, thumbnailsDirectory: String? = nil,
                 algorithmDescriptions: [(name: String, title: String, description: String)] = [],
                 reloadCheckInterval: Duration = .seconds(2)) {
         self.host = host
         self.port = port
+        self.unixSocket = unixSocket
         self.thumbnailsDirectory = thumbnailsDirectory
         self.algorithmDescriptions = algorithmDescriptions
         self.reloadCheckInterval = reloadCheckInterval
@@ -95,11 +98,37 @@ public func buildApplication(
     let renderer = try await PageRenderer()
     let site = try buildSite(configuration, storage: storage, renderer: renderer, metrics: metrics, logger: logger)
     logger.info("snapshot loaded", metadata: ["generation": "\(site.holder.current.generation)", "models": "\(site.holder.current.modelCount)"])
+    let address: BindAddress
+    if let path = configuration.unixSocket {
+        try UnixSocketFile.removeStale(at: path)
+        address = .unixDomainSocket(path: path)
+    } else {
+        address = .hostname(configuration.host, port: configuration.port)
+    }
     return Application(router: site.router,
-                       configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                            serverName: "RecASketch"),
+                       configuration: .init(address: address, serverName: "RecASketch"),
                        services: services + [site.reloader],
+                       onServerRunning: { _ in
+                           // Owner and group (the web server's) may connect; nobody else.
+                           if let path = configuration.unixSocket { chmod(path, 0o660) }
+                       },
                        logger: logger)
+}
+
+/// The socket file a server listens on. One left behind by an instance that was killed would make the bind fail:
+/// it is removed first, but only if it is a socket (never a regular file given by mistake).
+enum UnixSocketFile {
+    struct NotASocket: Error, CustomStringConvertible {
+        var path: String
+        var description: String { "\(path) exists and is not a socket: refusing to replace it with the server's socket" }
+    }
+
+    static func removeStale(at path: String) throws {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFSOCK else { throw NotASocket(path: path) }
+        unlink(path)
+    }
 }
 
 /// Headers on every response: a Content-Security-Policy with no inline script or style (the thumbnail fallback

@@ -45,11 +45,14 @@ enum CarouselAlgorithm: Equatable, Sendable {
 }
 
 /// Why one suggestion was made, from what the snapshot holds: the stored score, the users who liked both and
-/// the models connecting them, the tags both carry, or the like count.
+/// the models connecting them, the tags both carry, or the like count. Cheap to make (integers only); written as
+/// the card's sentence or as the API's object.
 enum Explanation: Equatable {
     case similarity(Float)
-    case coLikes(count: Int, connecting: [Int32])
-    case sharedFeatures(tags: [String], categories: [String], score: Float)
+    /// `connecting`: slots of `Lists.connecting`, −1 where unused.
+    case coLikes(count: Int, connecting: ArraySlice<Int32>)
+    /// Feature ids (see `CarouselComparison.features`) both models carry, ascending.
+    case sharedFeatures([Int32], score: Float)
     case popularity(likes: Int)
     case score(Float)
 
@@ -63,13 +66,10 @@ enum Explanation: Equatable {
         case .wrmf, .itemKNN:
             guard lists.coLikers[entry] >= 0 else { return .score(score) }
             let width = CatalogSnapshotSource.Lists.connectingWidth
-            return .coLikes(count: Int(lists.coLikers[entry]),
-                            connecting: lists.connecting[(entry * width)..<((entry + 1) * width)].filter { $0 >= 0 })
+            let slots = lists.connecting[(entry * width)..<((entry + 1) * width)]
+            return .coLikes(count: Int(lists.coLikers[entry]), connecting: slots.prefix { $0 >= 0 })
         case .warpTags:
-            let other = snapshot.carried[Int(lists.items[entry])]
-            let shared = snapshot.carried[Int(model)].filter { other.contains($0) }
-            return .sharedFeatures(tags: shared.filter { $0.kind == "tag" }.map(\.value),
-                                   categories: shared.filter { $0.kind == "category" }.map(\.value), score: score)
+            return .sharedFeatures(snapshot.comparison.sharedFeatures(model, lists.items[entry]), score: score)
         case .popularity:
             return .popularity(likes: snapshot.models[Int(lists.items[entry])].likeCount)
         case .other:
@@ -77,51 +77,98 @@ enum Explanation: Equatable {
         }
     }
 
-    /// One sentence for the card's "why this?".
-    func sentence(names: (Int32) -> String) -> String {
+    /// The card's "why this?" sentence, HTML-escaped, written from pre-escaped names and feature values.
+    func writeSentence(into buffer: inout ByteBuffer, comparison: CarouselComparison) {
         switch self {
         case .similarity(let score):
-            return "The thumbnails look alike: image similarity \(Self.decimal(score)) (1 is identical)."
+            buffer.writeStaticString("The thumbnails look alike: image similarity ")
+            Self.writeDecimal(score, into: &buffer)
+            buffer.writeStaticString(" (1 is identical).")
         case .coLikes(let count, let connecting):
             guard count > 0 else {
-                return "No one liked both yet: the people who liked each have similar tastes."
+                buffer.writeStaticString("No one liked both yet: the people who liked each have similar tastes.")
+                return
             }
-            let who = count == 1 ? "1 person liked both" : "\(count) people liked both"
-            guard !connecting.isEmpty else { return "\(who)." }
-            return "\(who); they also liked \(Self.list(connecting.map(names)))."
-        case .sharedFeatures(let tags, let categories, let score):
-            var parts: [String] = []
-            if !tags.isEmpty { parts.append("the tag\(tags.count == 1 ? "" : "s") \(Self.list(tags.prefix(5).map { "“\($0)”" }))") }
-            if !categories.isEmpty { parts.append("the categor\(categories.count == 1 ? "y" : "ies") \(Self.list(categories.prefix(3).map { "“\($0)”" }))") }
-            guard !parts.isEmpty else {
-                return "No tag in common: their likers and tags place them close together (score \(Self.decimal(score)))."
+            if count == 1 { buffer.writeStaticString("1 person liked both") } else {
+                Self.writeInteger(count, into: &buffer)
+                buffer.writeStaticString(" people liked both")
             }
-            return "Both carry \(parts.joined(separator: " and ")); likers agree (score \(Self.decimal(score)))."
+            guard !connecting.isEmpty else { buffer.writeStaticString("."); return }
+            buffer.writeStaticString("; they also liked ")
+            Self.writeList(connecting.count, into: &buffer) { comparison.names.write(connecting[connecting.startIndex + $0], into: &$1) }
+            buffer.writeStaticString(".")
+        case .sharedFeatures(let shared, let score):
+            let tags = shared.filter { !comparison.isCategory[Int($0)] }.prefix(5)
+            let categories = shared.filter { comparison.isCategory[Int($0)] }.prefix(3)
+            guard !tags.isEmpty || !categories.isEmpty else {
+                buffer.writeStaticString("No tag in common: their likers and tags place them close together (score ")
+                Self.writeDecimal(score, into: &buffer)
+                buffer.writeStaticString(").")
+                return
+            }
+            buffer.writeStaticString("Both carry ")
+            if !tags.isEmpty {
+                buffer.writeStaticString(tags.count == 1 ? "the tag " : "the tags ")
+                Self.writeList(tags.count, into: &buffer) { index, buffer in
+                    buffer.writeBytes(comparison.featureText[Int(tags[tags.startIndex + index])])
+                }
+            }
+            if !categories.isEmpty {
+                buffer.writeStaticString(tags.isEmpty ? "" : " and ")
+                buffer.writeStaticString(categories.count == 1 ? "the category " : "the categories ")
+                Self.writeList(categories.count, into: &buffer) { index, buffer in
+                    buffer.writeBytes(comparison.featureText[Int(categories[categories.startIndex + index])])
+                }
+            }
+            buffer.writeStaticString("; likers agree (score ")
+            Self.writeDecimal(score, into: &buffer)
+            buffer.writeStaticString(").")
         case .popularity(let likes):
-            return "One of the most liked models overall: \(likes) likes."
+            buffer.writeStaticString("One of the most liked models overall: ")
+            Self.writeInteger(likes, into: &buffer)
+            buffer.writeStaticString(" likes.")
         case .score(let score):
-            return "Score \(Self.decimal(score))."
+            buffer.writeStaticString("Score ")
+            Self.writeDecimal(score, into: &buffer)
+            buffer.writeStaticString(".")
         }
     }
 
-    static func decimal(_ value: Float) -> String {
-        guard value.isFinite else { return "0" }
-        let hundredths = Int((Double(value) * 100).rounded())
-        let sign = hundredths < 0 ? "-" : ""
-        let magnitude = abs(hundredths)
-        return "\(sign)\(magnitude / 100).\(magnitude % 100 < 10 ? "0" : "")\(magnitude % 100)"
+    /// `a`, `a and b`, `a, b and c`.
+    static func writeList(_ count: Int, into buffer: inout ByteBuffer, item: (Int, inout ByteBuffer) -> Void) {
+        for index in 0..<count {
+            if index > 0 { buffer.writeStaticString(index == count - 1 ? " and " : ", ") }
+            item(index, &buffer)
+        }
     }
 
-    static func list(_ items: [String]) -> String {
-        switch items.count {
-        case 0: ""
-        case 1: items[0]
-        default: items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
+    /// A non-negative whole number in decimal, without going through a String.
+    static func writeInteger(_ value: Int, into buffer: inout ByteBuffer) {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { storage in
+            var remaining = UInt(max(0, value)), start = storage.count
+            repeat {
+                start -= 1
+                storage[start] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: storage[start...]))
         }
+    }
+
+    /// Two decimals, digit by digit.
+    static func writeDecimal(_ value: Float, into buffer: inout ByteBuffer) {
+        guard value.isFinite, abs(value) < 1e9 else { buffer.writeStaticString("0"); return }
+        var hundredths = Int((Double(value) * 100).rounded())
+        if hundredths < 0 { buffer.writeStaticString("-"); hundredths = -hundredths }
+        writeInteger(hundredths / 100, into: &buffer)
+        let fraction = hundredths % 100
+        buffer.writeMultipleIntegers(UInt8(ascii: "."), UInt8(ascii: "0") + UInt8(fraction / 10), UInt8(ascii: "0") + UInt8(fraction % 10))
     }
 
     /// The API's `why` object.
-    func writeJSON(into buffer: inout ByteBuffer, mid: (Int32) -> String) {
+    func writeJSON(into buffer: inout ByteBuffer, snapshot: ExplorerSnapshot) {
         buffer.writeStaticString("{")
         switch self {
         case .similarity(let score):
@@ -133,16 +180,17 @@ enum Explanation: Equatable {
             buffer.writeString(",\"coLikers\":\(count),\"connecting\":[")
             for (position, model) in connecting.enumerated() {
                 if position > 0 { buffer.writeStaticString(",") }
-                JSONBody.writeString(mid(model), into: &buffer)
+                JSONBody.writeString(snapshot.models[Int(model)].mid, into: &buffer)
             }
             buffer.writeStaticString("]")
-        case .sharedFeatures(let tags, let categories, _):
+        case .sharedFeatures(let shared, _):
             JSONBody.writeField("kind", "shared-features", first: true, into: &buffer)
-            for (field, values) in [("tags", tags), ("categories", categories)] {
+            let comparison = snapshot.comparison
+            for (field, categories) in [("tags", false), ("categories", true)] {
                 buffer.writeString(",\"\(field)\":[")
-                for (position, value) in values.enumerated() {
+                for (position, id) in shared.filter({ comparison.isCategory[Int($0)] == categories }).enumerated() {
                     if position > 0 { buffer.writeStaticString(",") }
-                    JSONBody.writeString(value, into: &buffer)
+                    JSONBody.writeString(comparison.features[Int(id)].value, into: &buffer)
                 }
                 buffer.writeStaticString("]")
             }

@@ -150,7 +150,7 @@ struct ExplorerAPI: Sendable {
                     snapshot.modelJSON.write(carousel.lists.items[index], into: &buffer)
                     buffer.writeStaticString(",\"why\":")
                     Explanation.of(carousel.algorithm, lists: carousel.lists, entry: index, from: model, snapshot: snapshot)
-                        .writeJSON(into: &buffer) { snapshot.models[Int($0)].mid }
+                        .writeJSON(into: &buffer, snapshot: snapshot)
                     buffer.writeStaticString("}")
                 }
                 buffer.writeStaticString("]}")
@@ -238,6 +238,13 @@ enum JSONBody {
 
     /// A JSON string literal, escaped per RFC 8259.
     static func writeString(_ text: String, into buffer: inout ByteBuffer) {
+        // Most strings (ids, names, tags) need no escape: one copy instead of a write per byte.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            buffer.writeInteger(UInt8(ascii: "\""))
+            buffer.writeString(text)
+            buffer.writeInteger(UInt8(ascii: "\""))
+            return
+        }
         buffer.writeInteger(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {

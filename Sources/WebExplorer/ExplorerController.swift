@@ -181,7 +181,8 @@ enum PageResponse {
     static func page(_ request: Request, snapshot: ExplorerSnapshot, key: String, contentType: String = "text/html; charset=utf-8",
                      write: (inout ByteBuffer) -> Void) -> Response {
         conditional(request, etag: "\"\(snapshot.tag)-\(fingerprint(key))\"", maxAge: 60, contentType: contentType) {
-            var buffer = ByteBufferAllocator().buffer(capacity: 48 * 1024)
+            // A model page with five carousels is about 60 KB: start big enough that it is never copied to grow.
+            var buffer = ByteBufferAllocator().buffer(capacity: 96 * 1024)
             write(&buffer)
             return buffer
         }

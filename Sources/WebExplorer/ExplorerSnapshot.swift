@@ -49,6 +49,8 @@ public final class ExplorerSnapshot: Sendable {
     let baselinesClose: [UInt8]
     /// WRMF's item factors, for "For you" from a visitor's likes; nil until `train` stored them.
     let foldIn: FoldInRecommender?
+    /// Marks, agreement lines and the pieces of "why this?" for the model page.
+    let comparison: CarouselComparison
     /// The algorithm whose factors `foldIn` holds.
     let foldInAlgorithm: String
     let evaluation: [UInt8]
@@ -105,7 +107,8 @@ public final class ExplorerSnapshot: Sendable {
             }
             let whole = buffer.readableBytesView
             headBuilder.append(whole.prefix(split))
-            tailBuilder.append(whole.dropFirst(split))
+            // The tail closes the "why this?" note written before it.
+            tailBuilder.append(Array("</p>".utf8) + whole.dropFirst(split))
         }
         cards = cardBuilder.build()
         carouselCardHeads = headBuilder.build()
@@ -151,6 +154,7 @@ public final class ExplorerSnapshot: Sendable {
                             close: Array(rendered[split.upperBound...].utf8), jsonOpen: Array(json.readableBytesView), lists: lists)
         }
 
+        comparison = CarouselComparison(carousels: carousels, models: models, carried: source.carried)
         let baselines = try renderer.render("baselines", ["carousels": cardsMarker])
         guard let baselineSplit = baselines.range(of: cardsMarker) else { throw TemplateRenderingError(template: "baselines") }
         baselinesOpen = Array(baselines[..<baselineSplit.lowerBound].utf8)

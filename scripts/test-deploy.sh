@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# The shipped deployment, for real: two `serve` instances on Unix sockets behind nginx with deploy/nginx's files
+# (only paths and the port rewritten for a test folder), under wrk load:
+#   (a) pages, API, static files and thumbnails answer through nginx;
+#   (b) an instance killed with SIGKILL and restarted costs no request;
+#   (c) a retrain publishes a new snapshot: no request fails and the new recommendations are served;
+#   (d) SIGTERM to an instance lets its requests finish (no request fails, it exits 0), then it comes back.
+# The systemd units are checked with systemd-analyze verify (systemd cannot run here).
+# Needs nginx (Debian nginx-light), wrk, curl and systemd-analyze. Exit 1 with the failed check named.
+#   scripts/test-deploy.sh BIN DB THUMBNAILS [PORT]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(realpath "$1"); db=$(realpath "$2"); thumbnails=$(realpath "$3"); port=${4:-18180}
+duration=${DURATION:-8}
+for tool in nginx wrk curl systemd-analyze; do
+    command -v $tool >/dev/null || { echo "test-deploy: needs $tool" >&2; exit 1; }
+done
+fail() { echo "test-deploy FAILED: $*" >&2; exit 1; }
+pass() { echo "  ok: $*"; }
+
+work=$(mktemp -d)
+chmod 755 "$work"
+declare -A servers=()
+cleanup() {
+    for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+    [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== systemd units (systemd-analyze verify)"
+mkdir -p "$work/units"
+for unit in deploy/systemd/*; do
+    sed "s|/usr/local/bin/recasketch|$bin|g" "$unit" > "$work/units/$(basename "$unit")"
+done
+units=("$work/units/recasketch@1.service" "$work/units/recasketch-refresh.service" "$work/units/recasketch-refresh.timer"
+       "$work/units/recasketch-retrain.service" "$work/units/recasketch-retrain.timer")
+cp "$work/units/recasketch@.service" "$work/units/recasketch@1.service"
+verify=$(systemd-analyze verify "${units[@]}" 2>&1) || fail "systemd-analyze verify: $verify"
+[ -z "$verify" ] || fail "systemd-analyze verify warns: $verify"
+pass "5 unit files verify cleanly"
+
+echo "== two instances on Unix sockets, nginx in front"
+mkdir -p "$work/run" "$work/log" "$work/static" "$work/tmp"
+cp Sources/WebExplorer/Static/* "$work/static/"
+gzip -k -9 "$work"/static/*.css "$work"/static/*.js "$work"/static/*.svg
+start_instance() {  # number
+    "$bin" serve --db "$db" --unix-socket "$work/run/recasketch-$1.sock" --reload-check-seconds 1 \
+        >> "$work/log/instance-$1.log" 2>&1 &
+    servers[$1]=$!
+    for _ in $(seq 300); do
+        curl -sf --unix-socket "$work/run/recasketch-$1.sock" http://app/healthz >/dev/null && return 0
+        sleep 0.1
+    done
+    fail "instance $1 did not start: $(tail -3 "$work/log/instance-$1.log")"
+}
+start_instance 1
+start_instance 2
+mode=$(stat -c %a "$work/run/recasketch-1.sock")
+[ "$mode" = 660 ] || fail "the socket's mode is $mode, not 660"
+pass "instances answer on their sockets (mode $mode)"
+
+# The shipped files with the paths and the port rewritten; nothing else changes.
+rewrite() {
+    sed -e "s|/run/recasketch/|$work/run/|g" -e "s|/srv/recasketch/static/|$work/static/|g" \
+        -e "s|/srv/recasketch/data/catalog/thumbnails/|$thumbnails/|g" -e "s|/var/log/nginx/|$work/log/|g" \
+        -e "s|/etc/nginx/recasketch-proxy.conf|$work/recasketch-proxy.conf|g" \
+        -e "s|listen 80;|listen 127.0.0.1:$port;|" -e "/listen \[::\]:80;/d" "$1"
+}
+rewrite deploy/nginx/recasketch.conf > "$work/recasketch.conf"
+rewrite deploy/nginx/recasketch-proxy.conf > "$work/recasketch-proxy.conf"
+mime=/etc/nginx/mime.types
+cat > "$work/nginx.conf" <<CONF
+# The test's main file: what /etc/nginx/nginx.conf is on a host (as root here, so workers reach the sockets).
+user root;
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/log/nginx-error.log;
+events { worker_connections 1024; }
+http {
+    include $mime;
+    default_type application/octet-stream;
+    sendfile on;
+    client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp; uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+    include $work/recasketch.conf;
+}
+CONF
+nginx -t -c "$work/nginx.conf" 2>"$work/nginx-test.log" || fail "nginx -t: $(cat "$work/nginx-test.log")"
+nginx -c "$work/nginx.conf"
+base="http://127.0.0.1:$port"
+for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+
+echo "== (a) everything answers through nginx"
+mids=$(curl -sf "$base/api/v1/search?q=a&limit=100" | python3 -c "import json,sys; print('\n'.join(m['mid'] for m in json.load(sys.stdin)['results']))")
+mid=$(head -1 <<<"$mids")
+status() { curl -s -o /dev/null -w "%{http_code}" "$@"; }
+for path in / "/models/$mid" "/api/v1/models/$mid/recommendations" /evaluation /about /openapi.json; do
+    [ "$(status "$base$path")" = 200 ] || fail "$path through nginx answered $(status "$base$path")"
+done
+pass "pages and API: 200"
+headers=$(curl -s -D - -o /dev/null -H "Accept-Encoding: gzip" "$base/static/app.css")
+grep -qi "^content-encoding: gzip" <<<"$headers" || fail "app.css is not served compressed: $headers"
+grep -qi "^cache-control: public, max-age=86400" <<<"$headers" || fail "app.css has no long cache lifetime: $headers"
+grep -qi "^content-security-policy" <<<"$headers" && fail "app.css came from the app, not from nginx"
+pass "static files from disk, precompressed, cached a day"
+thumbnail=$(ls "$thumbnails" | head -1)
+headers=$(curl -s -D - -o /dev/null "$base/thumbnails/$thumbnail")
+grep -q "^HTTP/1.1 200" <<<"$headers" || fail "thumbnail: $headers"
+grep -qi "^cache-control: public, max-age=2592000" <<<"$headers" || fail "thumbnail without a long cache lifetime"
+pass "thumbnails from disk, cached 30 days"
+[ "$(status -X POST -H 'Content-Type: application/json' --data "{\"liked\": [\"$mid\"]}" "$base/api/v1/recommendations")" = 200 ] \
+    || fail "POST For you through nginx"
+[ "$(status -X POST -H 'Content-Type: application/json' --data-binary "@$bin" "$base/api/v1/recommendations")" = 413 ] \
+    || fail "a large body is not refused by nginx"
+pass "For you POST answers; a body over client_max_body_size gets 413"
+limited=0
+for _ in $(seq 80); do [ "$(status "$base/api/v1/algorithms")" = 429 ] && limited=$((limited + 1)); done
+[ "$limited" -gt 0 ] || fail "80 API requests at once were never rate limited"
+pass "the API rate limit answers 429 past its burst ($limited of 80)"
+grep -q "rid=" "$work/log/recasketch.access.log" || fail "the access log is not in the documented format"
+pass "access log in the recasketch format"
+sleep 2  # let the rate limit's bucket refill
+
+# wrk on model pages, static files and thumbnails (the API's rate limit is meant to stop one client hammering it).
+{ sed 's|^|/models/|' <<<"$mids"; echo /static/app.css; echo /static/app.js; ls "$thumbnails" | head -50 | sed 's|^|/thumbnails/|'; } > "$work/paths.txt"
+load() {  # seconds → output file of a wrk run in the background
+    PATHS="$work/paths.txt" wrk -t2 -c64 -d"$1s" -s scripts/bench/random-path.lua "$base" > "$2" 2>&1 &
+    echo $!
+}
+clean() {  # wrk output → fails unless every request got a 2xx
+    local requests
+    requests=$(awk '/requests in/ { print $1 }' "$1")
+    grep -q "Non-2xx\|Socket errors" "$1" && fail "$2: $(grep "Non-2xx\|Socket errors\|requests in" "$1" | tr '\n' ' ')"
+    [ "${requests:-0}" -gt 0 ] || fail "$2: wrk made no request"
+    pass "$2: $requests requests, zero failed"
+}
+
+echo "== (b) SIGKILL one instance under load, then restart it"
+wrk_pid=$(load "$duration" "$work/kill.txt")
+sleep 2
+kill -9 "${servers[1]}"
+wait "${servers[1]}" 2>/dev/null || true
+sleep 1
+start_instance 1
+wait "$wrk_pid"
+clean "$work/kill.txt" "SIGKILL and restart"
+
+echo "== (c) a retrain publishes a new snapshot under load"
+before=$(curl -s --unix-socket "$work/run/recasketch-2.sock" http://app/api/v1/algorithms)
+wrk_pid=$(load "$duration" "$work/retrain.txt")
+sleep 1
+"$bin" train --db "$db" --algorithms popularity > "$work/log/train.log" 2>&1 || fail "train: $(tail -2 "$work/log/train.log")"
+changed=0
+for _ in $(seq 100); do
+    one=$(curl -s --unix-socket "$work/run/recasketch-1.sock" http://app/api/v1/algorithms)
+    two=$(curl -s --unix-socket "$work/run/recasketch-2.sock" http://app/api/v1/algorithms)
+    [ "$one" != "$before" ] && [ "$two" != "$before" ] && [ "$one" = "$two" ] && { changed=1; break; }
+    sleep 0.2
+done
+[ "$changed" = 1 ] || fail "the retrain was not picked up by both instances"
+wait "$wrk_pid"
+clean "$work/retrain.txt" "retrain published under load"
+pass "both instances serve the new run"
+
+echo "== (d) SIGTERM drains an instance under load"
+wrk_pid=$(load "$duration" "$work/term.txt")
+sleep 2
+kill -TERM "${servers[2]}"
+code=0; wait "${servers[2]}" || code=$?
+[ "$code" = 0 ] || fail "instance 2 exited $code on SIGTERM: $(tail -3 "$work/log/instance-2.log")"
+pass "instance 2 finished its requests and exited 0"
+sleep 1
+start_instance 2
+wait "$wrk_pid"
+clean "$work/term.txt" "SIGTERM and restart"
+echo "test-deploy: all checks passed"
