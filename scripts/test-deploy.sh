@@ -41,9 +41,7 @@ verify=$(systemd-analyze verify "${units[@]}" 2>&1) || fail "systemd-analyze ver
 pass "5 unit files verify cleanly"
 
 echo "== two instances on Unix sockets, nginx in front"
-mkdir -p "$work/run" "$work/log" "$work/static" "$work/tmp"
-cp Sources/WebExplorer/Static/* "$work/static/"
-gzip -k -9 "$work"/static/*.css "$work"/static/*.js "$work"/static/*.svg
+mkdir -p "$work/run" "$work/log"
 start_instance() {  # number
     "$bin" serve --db "$db" --unix-socket "$work/run/recasketch-$1.sock" --reload-check-seconds 1 \
         >> "$work/log/instance-$1.log" 2>&1 &
@@ -61,31 +59,7 @@ mode=$(stat -c %a "$work/run/recasketch-1.sock")
 pass "instances answer on their sockets (mode $mode)"
 
 # The shipped files with the paths and the port rewritten; nothing else changes.
-rewrite() {
-    sed -e "s|/run/recasketch/|$work/run/|g" -e "s|/srv/recasketch/static/|$work/static/|g" \
-        -e "s|/srv/recasketch/data/catalog/thumbnails/|$thumbnails/|g" -e "s|/var/log/nginx/|$work/log/|g" \
-        -e "s|/etc/nginx/recasketch-proxy.conf|$work/recasketch-proxy.conf|g" \
-        -e "s|listen 80;|listen 127.0.0.1:$port;|" -e "/listen \[::\]:80;/d" "$1"
-}
-rewrite deploy/nginx/recasketch.conf > "$work/recasketch.conf"
-rewrite deploy/nginx/recasketch-proxy.conf > "$work/recasketch-proxy.conf"
-mime=/etc/nginx/mime.types
-cat > "$work/nginx.conf" <<CONF
-# The test's main file: what /etc/nginx/nginx.conf is on a host (as root here, so workers reach the sockets).
-user root;
-worker_processes 2;
-pid $work/nginx.pid;
-error_log $work/log/nginx-error.log;
-events { worker_connections 1024; }
-http {
-    include $mime;
-    default_type application/octet-stream;
-    sendfile on;
-    client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp; uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-    include $work/recasketch.conf;
-}
-CONF
-nginx -t -c "$work/nginx.conf" 2>"$work/nginx-test.log" || fail "nginx -t: $(cat "$work/nginx-test.log")"
+scripts/deploy/local-nginx.sh "$work" "$port" "$thumbnails" || fail "nginx -t refused the configuration"
 nginx -c "$work/nginx.conf"
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
@@ -103,7 +77,7 @@ grep -qi "^content-encoding: gzip" <<<"$headers" || fail "app.css is not served 
 grep -qi "^cache-control: public, max-age=86400" <<<"$headers" || fail "app.css has no long cache lifetime: $headers"
 grep -qi "^content-security-policy" <<<"$headers" && fail "app.css came from the app, not from nginx"
 pass "static files from disk, precompressed, cached a day"
-thumbnail=$(ls "$thumbnails" | head -1)
+thumbnail=$(find "$thumbnails" -name '*.jpg' -printf '%f\n' | awk 'NR == 1')
 headers=$(curl -s -D - -o /dev/null "$base/thumbnails/$thumbnail")
 grep -q "^HTTP/1.1 200" <<<"$headers" || fail "thumbnail: $headers"
 grep -qi "^cache-control: public, max-age=2592000" <<<"$headers" || fail "thumbnail without a long cache lifetime"
@@ -122,10 +96,10 @@ pass "access log in the recasketch format"
 sleep 2  # let the rate limit's bucket refill
 
 # wrk on model pages, static files and thumbnails (the API's rate limit is meant to stop one client hammering it).
-{ sed 's|^|/models/|' <<<"$mids"; echo /static/app.css; echo /static/app.js; ls "$thumbnails" | head -50 | sed 's|^|/thumbnails/|'; } > "$work/paths.txt"
-load() {  # seconds → output file of a wrk run in the background
+{ sed 's|^|/models/|' <<<"$mids"; echo /static/app.css; echo /static/app.js; find "$thumbnails" -name '*.jpg' -printf '/thumbnails/%f\n' | awk 'NR <= 50'; } > "$work/paths.txt"
+load() {  # seconds output-file: a wrk run in the background; its pid in $wrk_pid
     PATHS="$work/paths.txt" wrk -t2 -c64 -d"$1s" -s scripts/bench/random-path.lua "$base" > "$2" 2>&1 &
-    echo $!
+    wrk_pid=$!
 }
 clean() {  # wrk output → fails unless every request got a 2xx
     local requests
@@ -136,7 +110,7 @@ clean() {  # wrk output → fails unless every request got a 2xx
 }
 
 echo "== (b) SIGKILL one instance under load, then restart it"
-wrk_pid=$(load "$duration" "$work/kill.txt")
+load "$duration" "$work/kill.txt"
 sleep 2
 kill -9 "${servers[1]}"
 wait "${servers[1]}" 2>/dev/null || true
@@ -147,7 +121,7 @@ clean "$work/kill.txt" "SIGKILL and restart"
 
 echo "== (c) a retrain publishes a new snapshot under load"
 before=$(curl -s --unix-socket "$work/run/recasketch-2.sock" http://app/api/v1/algorithms)
-wrk_pid=$(load "$duration" "$work/retrain.txt")
+load "$duration" "$work/retrain.txt"
 sleep 1
 "$bin" train --db "$db" --algorithms popularity > "$work/log/train.log" 2>&1 || fail "train: $(tail -2 "$work/log/train.log")"
 changed=0
@@ -163,12 +137,20 @@ clean "$work/retrain.txt" "retrain published under load"
 pass "both instances serve the new run"
 
 echo "== (d) SIGTERM drains an instance under load"
-wrk_pid=$(load "$duration" "$work/term.txt")
+# A request in flight when the signal comes: its body trickles in over about six seconds.
+python3 -c "import json,sys; print(json.dumps({'liked': sys.argv[1].split()[:200] * 2}))" "$mids" > "$work/liked.json"
+curl -s -o "$work/slow.json" -w "%{http_code}" --limit-rate 2k -X POST -H "Content-Type: application/json" \
+    --data-binary "@$work/liked.json" --unix-socket "$work/run/recasketch-2.sock" http://app/api/v1/recommendations > "$work/slow.status" &
+slow=$!
+load "$duration" "$work/term.txt"
 sleep 2
 kill -TERM "${servers[2]}"
 code=0; wait "${servers[2]}" || code=$?
 [ "$code" = 0 ] || fail "instance 2 exited $code on SIGTERM: $(tail -3 "$work/log/instance-2.log")"
-pass "instance 2 finished its requests and exited 0"
+wait "$slow" || true
+[ "$(cat "$work/slow.status")" = 200 ] && grep -q '"recommendations"' "$work/slow.json" \
+    || fail "the request in flight at SIGTERM did not finish: status $(cat "$work/slow.status")"
+pass "instance 2 finished the request in flight (a POST still uploading) and exited 0"
 sleep 1
 start_instance 2
 wait "$wrk_pid"
