@@ -143,6 +143,7 @@ let package = Package(
         .testTarget(name: "WebExplorerTests", dependencies: ["TestSupport",
             "WebExplorer", "CatalogStore", "CatalogFiles",
             .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),

@@ -13,7 +13,9 @@ extension CatalogStore {
             let destination = try DatabaseQueue(path: temporary.path)
             try database.backup(to: destination)
             try destination.close()
-            _ = try FileManager.default.replaceItemAt(target, withItemAt: temporary)
+            guard rename(temporary.path, target.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+            }
         } catch {
             try? FileManager.default.removeItem(at: temporary)
             throw error

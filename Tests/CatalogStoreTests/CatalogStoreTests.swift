@@ -14,6 +14,34 @@ import Testing
                                                                   "2026-11-30-reasons-factors-evaluations"])
     }
 
+    /// A backup is one consistent copy; restoring it puts its lists back and publishes them under a generation newer
+    /// than any served, so running servers reload (rolling back a retrain).
+    @Test func aRestoredBackupReplacesTheCatalogueAndIsPublishedAnew() throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
+        let snapshot = try store.likesSnapshot()
+        let run = AlgorithmRun(algorithm: "wrmf", title: "t", description: "d", displayOrder: 20, parameters: [:],
+                               trainedAt: Date(), trainSeconds: 1)
+        try store.saveRecommendations(run, modelIDs: snapshot.modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 1) % 6), score: Float(0.5))] })
+        try store.publish()
+        let backup = folder.file("backups/before.sqlite").path
+        try store.backup(to: backup)
+        let backedUp = try store.snapshotSource().lists["wrmf"]?.items
+        // A retrain that the operator wants to undo.
+        try store.saveRecommendations(run, modelIDs: snapshot.modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 3) % 6), score: Float(0.9))] })
+        try store.publish()
+        try store.publish()
+        let served = try store.publishedGeneration()
+        #expect(try store.snapshotSource().lists["wrmf"]?.items != backedUp)
+        try store.restore(from: backup)
+        #expect(try store.snapshotSource().lists["wrmf"]?.items == backedUp)
+        #expect(try store.publishedGeneration() > served, "servers see a new generation and reload")
+        #expect(try store.counts() == CatalogStore(existingAt: backup).counts())
+        #expect(!FileManager.default.fileExists(atPath: folder.file("backups/.before.sqlite.partial").path))
+        #expect(throws: (any Error).self) { try store.restore(from: folder.file("nothing.sqlite").path) }
+    }
+
     /// Check times are kept to the second: an age of zero must still take a model checked earlier in that second.
     @Test func anAgeOfZeroIncludesModelsCheckedInTheSameSecond() throws {
         let folder = try TemporaryDirectory()
