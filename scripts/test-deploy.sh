@@ -95,10 +95,11 @@ grep -q "rid=" "$work/log/recasketch.access.log" || fail "the access log is not 
 pass "access log in the recasketch format"
 sleep 2  # let the rate limit's bucket refill
 
-# wrk on model pages, static files and thumbnails (the API's rate limit is meant to stop one client hammering it).
+# wrk on model pages, static files and thumbnails (the API's rate limit is meant to stop one client hammering it),
+# each request with a query of its own so that nginx's page cache never answers for the instances.
 { sed 's|^|/models/|' <<<"$mids"; echo /static/app.css; echo /static/app.js; find "$thumbnails" -name '*.jpg' -printf '/thumbnails/%f\n' | awk 'NR <= 50'; } > "$work/paths.txt"
 load() {  # seconds output-file: a wrk run in the background; its pid in $wrk_pid
-    PATHS="$work/paths.txt" wrk -t2 -c64 -d"$1s" -s scripts/bench/random-path.lua "$base" > "$2" 2>&1 &
+    BUST=1 PATHS="$work/paths.txt" wrk -t2 -c64 -d"$1s" -s scripts/bench/random-path.lua "$base" > "$2" 2>&1 &
     wrk_pid=$!
 }
 clean() {  # wrk output → fails unless every request got a 2xx

@@ -18,12 +18,27 @@ struct SketchfabClientOptions: ParsableArguments {
     @Option(help: "Attempts per request before giving up, 1–100 (429, 5xx, timeouts and broken bodies are retried).",
             transform: ArgumentCheck.integer(1...100))
     var attempts = 8
+    @Option(help: ArgumentHelp("Your e-mail address or URL, sent in the User-Agent (RecASketch/1.0 (+CONTACT)) so Sketchfab can reach whoever runs the crawler.",
+                               discussion: "Default: $RECASKETCH_CONTACT. Required for the real API; optional against an --api-base on this machine."),
+            transform: ArgumentCheck.nonEmpty)
+    var contact: String?
+
+    var configuration: SketchfabClientConfiguration {
+        SketchfabClientConfiguration(
+            apiBase: apiBase, siteBase: siteBase, requestsPerSecond: rate, timeout: .milliseconds(Int64((timeout * 1000).rounded())),
+            maximumAttempts: attempts, token: Environment.value("SKETCHFAB_API_TOKEN"),
+            contact: contact ?? Environment.value("RECASKETCH_CONTACT"))
+    }
+
+    /// Called by the commands that will talk to the API (serve only with --refresh-every).
+    func requireContact() throws {
+        if configuration.needsContact, configuration.contact == nil {
+            throw ValidationError("--contact (or RECASKETCH_CONTACT) is required to talk to \(apiBase): say who runs this crawler, e.g. --contact you@example.org")
+        }
+    }
 
     func makeClient() -> SketchfabClient {
-        let configuration = SketchfabClientConfiguration(
-            apiBase: apiBase, siteBase: siteBase, requestsPerSecond: rate, timeout: .milliseconds(Int64((timeout * 1000).rounded())),
-            maximumAttempts: attempts, token: Environment.value("SKETCHFAB_API_TOKEN"))
-        return SketchfabClient(configuration: configuration, transport: .live())
+        SketchfabClient(configuration: configuration, transport: .live())
     }
 }
 
@@ -33,9 +48,14 @@ struct CrawlCommand: AsyncParsableCommand {
         abstract: "Crawl Sketchfab's most-liked models, their likes, tags, categories and (optionally) thumbnails.",
         discussion: """
             Writes model_urls.psv, model_likes_anon.psv and model_feats.psv into --out (the format `import` reads), \
-            and with --thumbnails the 200×200 images into OUT/thumbnails/. Walks the list by like count until models \
-            have fewer than --min-likes likes, reads every model's likes to the last page, and takes tags and \
-            categories from the list. Progress is journalled in OUT/.crawl/: interrupt it at any moment (kill -9 \
+            and with --thumbnails square images into OUT/thumbnails/ (the smallest size at least --thumbnail-size on \
+            both sides, centre-cropped, scaled). Walks the list by like count (--list-endpoint search: \
+            /v3/search?type=models&sort_by=-likeCount, documented; models: /v3/models, whose sort by likes is not) \
+            following each page's `next` as given, until models have fewer than --min-likes likes; if like counts \
+            come out of order it says so and reads to the end or --max-pages instead. Likes come from /i/likes per \
+            model (--likes-source model, what the 2017 crawler used, undocumented) or per user from \
+            /v3/models?liked_by= (--likes-source user: the models' authors and the first --max-users of the users \
+            search); both write the same files. Tags and categories come from the list. Progress is journalled in OUT/.crawl/: interrupt it at any moment (kill -9 \
             included) and run the same command to continue. The output files appear, each by an atomic rename, only \
             when every model is done; models that kept failing are listed and retried by the next run. \
             SKETCHFAB_API_TOKEN, if set, is sent as `Authorization: Token …`.
@@ -48,12 +68,21 @@ struct CrawlCommand: AsyncParsableCommand {
     var anonymizeKey: String?
     @Flag(help: "Also download 200×200 thumbnails.") var thumbnails = false
     @Option(help: "Stop after this many list pages (for trial runs).", transform: ArgumentCheck.integer(1...10_000_000)) var maxPages: Int?
+    @Option(help: "The model list: search (sorted by likes, documented) or models.") var listEndpoint: ModelListEndpoint = .search
+    @Option(help: "Where likes come from: model (/i/likes per model) or user (/v3/models?liked_by= per user).") var likesSource: LikesSource = .model
+    @Option(help: "Users read from the users search with --likes-source user, besides the authors, 0–10,000,000.",
+            transform: ArgumentCheck.integer(0...10_000_000))
+    var maxUsers = 10_000
+    @Option(help: "Side of the square thumbnails, 16–2048.", transform: ArgumentCheck.integer(16...2048)) var thumbnailSize = 200
     @OptionGroup var sketchfab: SketchfabClientOptions
+
+    func validate() throws { try sketchfab.requireContact() }
 
     func run() async throws {
         let options = CrawlOptions(outputDirectory: URL(fileURLWithPath: out), minimumLikes: minLikes, concurrency: sketchfab.concurrency,
                                    anonymizationKey: anonymizeKey ?? Environment.value("RECASKETCH_ANONYMIZE_KEY"),
-                                   downloadThumbnails: thumbnails, maximumListPages: maxPages)
+                                   downloadThumbnails: thumbnails, maximumListPages: maxPages, listEndpoint: listEndpoint,
+                                   likesSource: likesSource, maximumUsers: maxUsers, thumbnailSize: thumbnailSize)
         let summary: CrawlSummary
         do {
             summary = try await Crawl(options: options, client: sketchfab.makeClient()).run { print($0) }
@@ -74,7 +103,8 @@ struct RefreshThumbnailsCommand: AsyncParsableCommand {
         commandName: "refresh-thumbnails",
         abstract: "Re-read thumbnail links from the Sketchfab API for the models checked longest ago.",
         discussion: """
-            Sketchfab's CDN links rotate. Takes the 200×200 image (else the closest size), updates only links that \
+            Sketchfab's CDN links rotate. Takes the image crawl takes (the smallest at least 200 px on both sides, \
+            else the largest; pages crop it square), updates only links that \
             changed, never blanks a known link when a read fails, and records when each model was checked. Models \
             never checked come first. `serve --refresh-every 48h` runs the same job in the background.
             """)
@@ -86,6 +116,8 @@ struct RefreshThumbnailsCommand: AsyncParsableCommand {
     @Option(help: "At most this many models per run.", transform: ArgumentCheck.integer(1...100_000_000)) var limit = 100_000
     @OptionGroup var sketchfab: SketchfabClientOptions
 
+    func validate() throws { try sketchfab.requireContact() }
+
     func run() async throws {
         let store = try database.openExisting()
         let report = try await ThumbnailRefresher(olderThan: olderThan, batchLimit: limit, concurrency: sketchfab.concurrency)
@@ -95,3 +127,6 @@ struct RefreshThumbnailsCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension ModelListEndpoint: ExpressibleByArgument {}
+extension LikesSource: ExpressibleByArgument {}

@@ -24,7 +24,7 @@ public struct RecASketchCommand: AsyncParsableCommand {
         subcommands: [DemoCommand.self, CrawlCommand.self, RefreshThumbnailsCommand.self, GenerateCommand.self,
                       ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self,
                       TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self,
-                      BackupCommand.self, RestoreCommand.self, BenchVisualCommand.self, BenchForYouCommand.self])
+                      FeaturesCommand.self, BackupCommand.self, RestoreCommand.self, BenchVisualCommand.self, BenchForYouCommand.self])
 
     public init() {}
 }

@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--unix-socket replaces --host and --port: give one or the other")
         }
         _ = try Self.reloadCheckSetting.value()
-        _ = try Self.refreshSetting.value()
+        if try refreshEvery ?? Self.refreshSetting.value() != nil { try sketchfab.requireContact() }
     }
 
     func run() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SketchfabAPI
 
 /// Append-only JSON-lines files under `OUT/.crawl/`: what the crawl has finished, so a rerun of the same command
 /// continues where it stopped. A line is written in a single `write` with O_APPEND and only describes finished
@@ -58,6 +59,7 @@ struct ListedModel: Codable, Sendable, Equatable {
     var tags: [String]
     var categories: [String]
     var thumbnailURL: String?
+    var author: SketchfabModel.User?
 }
 
 /// One finished list page: its models that meet the like threshold, and where the walk goes next (nil: done).
@@ -65,6 +67,25 @@ struct ListPageLine: Codable, Sendable {
     var page: String
     var models: [ListedModel]
     var next: String?
+    /// Like counts came out of order on this page or before: every page is read.
+    var unordered: Bool? = nil
+    /// The like count of the page's last result, to check the next page's order against.
+    var lastLikeCount: Int? = nil
+    /// Results that lacked a uid or a name.
+    var skipped: Int? = nil
+}
+
+/// One finished page of the users search.
+struct UserPageLine: Codable, Sendable {
+    var page: String
+    var users: [SketchfabModel.User]
+    var next: String?
+}
+
+/// One user's likes among the crawled models, complete (every `liked_by` page read).
+struct UserLikesLine: Codable, Sendable {
+    var uid: String
+    var liked: [String]
 }
 
 /// One model's likes, complete (every page read), or the news that it was deleted mid-crawl.

@@ -50,7 +50,7 @@ public struct ThumbnailRefresher: Sendable {
             func addNext() {
                 guard let check = iterator.next() else { return }
                 group.addTask {
-                    do { return (check, .success(try await client.model(uid: check.mid).preferredThumbnail?.url)) } catch {
+                    do { return (check, .success(try await client.model(uid: check.mid).thumbnail()?.url)) } catch {
                         return (check, .failure(error))
                     }
                 }

@@ -27,3 +27,19 @@ extension RGBImage {
         return RGBImage(width: targetWidth, height: targetHeight, pixels: output)
     }
 }
+
+extension RGBImage {
+    /// The largest centred square: a 16:9 thumbnail loses its sides, a portrait one its top and bottom, so scaling it
+    /// to a square afterwards never squashes the picture.
+    public func centreCroppedSquare() -> RGBImage {
+        let side = min(width, height)
+        if width == height { return self }
+        let left = (width - side) / 2, top = (height - side) / 2
+        var output = [UInt8](repeating: 0, count: side * side * 3)
+        for row in 0..<side {
+            let source = ((top + row) * width + left) * 3
+            output.replaceSubrange((row * side * 3)..<((row + 1) * side * 3), with: pixels[source..<(source + side * 3)])
+        }
+        return RGBImage(width: side, height: side, pixels: output)
+    }
+}

@@ -45,12 +45,18 @@ public struct SketchfabClientConfiguration: Sendable {
     public var maximumBackoff: Duration
     /// Sent as `Authorization: Token …` when set.
     public var token: String?
-    public var userAgent: String
+    /// Who runs the crawler (an e-mail address or a URL), sent in the User-Agent so Sketchfab can reach them.
+    public var contact: String?
+    public var userAgent: String {
+        "RecASketch/\(Self.version)" + (contact.map { " (+\($0))" } ?? "")
+    }
+
+    public static let version = "1.0"
 
     public init(apiBase: String = "https://api.sketchfab.com", siteBase: String = "https://sketchfab.com",
                 requestsPerSecond: Double = 2, timeout: Duration = .seconds(20), maximumAttempts: Int = 8,
                 initialBackoff: Duration = .milliseconds(500), maximumBackoff: Duration = .seconds(60), token: String? = nil,
-                userAgent: String = "RecASketch-crawler/1.0 (+https://github.com/recasketch)") {
+                contact: String? = nil) {
         self.apiBase = apiBase.hasSuffix("/") ? String(apiBase.dropLast()) : apiBase
         self.siteBase = siteBase.hasSuffix("/") ? String(siteBase.dropLast()) : siteBase
         self.requestsPerSecond = requestsPerSecond
@@ -59,7 +65,13 @@ public struct SketchfabClientConfiguration: Sendable {
         self.initialBackoff = initialBackoff
         self.maximumBackoff = maximumBackoff
         self.token = token
-        self.userAgent = userAgent
+        self.contact = contact
+    }
+
+    /// A crawler that talks to Sketchfab itself must say who runs it; a fake on this machine need not.
+    public var needsContact: Bool {
+        guard let host = URL(string: apiBase)?.host?.lowercased() else { return true }
+        return !(host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127."))
     }
 }
 
@@ -132,10 +144,25 @@ public final class SketchfabClient: Sendable {
 
     public var currentStatistics: RequestStatistics { statistics.value }
 
-    public func modelListURL(cursor: String? = nil) -> String {
-        var url = "\(configuration.apiBase)/v3/models?sort_by=-likeCount&count=24"
-        if let cursor { url += "&cursor=" + (cursor.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? cursor) }
-        return url
+    /// The first page of the model list. `GET /v3/search?type=models` documents `sort_by=-likeCount`;
+    /// `GET /v3/models` documents only createdAt, viewCount and likedAt, so its order by likes is not promised.
+    /// Later pages come from each answer's `next`, followed as given. 24 is the largest page the API serves.
+    public func modelListURL(_ endpoint: ModelListEndpoint = .search) -> String {
+        switch endpoint {
+        case .search: "\(configuration.apiBase)/v3/search?type=models&sort_by=-likeCount&count=24"
+        case .models: "\(configuration.apiBase)/v3/models?sort_by=-likeCount&count=24"
+        }
+    }
+
+    /// Users with the most followers first: the users whose likes `--likes-source user` reads, besides authors.
+    public func userListURL() -> String {
+        "\(configuration.apiBase)/v3/search?type=users&sort_by=-followerCount&count=24"
+    }
+
+    /// The documented way to read likes: the models one user liked (it takes no other filter).
+    public func likedByURL(username: String) -> String {
+        "\(configuration.apiBase)/v3/models?liked_by=" + (username.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? username)
+            + "&count=24"
     }
 
     public func likesURL(model uid: String, offset: Int = 0) -> String {
@@ -145,6 +172,7 @@ public final class SketchfabClient: Sendable {
     public func modelURL(_ uid: String) -> String { "\(configuration.apiBase)/v3/models/\(uid)" }
 
     public func modelList(url: String) async throws -> ModelListPage { try await fetchJSON(url) }
+    public func userList(url: String) async throws -> UserListPage { try await fetchJSON(url) }
     public func likes(url: String) async throws -> LikesPage { try await fetchJSON(url) }
     public func model(uid: String) async throws -> SketchfabModel { try await fetchJSON(modelURL(uid)) }
 
@@ -177,7 +205,8 @@ public final class SketchfabClient: Sendable {
                     }
                 case 429:
                     statistics.update { $0.rateLimited += 1 }
-                    retryAfter = response.header("Retry-After").flatMap(Double.init).map { .milliseconds(Int64($0 * 1000)) }
+                    retryAfter = response.header("Retry-After").flatMap { RetryAfter.parse($0, now: Date()) }
+                        .map { min($0, configuration.maximumBackoff * 10) }
                     lastProblem = "HTTP 429"
                     if let retryAfter { await limiter.pause(for: retryAfter) }
                 case 500..<600:
@@ -214,4 +243,28 @@ final class StatisticsBox: @unchecked Sendable {
 
     var value: RequestStatistics { lock.withLock { statistics } }
     func update(_ change: (inout RequestStatistics) -> Void) { lock.withLock { change(&statistics) } }
+}
+
+/// Which list the crawl walks for models.
+public enum ModelListEndpoint: String, Sendable, CaseIterable {
+    /// `/v3/search?type=models&sort_by=-likeCount`: documented to sort by likes.
+    case search
+    /// `/v3/models?sort_by=-likeCount`: what the 2017 crawler used; the sort is not documented there.
+    case models
+}
+
+/// `Retry-After` (RFC 9110): a number of seconds, or an HTTP date.
+public enum RetryAfter {
+    public static func parse(_ value: String, now: Date) -> Duration? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds < 86_400 * 365 {
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: text) else { return nil }
+        return .milliseconds(Int64((max(0, date.timeIntervalSince(now)) * 1000).rounded()))
+    }
 }

@@ -106,3 +106,8 @@ struct VisualTraining {
         return String(hash, radix: 16) + "-" + String(data.count)
     }
 }
+
+/// The content key the feature cache uses, for tools and tests that look entries up.
+public enum VisualTrainingChecksum {
+    public static func of(_ data: Data) -> String { VisualTraining.checksum(data) }
+}

@@ -38,14 +38,14 @@ struct DeclaredOption: CustomStringConvertible {
         "--interactions", "--train", "--test", "--separator", "--write-split", "--write-features", "--json", "--curves",
         "--settings", "--features-out", "--topics", "--tag", "--category", "--model", "--api-base", "--site-base",
         "--anonymize-key", "--host", "--data-dir", "--algorithms", "--algorithm", "--scaling", "--schedule",
-        "--visual-descriptor", "--write", "--unix-socket", "--from",
+        "--visual-descriptor", "--write", "--unix-socket", "--from", "--contact", "--list-endpoint", "--likes-source",
     ]
     /// Durations rather than plain numbers.
     static let durationOptions: Set<String> = ["--older-than", "--refresh-every"]
 
     /// Arguments a subcommand needs before it looks at anything else.
     static let required: [String: [String]] = [
-        "crawl": ["--out", "out"], "generate": ["--out", "out"], "import": ["--urls", "urls.psv"],
+        "crawl": ["--out", "out", "--contact", "ops@example.org"], "refresh-thumbnails": ["--contact", "ops@example.org"], "generate": ["--out", "out"], "import": ["--urls", "urls.psv"],
         "bench-visual": ["--images", "images"], "topic-agreement": ["--topics", "topics.psv"], "classify": ["photo.jpg"],
         "evaluate": ["--likes", "likes.psv"], "tune": ["--likes", "likes.psv"], "similar": ["--tag", "car"],
     ]
@@ -91,11 +91,30 @@ struct DeclaredOption: CustomStringConvertible {
 
     @Test func goodValuesAreKept() throws {
         let command = try #require(try RecASketchCommand.parseAsRoot(
-            ["refresh-thumbnails", "--older-than", "0s", "--rate", "0", "--timeout", "0.5", "--limit", "3"]) as? RefreshThumbnailsCommand)
+            ["refresh-thumbnails", "--older-than", "0s", "--rate", "0", "--timeout", "0.5", "--limit", "3", "--contact", "ops@example.org"]) as? RefreshThumbnailsCommand)
         #expect(command.olderThan == .zero)
         #expect(command.sketchfab.rate == 0 && command.sketchfab.timeout == 0.5 && command.limit == 3)
-        let serve = try #require(try RecASketchCommand.parseAsRoot(["serve", "--refresh-every", "48h", "--port", "65535"]) as? ServeCommand)
+        let serve = try #require(try RecASketchCommand.parseAsRoot(["serve", "--refresh-every", "48h", "--port", "65535", "--contact", "ops@example.org"]) as? ServeCommand)
         #expect(serve.refreshEvery == .seconds(48 * 3600) && serve.port == 65535)
+    }
+
+    /// Talking to Sketchfab itself needs a contact for the User-Agent; a fake on loopback does not, nor does a
+    /// server that never calls the API.
+    @Test func theRealAPINeedsAContact() throws {
+        for arguments in [["crawl", "--out", "o"], ["refresh-thumbnails"], ["serve", "--refresh-every", "48h"]] {
+            do {
+                _ = try RecASketchCommand.parseAsRoot(arguments)
+                Issue.record("\(arguments) was accepted without --contact")
+            } catch {
+                #expect(RecASketchCommand.exitCode(for: error) == .validationFailure)
+                #expect(RecASketchCommand.message(for: error).contains("--contact"), "\(arguments)")
+            }
+        }
+        _ = try RecASketchCommand.parseAsRoot(["crawl", "--out", "o", "--api-base", "http://127.0.0.1:8091", "--site-base", "http://127.0.0.1:8091"])
+        _ = try RecASketchCommand.parseAsRoot(["serve"])
+        let crawl = try #require(try RecASketchCommand.parseAsRoot(
+            ["crawl", "--out", "o", "--contact", "ops@example.org", "--likes-source", "user", "--list-endpoint", "models"]) as? CrawlCommand)
+        #expect(crawl.likesSource == .user && crawl.listEndpoint == .models && crawl.sketchfab.configuration.userAgent.hasSuffix("(+ops@example.org)"))
     }
 }
 

@@ -44,16 +44,19 @@ func files(_ folder: URL) throws -> [String: Data] {
 @Suite(.serialized, .timeLimit(.minutes(3))) struct CrawlerTests {
     static let catalogue = FakeCatalogue.generate(models: 150, seed: 3, deletedEvery: 37)
 
-    /// 5% 500s, 5% 429s, truncated bodies, slow answers past the client's timeout: the output is still exactly the
-    /// fake's ground truth, row for row, and every thumbnail is a 200×200 JPEG.
-    @Test func crawlThroughFaultsMatchesTheGroundTruth() async throws {
+    /// 5% 500s, 5% 429s, truncated bodies, slow answers past the client's timeout, with likes read per model
+    /// (`/i/likes`) or per user (`liked_by=`): the output is still exactly the fake's ground truth, row for row, and
+    /// every thumbnail is a 200×200 centre crop of a 16:9 image (none of the side bands the fake paints left).
+    @Test(arguments: LikesSource.allCases)
+    func crawlThroughFaultsMatchesTheGroundTruth(likesSource: LikesSource) async throws {
         let folder = try TemporaryDirectory()
         let faults = FaultInjection(serverErrors: 0.05, rateLimits: 0.05, truncatedBodies: 0.02, slowAnswers: 0.01,
                                     slowDelay: .milliseconds(1500), seed: 11)
         let fake = FakeSketchfab(catalogue: Self.catalogue, faults: faults)
         let out = folder.url
         let summary = try await withFake(fake) { base in
-            try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 5, concurrency: 6, downloadThumbnails: true),
+            try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 5, concurrency: 6, downloadThumbnails: true,
+                                                  likesSource: likesSource),
                             client: client(base, timeout: .milliseconds(700))).run()
         }
         #expect(fake.injectedFaults > 20)
@@ -66,14 +69,40 @@ func files(_ folder: URL) throws -> [String: Data] {
         #expect(models.map(\.name) == expected.map(\.name))
         #expect(models.map(\.mid.rawValue) == expected.map(\.uid))
         let likes = try CatalogFileFormat.readLikes(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.likesFileName)))
-        #expect(likes.map { "\($0.mid.rawValue) \($0.user) \($0.modelName)" } == expected.flatMap { model in model.likers.map { "\(model.uid) \($0) \(model.name)" } })
+        #expect(likes.map { "\($0.mid.rawValue) \($0.user) \($0.modelName)" } == expected.flatMap { model in model.likers.sorted().map { "\(model.uid) \($0) \(model.name)" } })
         let features = try CatalogFileFormat.readFeatures(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.featuresFileName)))
         #expect(features.map { "\($0.mid.rawValue) \($0.kind.rawValue) \($0.value)" } ==
                 expected.flatMap { m in m.categories.map { "\(m.uid) category \($0)" } + m.tags.map { "\(m.uid) tag \($0)" } })
+        let band = FakeSketchfab.bandColour
         for model in expected {
             let image = try ImageFile.decode([UInt8](Data(contentsOf: out.appendingPathComponent("thumbnails/\(model.uid).jpg"))))
             #expect(image.width == 200 && image.height == 200)
+            // JPEG blurs edges a little: count pixels close to the band colour, which a squashed image keeps by the column.
+            var banded = 0
+            for pixel in stride(from: 0, to: image.pixels.count, by: 3) where abs(Int(image.pixels[pixel]) - Int(band.red)) < 40
+                && abs(Int(image.pixels[pixel + 1]) - Int(band.green)) < 40 && abs(Int(image.pixels[pixel + 2]) - Int(band.blue)) < 40 {
+                banded += 1
+            }
+            #expect(banded < 200, "\(model.uid): \(banded) pixels of the side bands kept")
         }
+        if likesSource == .user { #expect(summary.usersRead > 0) }
+    }
+
+    /// `/v3/models` does not sort by likes (the fake lists newest first, as the documentation allows): the crawl says
+    /// so, reads every page instead of stopping at the first low one, and still finds every qualifying model.
+    @Test func aListOutOfLikeOrderIsReadToTheEnd() async throws {
+        let folder = try TemporaryDirectory()
+        let out = folder.url
+        let lines = LineCollector()
+        let summary = try await withFake(FakeSketchfab(catalogue: Self.catalogue)) { base in
+            try await Crawl(options: CrawlOptions(outputDirectory: out, minimumLikes: 45, listEndpoint: .models), client: client(base))
+                .run { lines.add($0) }
+        }
+        #expect(summary.filesWritten && summary.listOutOfOrder)
+        #expect(lines.all.filter { $0.contains("not in decreasing order") }.count == 1, "said once")
+        let models = try CatalogFileFormat.readModels(PSVReader(contentsOf: out.appendingPathComponent(CatalogFileFormat.modelsFileName)))
+        #expect(Set(models.map(\.mid.rawValue)) == Set(Self.catalogue.expectedModels(minimumLikes: 45).map(\.uid)))
+        #expect(Self.catalogue.expectedModels(minimumLikes: 45).count < Self.catalogue.models.count / 2, "the low ones were left out")
     }
 
     /// Cancel a crawl midway, leave a half-written journal line behind, resume: the files are byte for byte those
@@ -131,7 +160,7 @@ func files(_ folder: URL) throws -> [String: Data] {
         let error = try await withFake(fake) { base -> String in
             do { _ = try await client(base, attempts: 3).modelList(url: client(base).modelListURL()); return "" } catch { return "\(error)" }
         }
-        #expect(error.contains("/v3/models?sort_by=-likeCount") && error.contains("3 attempts") && error.contains("HTTP 500"))
+        #expect(error.contains("/v3/search?type=models&sort_by=-likeCount") && error.contains("3 attempts") && error.contains("HTTP 500"))
     }
 
     @Test func usersAreAnonymisedConsistently() async throws {
@@ -176,7 +205,7 @@ func files(_ folder: URL) throws -> [String: Data] {
         #expect(reports[1].checked == 0)
         #expect(reports[2].changed == expected.count)
         let link = try #require(try store.thumbnailURL(mid: expected[0].uid))
-        #expect(link.contains("/v2/") && link.hasSuffix(expected[0].has200 ? "200x200.jpg" : "256x256.jpg"))
+        #expect(link.contains("/v2/") && link.hasSuffix("720x405.jpg"), "the smallest image at least 200 px on both sides")
 
         // The API fails on every request: links stay as they were, and the models stay due.
         let failing = FakeSketchfab(catalogue: Self.catalogue, faults: FaultInjection(serverErrors: 1))
@@ -232,6 +261,13 @@ func files(_ folder: URL) throws -> [String: Data] {
         let expected = catalogue.expectedModels(minimumLikes: 1)
         for model in expected { #expect(try store.thumbnailURL(mid: model.uid)?.hasPrefix("http://127.0.0.1") == true) }
     }
+}
+
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    func add(_ line: String) { lock.withLock { lines.append(line) } }
 }
 
 final class RunCounter: @unchecked Sendable {

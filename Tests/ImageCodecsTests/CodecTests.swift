@@ -125,4 +125,21 @@ import Testing
         let row = (0..<10).map { ramp.pixels[$0 * 3] }
         #expect(row == row.sorted())
     }
+
+    /// A 16:9 picture with coloured side bands loses exactly the bands; a portrait one its top and bottom.
+    @Test func centreCropKeepsTheMiddleSquare() {
+        var wide = RGBImage(width: 16, height: 9, fill: (255, 0, 255))
+        for y in 0..<9 { for x in 3..<12 { wide.pixels[(y * 16 + x) * 3 + 1] = 200; wide.pixels[(y * 16 + x) * 3] = UInt8(x) } }
+        let square = wide.centreCroppedSquare()
+        #expect(square.width == 9 && square.height == 9)
+        let greens: [UInt8] = stride(from: 0, to: square.pixels.count, by: 3).map { square.pixels[$0 + 1] }
+        #expect(greens.allSatisfy { $0 == 200 }, "no band left")
+        let firstRow: [UInt8] = (0..<9).map { square.pixels[$0 * 3] }
+        let columns: [UInt8] = (3..<12).map { UInt8($0) }
+        #expect(firstRow == columns, "columns 3–11, in order")
+        let tall = RGBImage(width: 4, height: 10, fill: (1, 2, 3)).centreCroppedSquare()
+        #expect(tall.width == 4 && tall.height == 4)
+        let already = RGBImage(width: 5, height: 5, fill: (9, 9, 9))
+        #expect(already.centreCroppedSquare() == already)
+    }
 }

@@ -55,6 +55,38 @@ import VisualFeatures
         #expect(lines.contains { $0.contains("(0 new, 5 from cache)") })
     }
 
+    /// Thumbnails described in three shards (as three machines would) and merged give the feature cache a single
+    /// `train` fills, bit for bit; a missing shard or a shard given twice is refused by name.
+    @Test func shardedAndMergedFeaturesEqualOneMachinesBitForBit() throws {
+        let folder = try TemporaryDirectory()
+        let single = try catalogue(folder)
+        let thumbnails = folder.url.appendingPathComponent("thumbnails")
+        _ = try Trainer.run(TrainingOptions(algorithms: [.visual], neighbours: 2, threads: 2, thumbnailsDirectory: thumbnails), store: single)
+        var checksums: [String] = []
+        for mid in TinyCatalog.ids.prefix(5) {
+            checksums.append(VisualTrainingChecksum.of(try Data(contentsOf: thumbnails.appendingPathComponent("\(mid.rawValue).jpg"))))
+        }
+        let expected = try single.cachedImageFeatures(checksums: checksums, descriptor: VisualDescriptor.classical.name)
+        #expect(expected.count == 5)
+
+        let shards = (1...3).map { folder.file("shard-\($0).jsonl") }
+        var described = 0
+        for (index, file) in shards.enumerated() {
+            let shard = try #require(FeatureShard("\(index + 1)/3"))
+            described += try FeatureShardFile.describe(thumbnails: thumbnails, shard: shard, descriptor: .classical, threads: 2, output: file).images
+        }
+        #expect(described == 5, "every readable image in exactly one shard")
+        let merged = try folder.store("merged.sqlite")
+        #expect(try FeatureShardFile.merge(shards, into: merged) == 5)
+        let got = try merged.cachedImageFeatures(checksums: checksums, descriptor: VisualDescriptor.classical.name)
+        for checksum in checksums {
+            #expect(got[checksum]?.map(\.bitPattern) == expected[checksum]?.map(\.bitPattern), "\(checksum)")
+        }
+        #expect(throws: FeatureShardError.self) { try FeatureShardFile.merge(Array(shards.prefix(2)), into: merged) }
+        #expect(throws: FeatureShardError.self) { try FeatureShardFile.merge([shards[0], shards[0], shards[1], shards[2]], into: merged) }
+        #expect(FeatureShard("0/3") == nil && FeatureShard("4/3") == nil && FeatureShard("x") == nil && FeatureShard("2/3") != nil)
+    }
+
     /// Another descriptor (mean colour of 4 quadrants) has its own cache entries, and PCA runs before ranking; the
     /// run's parameters name both, which is what the page's label reads.
     @Test func descriptorsHaveSeparateCachesAndPCAIsRecorded() async throws {
