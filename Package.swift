@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "VisualFeatures", dependencies: ["ImageCodecs", "ConvolutionalNetwork"], swiftSettings: numericSettings),
         .target(name: "SeededRandom"),
         .target(name: "Recommenders", dependencies: ["SeededRandom"], swiftSettings: numericSettings),
-        .target(name: "Evaluation", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime", "Recommenders", "SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime", "Recommenders", "SeededRandom", "SparkEngine"], swiftSettings: numericSettings),
         .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "SeededRandom"]),
         .target(name: "Benchmarks", dependencies: ["CatalogStore", "ConvolutionalNetwork", "ElapsedTime", "ImageCodecs", "Recommenders", "SeededRandom"],
                 swiftSettings: numericSettings),
@@ -72,7 +72,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "Training", dependencies: ["CatalogStore", "ElapsedTime", "ImageCodecs", "Recommenders", "VisualFeatures"]),
+        .target(name: "SparkEngine", dependencies: ["Recommenders"], resources: [.copy("Resources")]),
+        .target(name: "Training", dependencies: ["CatalogStore", "ElapsedTime", "ImageCodecs", "Recommenders", "SparkEngine", "VisualFeatures"]),
         .target(name: "DemoPipeline", dependencies: [
             "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training", "VisualFeatures",
         ]),
@@ -106,7 +107,7 @@ let package = Package(
         .target(name: "CommandLineInterface", dependencies: [
             "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler", "DemoCatalog",
             "DemoPipeline", "ElapsedTime", "Evaluation", "ExplorerServer", "ImageCodecs", "NetworkWeights", "Recommenders",
-            "SketchfabAPI", "Training", "VisualFeatures",
+            "SketchfabAPI", "SparkEngine", "Training", "VisualFeatures",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The product binary: `@main` and nothing else.
@@ -133,7 +134,7 @@ let package = Package(
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
         .testTarget(name: "CrawlerTests", dependencies: ["TestSupport", "Crawler", "SketchfabAPI", "FakeSketchfab", "CatalogFiles",
                                                       "CatalogStore", "CatalogImport", "ImageCodecs",
                                                       .product(name: "Hummingbird", package: "hummingbird"),

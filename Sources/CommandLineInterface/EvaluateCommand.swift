@@ -20,6 +20,7 @@ struct EvaluateCommand: ParsableCommand {
             """)
 
     @OptionGroup var input: SplitInputOptions
+    @OptionGroup(title: "Spark (for spark-als)") var spark: SparkOptions
     @Option(help: "Store the run in this catalogue database for the site's /evaluation page (and, without another input, evaluate its likes).",
             transform: ArgumentCheck.nonEmpty)
     var db: String?
@@ -78,6 +79,10 @@ struct EvaluateCommand: ParsableCommand {
         settings.itemAlpha = itemAlpha
         settings.maxSampled = maxSampled
         settings.coldThreshold = coldThreshold
+        if algorithms.contains(.sparkALS) {
+            settings.spark = try spark.job(required: true)
+            settings.sparkStaging = spark.staging
+        }
         let store = try db.map { try CatalogStore(existingAt: $0) }
         var evaluation = EvaluationRun(
             source: input.hasFileInput ? input.source : .catalog(store!), holdout: input.holdoutSplit, algorithms: algorithms, settings: settings,

@@ -35,6 +35,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @OptionGroup var database: DatabaseOption
     @OptionGroup(title: "Visual") var visual: VisualDescriptorOptions
+    @OptionGroup(title: "Spark") var spark: SparkOptions
 
     /// Loading the CNN only pays off when `visual` is going to run.
     var wantsVisual: Bool {
@@ -54,11 +55,15 @@ struct TrainCommand: ParsableCommand {
             }
         }
         let descriptor = wantsVisual ? try visual.resolve { print($0) } : .classical
+        var options = TrainingOptions(algorithms: algorithms, neighbours: neighbours, threads: threads, wrmf: wrmf,
+                                      hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
+                                      visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca)
+        if spark.engine == .spark {
+            options.spark = try spark.job(required: true)
+            options.sparkStaging = spark.staging
+        }
         do {
-            _ = try Trainer.run(TrainingOptions(algorithms: algorithms, neighbours: neighbours, threads: threads, wrmf: wrmf,
-                                                hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
-                                                visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca),
-                                store: store) { print($0) }
+            _ = try Trainer.run(options, store: store) { print($0) }
         } catch let error as TrainingError {
             throw CommandFailure("\(error.description) (database \(database.path))")
         }

@@ -10,6 +10,8 @@ public enum EvaluatedAlgorithm: String, CaseIterable, Sendable, Codable {
     case warpTags = "warp-tags"
     case bpr
     case bprTags = "bpr-tags"
+    /// WRMF's model fitted by Spark MLlib's implicit ALS (through spark-submit), scored like `wrmf`.
+    case sparkALS = "spark-als"
 
     /// The learning-to-rank models, the ones `tune` searches settings for.
     public static let learningToRank: [EvaluatedAlgorithm] = [.warp, .warpTags, .bpr, .bprTags]
@@ -24,7 +26,7 @@ public enum EvaluatedAlgorithm: String, CaseIterable, Sendable, Codable {
         switch self {
         case .warp, .warpTags: .warp
         case .bpr, .bprTags: .bpr
-        case .popularity, .itemKNN, .wrmf: nil
+        case .popularity, .itemKNN, .wrmf, .sparkALS: nil
         }
     }
 

@@ -1,6 +1,7 @@
 import ElapsedTime
 import Foundation
 import Recommenders
+import SparkEngine
 
 /// Hyperparameters the harness hands to each algorithm.
 public struct HarnessSettings: Sendable {
@@ -23,6 +24,9 @@ public struct HarnessSettings: Sendable {
     public var seed: UInt64 = 42
     /// Record a metric per iteration (train and test) for iterative algorithms.
     public var learningCurves = false
+    /// How `spark-als` reaches Spark (spark-submit and the master URL); its model settings are the ones above.
+    public var spark: SparkALS?
+    public var sparkStaging: URL?
     public init() {}
 
     /// What a stored run shows of its settings.
@@ -122,6 +126,23 @@ public struct EvaluationHarness: Sendable {
                 scorer = HybridScorer(model)
                 parameters = training.parameters
                 parameters["features"] = algorithm.usesSideFeatures ? "identity+\(features.sideFeatureNames.count) side features" : "identity"
+            case .sparkALS:
+                guard var spark = settings.spark else {
+                    throw HarnessError(description: "spark-als needs Spark: give --spark-submit PATH (or set SPARK_SUBMIT or SPARK_HOME, or put spark-submit on the PATH)")
+                }
+                (spark.factors, spark.iterations, spark.regularization, spark.alpha, spark.seed) =
+                    (settings.factors, settings.iterations, settings.regularization, settings.alpha, settings.seed)
+                let model: WRMFModel
+                do {
+                    model = try spark.fit(train, staging: settings.sparkStaging ?? FileManager.default.temporaryDirectory
+                        .appendingPathComponent("recasketch-spark-evaluate"), progress: progress)
+                } catch let error as SparkError {
+                    throw HarnessError(description: error.description)
+                }
+                fitSeconds = (clock.now - start).inSeconds
+                scorer = WRMFScorer(model)
+                itemFactors = model.itemFactors
+                parameters = spark.parameters
             case .wrmf:
                 let wrmf = WRMF(factors: settings.factors, regularization: settings.regularization, alpha: settings.alpha,
                                 iterations: settings.iterations, conjugateGradientSteps: settings.conjugateGradientSteps,

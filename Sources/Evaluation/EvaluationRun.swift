@@ -69,8 +69,9 @@ public struct EvaluationRun: Sendable {
         progress(EvaluationReports.table(reports))
         for report in reports {
             switch report.algorithm {
-            case .wrmf:
-                progress(String(format: "wrmf fit per iteration: %.3f s", report.fitSeconds / Double(max(1, settings.iterations))))
+            case .wrmf, .sparkALS:
+                progress(String(format: "%@ fit per iteration: %.3f s (%@)", report.name, report.fitSeconds / Double(max(1, settings.iterations)),
+                                report.algorithm == .sparkALS ? "Spark's start-up included" : "Swift"))
             case .warp, .warpTags, .bpr, .bprTags:
                 progress(String(format: "%@ fit per epoch: %.3f s", report.name, report.fitSeconds / Double(max(1, settings.epochs))))
             case .popularity, .itemKNN:

@@ -184,7 +184,8 @@ public final class WRMFModel: @unchecked Sendable {
     public let userFactors: FactorMatrix
     public let itemFactors: FactorMatrix
 
-    init(users: Int, items: Int, factors: Int) {
+    /// Zero factors, to be filled (by training here, or read from another engine's output).
+    public init(users: Int, items: Int, factors: Int) {
         userFactors = FactorMatrix(rows: users, columns: factors)
         itemFactors = FactorMatrix(rows: items, columns: factors)
     }

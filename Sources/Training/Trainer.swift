@@ -2,6 +2,7 @@ import CatalogStore
 import ElapsedTime
 import Foundation
 import Recommenders
+import SparkEngine
 import VisualFeatures
 
 public struct TrainingOptions: Sendable {
@@ -20,6 +21,10 @@ public struct TrainingOptions: Sendable {
     public var visualDescriptor: VisualDescriptor
     /// Reduce visual features to this many principal components before ranking (nil keeps them whole).
     public var visualPrincipalComponents: Int?
+    /// Fit the `wrmf` carousel's factors with Spark MLlib instead of in Swift (same settings); nil: Swift.
+    public var spark: SparkALS?
+    /// Where the Spark job's input, output and log go.
+    public var sparkStaging: URL?
 
     /// `algorithms` defaults to every trainable one, less `visual` when there is no thumbnails folder.
     public init(algorithms: [TrainableAlgorithm]? = nil, neighbours: Int = 12, threads: Int = 2,
@@ -87,7 +92,18 @@ public enum Trainer {
             case .wrmf:
                 var wrmf = options.wrmf
                 wrmf.threads = options.threads
-                let model = wrmf.fit(matrix)
+                let model: WRMFModel
+                if var spark = options.spark {
+                    (spark.factors, spark.iterations, spark.regularization, spark.alpha, spark.seed) =
+                        (wrmf.factors, wrmf.iterations, wrmf.regularization, wrmf.alpha, wrmf.seed)
+                    let staging = options.sparkStaging ?? FileManager.default.temporaryDirectory.appendingPathComponent("recasketch-spark")
+                    do { model = try spark.fit(matrix, staging: staging, progress: progress) } catch let error as SparkError {
+                        throw TrainingError(description: error.description)
+                    }
+                    parameters.merge(spark.parameters) { _, new in new }
+                } else {
+                    model = wrmf.fit(matrix)
+                }
                 let fitted = clock.now
                 let similar = FactorSimilarity(neighbours: options.neighbours, threads: options.threads)
                     .similarItems(model.itemFactors)
@@ -97,7 +113,7 @@ public enum Trainer {
                 lists = similar.enumerated().map { item, list in
                     matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }
                 }
-                parameters.merge(wrmf.parameters) { _, new in new }
+                parameters.merge(wrmf.parameters) { old, _ in old }
                 foldIn = (model.itemFactors, wrmf)
             case .warpTags:
                 var training = options.hybrid

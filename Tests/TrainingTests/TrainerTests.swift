@@ -4,6 +4,7 @@ import Foundation
 import Recommenders
 import TestSupport
 import Testing
+import SparkEngine
 import Training
 
 @Suite struct TrainerTests {
@@ -104,5 +105,42 @@ import Training
         let (carried, suggested) = try await store.modelFeatures(mid: TinyCatalog.ids[0].rawValue)
         #expect(carried.map(\.name) == ["category:cars-vehicles", "tag:car"])
         #expect(suggested.map(\.feature.name) == ["tag:dragon"])
+    }
+}
+
+/// `train --engine spark`: Spark MLlib fits the likes model through spark-submit (local[2]); the lists it gives are
+/// stored and served like WRMF's. Skipped, with the reason, where no spark-submit is found ($SPARK_SUBMIT,
+/// $SPARK_HOME or the PATH; `.ci/run` installs pyspark from PyPI for it).
+@Suite(.timeLimit(.minutes(5)), .enabled(if: SparkALS.locateSubmit() != nil, "spark-submit not found: set SPARK_SUBMIT to run the Spark test"))
+struct SparkTrainingTests {
+    @Test func sparkFitsTheLikesModelAndItsListsAreStored() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
+        var options = TrainingOptions(algorithms: [.wrmf], neighbours: 2, threads: 2, wrmf: WRMF(factors: 4, regularization: 0.1, iterations: 5))
+        options.spark = SparkALS(sparkSubmit: try #require(SparkALS.locateSubmit()), master: "local[2]")
+        options.sparkStaging = folder.file("spark")
+        var lines: [String] = []
+        _ = try Trainer.run(options, store: store) { lines.append($0) }
+        #expect(lines.contains { $0.contains("recasketch-als: fitted") }, "Spark's own progress is shown")
+        let source = try store.snapshotSource()
+        let info = try #require(source.algorithms.first { $0.algorithm == "wrmf" })
+        #expect(info.parameters.contains("\"engine\":\"spark\"") && info.parameters.contains("local[2]"))
+        let lists = try #require(source.lists["wrmf"])
+        // The two taste groups share no liker: Spark's factors keep each model's neighbours in its group.
+        for model in 0..<6 {
+            let neighbours = lists.items[Int(lists.offsets[model])..<Int(lists.offsets[model + 1])]
+            #expect(!neighbours.isEmpty && neighbours.allSatisfy { ($0 < 3) == (model < 3) }, "model \(model): \(Array(neighbours))")
+        }
+        #expect(source.foldIn?.factors == 4, "Spark's item factors serve For you too")
+    }
+
+    @Test func aFailingJobNamesItsLog() throws {
+        let folder = try TemporaryDirectory()
+        let matrix = InteractionMatrix(userCount: 2, itemCount: 2, pairs: [(0, 0), (1, 1)])
+        let job = SparkALS(sparkSubmit: try #require(SparkALS.locateSubmit()), master: "no-such-master://x", factors: 2, iterations: 1)
+        #expect { try job.fit(matrix, staging: folder.file("staging")) } throws: { error in
+            "\(error)".contains(folder.file("staging/spark.log").path)
+        }
     }
 }
