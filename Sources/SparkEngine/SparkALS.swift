@@ -56,7 +56,7 @@ public struct SparkALS: Sendable {
         progress("spark: \(matrix.interactionCount) likes staged in \(input.path); spark-submit --master \(master)")
 
         let log = staging.appendingPathComponent("spark.log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let logHandle = try FileHandle(forWritingTo: log)
         defer { try? logHandle.close() }
         let process = Process()
