@@ -73,7 +73,7 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
         .target(name: "SparkEngine", dependencies: ["Recommenders"], resources: [.copy("Resources")]),
-        .target(name: "Training", dependencies: ["CatalogStore", "ElapsedTime", "ImageCodecs", "Recommenders", "SparkEngine", "VisualFeatures"]),
+        .target(name: "Training", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime", "ImageCodecs", "Recommenders", "SparkEngine", "VisualFeatures"]),
         .target(name: "DemoPipeline", dependencies: [
             "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training", "VisualFeatures",
         ]),

@@ -83,7 +83,7 @@ public struct SparkALS: Sendable {
         }
         // Spark's output is read here, on the caller's thread, until it closes: all of it to the log, the lines
         // that say how far it got to `progress`.
-        let pending = LineBuffer()
+        var pending = LineBuffer()
         while true {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
@@ -130,19 +130,16 @@ public struct SparkError: Error, CustomStringConvertible {
 }
 
 /// Splits a byte stream into lines across reads.
-final class LineBuffer: @unchecked Sendable {
-    private let lock = NSLock()
+struct LineBuffer {
     private var partial = Data()
 
-    func add(_ chunk: Data) -> [String] {
-        lock.withLock {
-            partial.append(chunk)
-            var lines: [String] = []
-            while let newline = partial.firstIndex(of: 0x0A) {
-                lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
-                partial.removeSubrange(partial.startIndex...newline)
-            }
-            return lines
+    mutating func add(_ chunk: Data) -> [String] {
+        partial.append(chunk)
+        var lines: [String] = []
+        while let newline = partial.firstIndex(of: 0x0A) {
+            lines.append(String(decoding: partial[partial.startIndex..<newline], as: UTF8.self))
+            partial.removeSubrange(partial.startIndex...newline)
         }
+        return lines
     }
 }

@@ -1,3 +1,4 @@
+import CatalogFiles
 import CatalogStore
 import Dispatch
 import Foundation
@@ -100,7 +101,7 @@ public enum FeatureShardFile {
             text.append(try encoder.encode(record))
             text.append(0x0A)
         }
-        try AtomicWrite.data(text, to: output)
+        try AtomicFile.write(text, to: output)
         let summary = Summary(images: records.count, unreadable: failures.withLock { $0 }, seconds: (clock.now - start).inSeconds)
         progress(String(format: "features %@: %d images described in %.2f s (%.1f ms each on %d threads), %d unreadable → %@",
                         shard.description, summary.images, summary.seconds, summary.seconds * 1000 / Double(max(1, summary.images)),
@@ -155,18 +156,5 @@ public enum FeatureShardFile {
         try store.saveImageFeatures(features, descriptor: descriptor ?? "")
         progress("merged \(features.count) images' \(descriptor ?? "") features from \(files.count) shards into \(store.path)")
         return features.count
-    }
-}
-
-/// Temp file beside the target, then rename: a reader never sees half a file.
-enum AtomicWrite {
-    static func data(_ data: Data, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
-        try data.write(to: temporary)
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw FeatureShardError(description: "\(url.path): cannot move the finished file into place (errno \(errno))")
-        }
     }
 }

@@ -40,7 +40,7 @@ struct ExplorerController: Sendable {
                 switch slot {
                 case 0, 1: buffer.writeString(HTML.escape(heading))
                 case 2: buffer.writeString(kind)
-                default: snapshot.cards.write(models.prefix(24), into: &buffer)
+                default: snapshot.gridCards.write(models.prefix(24), into: &buffer)
                 }
             }
         }

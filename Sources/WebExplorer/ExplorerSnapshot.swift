@@ -39,7 +39,6 @@ public final class ExplorerSnapshot: Sendable {
     let featureModels: [FeatureKey: [Int32]]
     let carousels: [Carousel]
     let articles: FragmentTable
-    let cards: FragmentTable
     /// A carousel's card in two parts, around the per-page marks and "why this?": up to the name, and the rest.
     let carouselCardHeads: FragmentTable
     let carouselCardTails: FragmentTable
@@ -85,10 +84,9 @@ public final class ExplorerSnapshot: Sendable {
 
         // Cards fill a skeleton (no template interpretation per model); each model's block, with its loops over
         // tags, is rendered by the template engine, on every core.
-        let cardSkeleton = try PageSkeleton(renderer: renderer, template: "card", slots: ["mid", "thumbnail", "name", "url"])
         let gridSkeleton = try PageSkeleton(renderer: renderer, template: "grid-card", slots: ["mid", "thumbnail", "name", "url"])
         let carouselSkeleton = try PageSkeleton(renderer: renderer, template: "carousel-card", slots: ["mid", "thumbnail", "name", "url", "extras"])
-        var cardBuilder = FragmentTable.Builder(), gridBuilder = FragmentTable.Builder()
+        var gridBuilder = FragmentTable.Builder()
         var headBuilder = FragmentTable.Builder(), tailBuilder = FragmentTable.Builder()
         var buffer = ByteBufferAllocator().buffer(capacity: 2048)
         func fill(_ skeleton: PageSkeleton, _ values: [String], into builder: inout FragmentTable.Builder) {
@@ -98,7 +96,6 @@ public final class ExplorerSnapshot: Sendable {
         }
         for model in models {
             let values = [model.mid, PageViews.safeThumbnail(model.thumbnailURL), model.name, model.url].map(HTML.escape)
-            fill(cardSkeleton, values, into: &cardBuilder)
             fill(gridSkeleton, values, into: &gridBuilder)
             buffer.clear()
             var split = 0
@@ -110,7 +107,6 @@ public final class ExplorerSnapshot: Sendable {
             // The tail closes the "why this?" note written before it.
             tailBuilder.append(Array("</p>".utf8) + whole.dropFirst(split))
         }
-        cards = cardBuilder.build()
         carouselCardHeads = headBuilder.build()
         carouselCardTails = tailBuilder.build()
         let gridTable = gridBuilder.build()
@@ -139,26 +135,22 @@ public final class ExplorerSnapshot: Sendable {
         algorithms.writeString("]}")
         algorithmsJSON = Array(algorithms.readableBytesView)
 
-        let cardsMarker = "\u{E000}cards\u{E001}"
         carousels = try source.algorithms.compactMap { info in
             guard let lists = source.lists[info.algorithm] else { return nil }
             let label = PageViews.descriptorLabel(algorithm: info.algorithm, parameters: info.parameters)
-            let rendered = try renderer.render("carousel", ["title": info.title, "algorithm": label, "cards": cardsMarker])
-            guard let split = rendered.range(of: cardsMarker) else { throw TemplateRenderingError(template: "carousel") }
+            let frame = try PageSkeleton.around(renderer: renderer, template: "carousel", slot: "cards",
+                                                fixed: ["title": info.title, "algorithm": label])
             var json = ByteBuffer()
             json.writeStaticString("{")
             JSONBody.writeField("algorithm", info.algorithm, first: true, into: &json)
             JSONBody.writeField("title", info.title, into: &json)
             json.writeStaticString(",\"recommendations\":[")
-            return Carousel(info: info, algorithm: CarouselAlgorithm(name: info.algorithm), label: label, open: Array(rendered[..<split.lowerBound].utf8),
-                            close: Array(rendered[split.upperBound...].utf8), jsonOpen: Array(json.readableBytesView), lists: lists)
+            return Carousel(info: info, algorithm: CarouselAlgorithm(name: info.algorithm), label: label, open: frame.open,
+                            close: frame.close, jsonOpen: Array(json.readableBytesView), lists: lists)
         }
 
         comparison = CarouselComparison(carousels: carousels, models: models, carried: source.carried)
-        let baselines = try renderer.render("baselines", ["carousels": cardsMarker])
-        guard let baselineSplit = baselines.range(of: cardsMarker) else { throw TemplateRenderingError(template: "baselines") }
-        baselinesOpen = Array(baselines[..<baselineSplit.lowerBound].utf8)
-        baselinesClose = Array(baselines[baselineSplit.upperBound...].utf8)
+        (baselinesOpen, baselinesClose) = try PageSkeleton.around(renderer: renderer, template: "baselines", slot: "carousels")
         foldIn = source.foldIn.map {
             FoldInRecommender(vectors: $0.vectors, factors: $0.factors, known: $0.known, regularization: $0.regularization, alpha: $0.alpha)
         }

@@ -48,7 +48,7 @@ public struct PageRenderer: Sendable {
         fingerprint = 0
     }
 
-    static let requiredTemplates = ["home", "model", "model-article", "carousel", "card", "grid-card", "no-recommendations",
+    static let requiredTemplates = ["home", "model", "model-article", "carousel", "grid-card", "no-recommendations",
                                     "about", "error", "feature", "search", "search-empty", "picker-options",
                                     "carousel-card", "baselines", "evaluation"]
 

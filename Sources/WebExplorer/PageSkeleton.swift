@@ -51,6 +51,18 @@ struct PageSkeleton: Sendable {
     }
 }
 
+extension PageSkeleton {
+    /// A template with one slot as the bytes before it and after it (a carousel around its cards).
+    static func around(renderer: PageRenderer, template: String, slot: String, fixed: [String: Any] = [:]) throws -> (open: [UInt8], close: [UInt8]) {
+        let skeleton = try PageSkeleton(renderer: renderer, template: template, slots: [slot], fixed: fixed)
+        guard let position = skeleton.parts.firstIndex(where: { if case .slot = $0 { true } else { false } }) else {
+            throw TemplateRenderingError(template: template)
+        }
+        func literal(_ parts: ArraySlice<Part>) -> [UInt8] { parts.flatMap { part -> [UInt8] in if case .literal(let bytes) = part { bytes } else { [] } } }
+        return (literal(skeleton.parts[..<position]), literal(skeleton.parts[(position + 1)...]))
+    }
+}
+
 enum HTML {
     /// Escapes text for element content and quoted attribute values, as Mustache's `{{…}}` does.
     static func escape(_ text: String) -> String {
