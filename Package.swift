@@ -148,6 +148,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
         .testTarget(name: "CommandLineInterfaceTests", dependencies: [
             "TestSupport", "CommandLineInterface", "CatalogStore",

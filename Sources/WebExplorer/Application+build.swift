@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Metrics
 import Prometheus
 import ServiceLifecycle
 
@@ -48,7 +49,8 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: UnknownPathMiddleware())
     router.add(middleware: AllowedMethodsMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    // Into the registry /metrics shows; without one, into whatever MetricsSystem was bootstrapped with.
+    router.add(middleware: ResponseMetricsMiddleware(factory: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory))
     router.add(middleware: TemplateErrorMiddleware())
     if let folder = configuration.thumbnailsDirectory {
         router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import TestSupport
 import Mustache
+import Prometheus
 import Testing
 @testable import WebExplorer
 
@@ -78,6 +79,23 @@ import Testing
     }
 
     static let mid = TinyCatalog.ids[0].rawValue
+
+    /// Every answer is counted per route, method and status in the registry `/metrics` shows, errors included.
+    @Test func answersAreCountedPerRouteAndStatus() async throws {
+        let registry = PrometheusCollectorRegistry()
+        let site = try buildSite(ExplorerConfiguration(), storage: store, renderer: try await PageRenderer(), metrics: registry)
+        try await Application(router: site.router).test(.router) { client in
+            for _ in 0..<2 { _ = try await client.execute(uri: "/models/\(Self.mid)", method: .get) }
+            _ = try await client.execute(uri: "/models/ffffffffffffffffffffffffffffffff", method: .get)
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let lines = text(response).split(separator: "\n")
+                let pages = lines.filter { $0.hasPrefix("hb_requests{") && $0.contains("/models/") && $0.contains("\"200\"") }
+                #expect(pages.count == 1 && pages.first?.hasSuffix(" 2") == true, "\(pages)")
+                #expect(lines.contains { $0.hasPrefix("hb_requests{") && $0.contains("\"404\"") && $0.hasSuffix(" 1") })
+                #expect(lines.contains { $0.hasPrefix("http_server_request_duration") && $0.contains("/models/") })
+            }
+        }
+    }
 
     @Test func pickerListsTheCuratedModelsEscaped() async throws {
         try await withApp { client in
