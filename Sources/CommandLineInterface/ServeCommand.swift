@@ -16,8 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
             start; when `import` or `train` publishes a new catalogue (or on SIGHUP) the server loads it beside the \
             old one and switches without dropping a request. SIGTERM or SIGINT stops accepting connections and \
             lets the requests in flight finish before exiting. RECASKETCH_HOST, RECASKETCH_PORT, \
-            RECASKETCH_UNIX_SOCKET, RECASKETCH_RELOAD_CHECK_SECONDS and RECASKETCH_REFRESH_EVERY stand in for their \
-            flags and are checked the same way. Deployment behind nginx with systemd: deploy/README.md.
+            RECASKETCH_UNIX_SOCKET, RECASKETCH_RELOAD_CHECK_SECONDS, RECASKETCH_REFRESH_EVERY and \
+            RECASKETCH_STATIC_PAGES stand in for their flags and are checked the same way. Deployment behind nginx with systemd: deploy/README.md.
             """)
 
     static let hostSetting = EnvironmentSetting(name: "RECASKETCH_HOST", parse: ArgumentCheck.nonEmpty)
@@ -25,6 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let unixSocketSetting = EnvironmentSetting(name: "RECASKETCH_UNIX_SOCKET", parse: ArgumentCheck.nonEmpty)
     static let reloadCheckSetting = EnvironmentSetting(name: "RECASKETCH_RELOAD_CHECK_SECONDS", parse: ArgumentCheck.integer(1...3600))
     static let refreshSetting = EnvironmentSetting(name: "RECASKETCH_REFRESH_EVERY", parse: ArgumentCheck.duration(minimum: .seconds(1)))
+    static let staticPagesSetting = EnvironmentSetting(name: "RECASKETCH_STATIC_PAGES", parse: ArgumentCheck.nonEmpty)
 
     @OptionGroup var database: DatabaseOption
     @Option(help: "Address to listen on (default: $RECASKETCH_HOST, else 127.0.0.1).", transform: ArgumentCheck.nonEmpty)
@@ -43,6 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
                                discussion: "Off by default; $RECASKETCH_REFRESH_EVERY sets it too. Uses --api-base, --rate (default 2 req/s) and --concurrency (default 4)."),
             transform: ArgumentCheck.duration(minimum: .seconds(1)))
     var refreshEvery: Duration?
+    @Option(help: ArgumentHelp("Write every model page into this folder for a web server to send as a file (default: $RECASKETCH_STATIC_PAGES).",
+                               discussion: "DIR/current links to the complete set for the catalogue being served (DIR/generation-N/models/{mid}.html), rewritten after each newly published catalogue and replaced in one step; the previous set is kept. Instances sharing DIR take turns. deploy/nginx/recasketch.conf sends these files and passes everything else to the instances."),
+            transform: ArgumentCheck.nonEmpty)
+    var staticPages: String?
     @OptionGroup(title: "Sketchfab API (for --refresh-every)") var sketchfab: SketchfabClientOptions
 
     func validate() throws {
@@ -53,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--unix-socket replaces --host and --port: give one or the other")
         }
         _ = try Self.reloadCheckSetting.value()
+        _ = try Self.staticPagesSetting.value()
         if try refreshEvery ?? Self.refreshSetting.value() != nil { try sketchfab.requireContact() }
     }
 
@@ -63,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         let options = ServeOptions(databasePath: database.path, host: try host ?? Self.hostSetting.value() ?? "127.0.0.1",
                                    port: try port ?? Self.portSetting.value() ?? 8080,
                                    unixSocket: try unixSocket ?? Self.unixSocketSetting.value(), thumbnailsDirectory: thumbnails,
-                                   reloadCheckSeconds: try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2, refresh: refresh)
+                                   reloadCheckSeconds: try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2, refresh: refresh,
+                                   staticPagesDirectory: try staticPages ?? Self.staticPagesSetting.value())
         try await ExplorerServer.run(options)
     }
 }

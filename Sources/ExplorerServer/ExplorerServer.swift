@@ -31,9 +31,11 @@ public struct ServeOptions: Sendable {
     public var thumbnailsDirectory: String?
     public var reloadCheckSeconds: Int
     public var refresh: RefreshSchedule?
+    public var staticPagesDirectory: String?
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, unixSocket: String? = nil,
-                thumbnailsDirectory: String? = nil, reloadCheckSeconds: Int = 2, refresh: RefreshSchedule? = nil) {
+                thumbnailsDirectory: String? = nil, reloadCheckSeconds: Int = 2, refresh: RefreshSchedule? = nil,
+                staticPagesDirectory: String? = nil) {
         self.databasePath = databasePath
         self.host = host
         self.port = port
@@ -41,6 +43,7 @@ public struct ServeOptions: Sendable {
         self.thumbnailsDirectory = thumbnailsDirectory
         self.reloadCheckSeconds = reloadCheckSeconds
         self.refresh = refresh
+        self.staticPagesDirectory = staticPagesDirectory
     }
 }
 
@@ -55,7 +58,7 @@ public enum ExplorerServer {
         let configuration = ExplorerConfiguration(
             host: options.host, port: options.port, unixSocket: options.unixSocket, thumbnailsDirectory: options.thumbnailsDirectory,
             algorithmDescriptions: TrainableAlgorithm.allCases.map { ($0.rawValue, $0.title, $0.description) },
-            reloadCheckInterval: .seconds(options.reloadCheckSeconds))
+            reloadCheckInterval: .seconds(options.reloadCheckSeconds), staticPagesDirectory: options.staticPagesDirectory)
         var services: [any Service] = []
         if let refresh = options.refresh {
             let refreshLogger = makeLogger(label: "recasketch.refresh-thumbnails")

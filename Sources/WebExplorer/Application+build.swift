@@ -17,16 +17,19 @@ public struct ExplorerConfiguration: Sendable {
     public var algorithmDescriptions: [(name: String, title: String, description: String)]
     /// How often the server checks whether `import` or `train` published a new catalogue.
     public var reloadCheckInterval: Duration
+    /// Write every model page here for nginx to send as a file (see `StaticModelPages`).
+    public var staticPagesDirectory: String?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, unixSocket: String? = nil, thumbnailsDirectory: String? = nil,
                 algorithmDescriptions: [(name: String, title: String, description: String)] = [],
-                reloadCheckInterval: Duration = .seconds(2)) {
+                reloadCheckInterval: Duration = .seconds(2), staticPagesDirectory: String? = nil) {
         self.host = host
         self.port = port
         self.unixSocket = unixSocket
         self.thumbnailsDirectory = thumbnailsDirectory
         self.algorithmDescriptions = algorithmDescriptions
         self.reloadCheckInterval = reloadCheckInterval
+        self.staticPagesDirectory = staticPagesDirectory
     }
 }
 
@@ -55,7 +58,8 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
     if let folder = configuration.thumbnailsDirectory {
         router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))
     }
-    ExplorerController(holder: holder, renderer: renderer, skeletons: try PageSkeletons(renderer: renderer)).addRoutes(to: router)
+    let skeletons = try PageSkeletons(renderer: renderer)
+    ExplorerController(holder: holder, renderer: renderer, skeletons: skeletons).addRoutes(to: router)
     ExplorerAPI(holder: holder).addRoutes(to: router)
     // Supervisors and load balancers probe with GET or HEAD.
     let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
@@ -86,8 +90,11 @@ public func buildSite(_ configuration: ExplorerConfiguration, storage: some Expl
                      body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
         }
     }
+    let staticPages = configuration.staticPagesDirectory.map {
+        StaticModelPages(folder: URL(fileURLWithPath: $0, isDirectory: true), skeletons: skeletons)
+    }
     let reloader = SnapshotReloadService(holder: holder, loader: loader, interval: configuration.reloadCheckInterval,
-                                         logger: logger)
+                                         logger: logger, staticPages: staticPages)
     return ExplorerSite(router: router, holder: holder, reloader: reloader)
 }
 

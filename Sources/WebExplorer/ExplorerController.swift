@@ -80,15 +80,7 @@ struct ExplorerController: Sendable {
                                  message: "The model \(mid) is not in this catalogue, so there are no recommendations for it. Pick another one below.")
         }
         return PageResponse.page(request, snapshot: snapshot, key: "m\(model)") { buffer in
-            skeletons.model.write(into: &buffer) { slot, buffer in
-                switch slot {
-                case 0: buffer.writeString(HTML.escape(snapshot.models[Int(model)].name))
-                case 1: buffer.writeBytes(snapshot.pickerSelected[model] ?? snapshot.pickerOptions)
-                case 2, 3: break  // the search and link fields start empty
-                case 4: snapshot.articles.write(model, into: &buffer)
-                default: snapshot.writeCarousels(of: model, into: &buffer, noRecommendations: skeletons.noRecommendations)
-                }
-            }
+            skeletons.writeModelPage(model, of: snapshot, into: &buffer)
         }
     }
 
@@ -172,6 +164,22 @@ struct PageSkeletons: Sendable {
         feature = try PageSkeleton(renderer: renderer, template: "feature", slots: ["title", "heading", "kind", "cards"])
         noRecommendations = Array(try renderer.render("no-recommendations", [:]).utf8)
         searchEmpty = Array(try renderer.render("search-empty", [:]).utf8)
+    }
+}
+
+extension PageSkeletons {
+    /// A model's page: its block, the comparison and the carousels, the picker with the model selected. The same
+    /// bytes answer `/models/{mid}` and fill the file `serve --static-pages` writes for nginx.
+    func writeModelPage(_ model: Int32, of snapshot: ExplorerSnapshot, into buffer: inout ByteBuffer) {
+        self.model.write(into: &buffer) { slot, buffer in
+            switch slot {
+            case 0: buffer.writeString(HTML.escape(snapshot.models[Int(model)].name))
+            case 1: buffer.writeBytes(snapshot.pickerSelected[model] ?? snapshot.pickerOptions)
+            case 2, 3: break  // the search and link fields start empty
+            case 4: snapshot.articles.write(model, into: &buffer)
+            default: snapshot.writeCarousels(of: model, into: &buffer, noRecommendations: noRecommendations)
+            }
+        }
     }
 }
 

@@ -12,17 +12,22 @@ public struct SnapshotReloadService: Service {
     let loader: SnapshotLoader
     let interval: Duration
     let logger: Logger
+    /// With `--static-pages`: the model pages written for nginx after every snapshot this instance starts serving.
+    public let staticPages: StaticModelPages?
 
-    public init(holder: SnapshotHolder, loader: SnapshotLoader, interval: Duration, logger: Logger) {
+    public init(holder: SnapshotHolder, loader: SnapshotLoader, interval: Duration, logger: Logger,
+                staticPages: StaticModelPages? = nil) {
         self.holder = holder
         self.loader = loader
         self.interval = interval
         self.logger = logger
+        self.staticPages = staticPages
     }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
+                group.addTask { await writeStaticPages(of: holder.current) }
                 group.addTask {
                     while !Task.isCancelled {
                         do { try await Task.sleep(for: interval) } catch { return }
@@ -56,6 +61,7 @@ public struct SnapshotReloadService: Service {
                 "reason": .string(reason), "generation": "\(generation)", "previous": "\(previous)",
                 "models": "\(models)", "load_seconds": "\((ContinuousClock.now - started).components.seconds)",
             ])
+            await writeStaticPages(of: holder.current)
             // The old snapshot goes when its last request ends; then give its pages back to the system.
             try? await Task.sleep(for: .seconds(1))
             loader.releaseFreeMemory()
@@ -66,6 +72,39 @@ public struct SnapshotReloadService: Service {
             ])
             return false
         }
+    }
+}
+
+extension SnapshotReloadService {
+    /// Writes the snapshot's model pages for nginx (when asked to) on a thread of its own; a failure is logged and
+    /// nginx goes on sending the previous generation's files.
+    @discardableResult
+    public func writeStaticPages(of snapshot: ExplorerSnapshot) async -> StaticModelPages.Outcome? {
+        guard let staticPages else { return nil }
+        let started = ContinuousClock.now
+        do {
+            let outcome = try await runOffThePool { try staticPages.publish(snapshot) }
+            if case .written(let generation, let pages, let bytes) = outcome {
+                logger.notice("static pages written", metadata: [
+                    "folder": .string(staticPages.folder.path), "generation": "\(generation)", "pages": "\(pages)",
+                    "megabytes": "\(bytes / 1_000_000)", "seconds": "\((ContinuousClock.now - started).components.seconds)",
+                ])
+            }
+            return outcome
+        } catch {
+            logger.error("static pages not written; nginx keeps sending the previous ones", metadata: [
+                "generation": "\(snapshot.generation)", "error": "\(error)",
+            ])
+            return nil
+        }
+    }
+}
+
+/// Runs blocking work (reading the catalogue, writing files) on a Dispatch thread, never on the threads that serve
+/// requests.
+func runOffThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
     }
 }
 
@@ -83,7 +122,7 @@ public struct SnapshotLoader: Sendable {
     }
 
     public func load(workers: Int) async throws -> ExplorerSnapshot {
-        try await offThePool { try loadNow(workers: workers) }
+        try await runOffThePool { try loadNow(workers: workers) }
     }
 
     /// `workers` threads render the models' blocks: all cores at start, one for a reload beside a serving snapshot.
@@ -103,14 +142,9 @@ public struct SnapshotLoader: Sendable {
     }
 
     func publishedGeneration() async throws -> Int64 {
-        try await offThePool { try storage.publishedGeneration() }
+        try await runOffThePool { try storage.publishedGeneration() }
     }
 
-    private func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
-    }
 }
 
 #if os(Linux)

@@ -1,0 +1,107 @@
+import CatalogFiles
+import CatalogStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import TestSupport
+import Testing
+@testable import WebExplorer
+
+/// `serve --static-pages`: the files nginx sends instead of asking an instance, on a real SQLite file and a real folder.
+@Suite(.timeLimit(.minutes(1))) struct StaticModelPagesTests {
+    let folder: TemporaryDirectory
+    let store: CatalogStore
+    let pagesFolder: URL
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes,
+                                                       features: TinyCatalog.features, curated: Array(TinyCatalog.models.prefix(4))))
+        pagesFolder = folder.url.appendingPathComponent("pages")
+        try saveLists(shift: 1)
+    }
+
+    /// Each model recommends the model `shift` after it.
+    func saveLists(shift: Int) throws {
+        let snapshot = try store.likesSnapshot()
+        let run = AlgorithmRun(algorithm: "itemknn", title: "Often liked together", description: "co-likes",
+                               displayOrder: 40, parameters: [:], trainedAt: Date(), trainSeconds: 0.1)
+        try store.saveRecommendations(run, modelIDs: snapshot.modelIDs,
+                                      neighbours: (0..<6).map { [(item: Int32(($0 + shift) % 6), score: Float(0.9))] })
+    }
+
+    func makeSite(pages: URL) async throws -> ExplorerSite {
+        try buildSite(ExplorerConfiguration(algorithmDescriptions: [("itemknn", "Often liked together", "co-likes")],
+                                            staticPagesDirectory: pages.path),
+                      storage: store, renderer: try await PageRenderer())
+    }
+
+    func file(_ mid: String) throws -> String {
+        try String(contentsOf: pagesFolder.appendingPathComponent("current/models/\(mid).html"), encoding: .utf8)
+    }
+
+    func generations() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: pagesFolder.path).filter { $0.hasPrefix("generation-") }.sorted()
+    }
+
+    /// Every model's file holds exactly the bytes `/models/{mid}` answers with; writing again is a no-op; a new
+    /// publication is written beside the old one and `current` moves to it, keeping one previous generation.
+    @Test func everyModelPageIsWrittenAsTheAppServesItAndFollowsPublications() async throws {
+        let site = try await makeSite(pages: pagesFolder)
+        let pages = try #require(site.reloader.staticPages)
+        let first = site.holder.current.generation
+        let outcome = await site.reloader.writeStaticPages(of: site.holder.current)
+        let bytes = try TinyCatalog.ids.reduce(0) { $0 + (try Data(contentsOf: pagesFolder.appendingPathComponent("current/models/\($1.rawValue).html")).count) }
+        #expect(outcome == .written(generation: first, pages: 6, bytes: bytes))
+        #expect(pages.currentGeneration() == first)
+        try await Application(router: site.router).test(.router) { client in
+            for id in TinyCatalog.ids {
+                let served = try await client.execute(uri: "/models/\(id.rawValue)", method: .get) { String(buffer: $0.body) }
+                #expect(try file(id.rawValue) == served, "\(id)")
+            }
+        }
+        #expect(await site.reloader.writeStaticPages(of: site.holder.current) == .upToDate(current: first))
+
+        for shift in [2, 3] {
+            try saveLists(shift: shift)
+            try store.publish()
+            #expect(await site.reloader.reload(onlyIfPublished: true, reason: "test"))  // writes the pages too
+            #expect(pages.currentGeneration() == site.holder.current.generation)
+            #expect(try file(TinyCatalog.ids[0].rawValue).contains("href=\"/models/\(TinyCatalog.ids[shift].rawValue)\""))
+        }
+        let now = site.holder.current.generation
+        #expect(try generations() == ["generation-\(now - 1)", "generation-\(now)"], "the previous generation is kept, older ones go")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: pagesFolder.path).contains { $0.contains("partial") || $0.contains(".new") })
+    }
+
+    /// An instance that loaded an older snapshot never moves `current` back; a partial generation left by a crash is
+    /// replaced; a folder that cannot be made is an error naming it, and serving goes on.
+    @Test func olderSnapshotsLeftoversAndUnwritableFolders() async throws {
+        let site = try await makeSite(pages: pagesFolder)
+        let pages = try #require(site.reloader.staticPages)
+        let old = site.holder.current
+        try saveLists(shift: 2)
+        try store.publish()
+        #expect(await site.reloader.reload(onlyIfPublished: true, reason: "test"))
+        #expect(try pages.publish(old) == .upToDate(current: old.generation + 1))
+        #expect(pages.currentGeneration() == old.generation + 1)
+
+        try saveLists(shift: 4)
+        try store.publish()
+        let leftover = pagesFolder.appendingPathComponent(".generation-\(old.generation + 2).partial/models")
+        try FileManager.default.createDirectory(at: leftover, withIntermediateDirectories: true)
+        try Data("half a page".utf8).write(to: leftover.appendingPathComponent("\(TinyCatalog.ids[5].rawValue).html"))
+        #expect(await site.reloader.reload(onlyIfPublished: true, reason: "test"))
+        #expect(try file(TinyCatalog.ids[5].rawValue).contains("</html>"))
+
+        let blocked = folder.url.appendingPathComponent("a-file")
+        try Data("not a folder".utf8).write(to: blocked)
+        let broken = try await makeSite(pages: blocked.appendingPathComponent("pages"))
+        #expect(throws: StaticModelPages.Failure.self) { try broken.reloader.staticPages?.publish(broken.holder.current) }
+        do { _ = try broken.reloader.staticPages?.publish(broken.holder.current) } catch {
+            #expect("\(error)".contains(blocked.path))
+        }
+        #expect(await broken.reloader.writeStaticPages(of: broken.holder.current) == nil)
+    }
+}
