@@ -1,33 +1,47 @@
 #!/usr/bin/env bash
-# nginx's cost, measured: model pages at Sketchfab scale (uniform draws over all 28,806) through nginx in front of
-# two `serve` instances on Unix sockets (the shipped deploy/nginx configuration, paths and port rewritten), against
-# the same pages straight from one instance on a TCP port, in the same run. wrk, 64 connections.
-# On two cores this measures nginx's overhead, not scaling: the instances share the same two cores.
+# nginx in front, measured: model pages at Sketchfab scale (uniform draws over all 28,806), wrk with 64 connections,
+# in the same run:
+#   direct        one `serve` instance on a TCP port;
+#   shipped       nginx with deploy/nginx's configuration (paths and port rewritten) in front of two instances on Unix
+#                 sockets that write their model pages as files (--static-pages): nginx sends the files;
+#   proxy alone   the same nginx configuration with no page files and no page cache: every request relayed to an
+#                 instance, which is nginx's cost as a proxy.
+# On two cores this measures nginx's overhead, not scaling: nginx, the instances and wrk share the same two cores.
 # Needs nginx (Debian nginx-light), wrk and curl, and bench-data/ (scripts/bench-serve.sh builds it).
 #   DURATION=10 CONNECTIONS=64 RUNS=3 scripts/bench-deploy.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10}; connections=${CONNECTIONS:-64}; runs=${RUNS:-3}
-data=${DATA:-bench-data}; direct_port=${PORT:-8281}; nginx_port=${NGINX_PORT:-8282}
+data=${DATA:-bench-data}; direct_port=${PORT:-8281}; nginx_port=${NGINX_PORT:-8282}; proxy_port=$((nginx_port + 1))
 for tool in nginx wrk curl; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
 [ -f "$data/recasketch.sqlite" ] || { echo "no $data/recasketch.sqlite: run scripts/bench-serve.sh once to build it" >&2; exit 1; }
 swift build -c release --product recasketch >/dev/null
 bin="$(swift build -c release --show-bin-path)/recasketch"
 work=$(mktemp -d); chmod 755 "$work"
-trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; for pid in "$work/nginx.pid" "$work/proxy/nginx.pid"; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null; done; rm -rf "$work"' EXIT
 awk -F'|' 'NR > 1 { gsub("\r", "", $NF); if ($NF ~ /^[0-9a-zA-Z]+$/) print "/models/" $NF }' "$data/catalog/model_urls.psv" > "$work/models.txt"
 
 scripts/deploy/local-nginx.sh "$work" "$nginx_port" "$(realpath "$data/catalog/thumbnails")"
+SOCKETS="$work/run" PAGES="$work/proxy/no-pages" NGINX_CACHE=off \
+    scripts/deploy/local-nginx.sh "$work/proxy" "$proxy_port" "$(realpath "$data/catalog/thumbnails")"
 for instance in 1 2; do
-    LOG_LEVEL=notice "$bin" serve --db "$data/recasketch.sqlite" --unix-socket "$work/run/recasketch-$instance.sock" > "$work/log/$instance.log" 2>&1 &
+    LOG_LEVEL=notice "$bin" serve --db "$data/recasketch.sqlite" --unix-socket "$work/run/recasketch-$instance.sock" \
+        --static-pages "$work/pages" > "$work/log/$instance.log" 2>&1 &
 done
 LOG_LEVEL=notice "$bin" serve --db "$data/recasketch.sqlite" --port "$direct_port" > "$work/log/direct.log" 2>&1 &
-for _ in $(seq 600); do
+started=$SECONDS
+for _ in $(seq 1500); do
     curl -sf "http://127.0.0.1:$direct_port/healthz" >/dev/null && curl -sf --unix-socket "$work/run/recasketch-1.sock" http://x/healthz >/dev/null \
         && curl -sf --unix-socket "$work/run/recasketch-2.sock" http://x/healthz >/dev/null && break
     sleep 0.2
 done
+echo "instances up in $((SECONDS - started)) s"
+curl -sf "http://127.0.0.1:$direct_port/healthz" >/dev/null || { echo "the direct instance did not start: $(tail -3 "$work/log/direct.log")" >&2; exit 1; }
+for _ in $(seq 1200); do [ -e "$work/pages/current" ] && break; sleep 0.1; done
+[ -e "$work/pages/current" ] || { echo "the instances wrote no static pages: $(tail -2 "$work/log/1.log")" >&2; exit 1; }
+grep -h "static pages written" "$work"/log/[12].log | sed 's/^/  /'
 nginx -c "$work/nginx.conf"
+nginx -c "$work/proxy/nginx.conf"
 sleep 2
 
 measure() {  # url → "req/s p99 failures"
@@ -36,10 +50,12 @@ measure() {  # url → "req/s p99 failures"
     echo "$(awk '/Requests\/sec/ { print $2 }' <<<"$output") $(awk '$1 == "99%" { print $2 }' <<<"$output") \
 $(awk '/Non-2xx/ { n = $NF } /Socket errors/ { gsub(",", ""); s = $4 + $6 + $8 + $10 } END { print n + s }' <<<"$output")"
 }
-printf "%-5s %14s %10s %16s %10s %7s\n" run "direct req/s" "p99" "via nginx req/s" "p99" ratio
+printf "%-5s %14s %9s %15s %9s %6s %15s %9s %6s\n" run "direct req/s" p99 "shipped req/s" p99 ratio "proxy-only req/s" p99 ratio
 for run in $(seq "$runs"); do
     read -r d_rps d_p99 d_bad < <(measure "http://127.0.0.1:$direct_port")
-    read -r n_rps n_p99 n_bad < <(measure "http://127.0.0.1:$nginx_port")
-    printf "%-5s %14s %10s %16s %10s %7s\n" "$run" "$d_rps" "$d_p99" "$n_rps" "$n_p99" "$(echo "scale=2; $n_rps / $d_rps" | bc)"
-    [ "$d_bad$n_bad" = "00" ] || echo "      failed requests: direct $d_bad, via nginx $n_bad"
+    read -r s_rps s_p99 s_bad < <(measure "http://127.0.0.1:$nginx_port")
+    read -r p_rps p_p99 p_bad < <(measure "http://127.0.0.1:$proxy_port")
+    printf "%-5s %14s %9s %15s %9s %6s %15s %9s %6s\n" "$run" "$d_rps" "$d_p99" "$s_rps" "$s_p99" "$(echo "scale=2; $s_rps / $d_rps" | bc)" \
+        "$p_rps" "$p_p99" "$(echo "scale=2; $p_rps / $d_rps" | bc)"
+    [ "$d_bad$s_bad$p_bad" = "000" ] || echo "      failed requests: direct $d_bad, shipped $s_bad, proxy alone $p_bad"
 done

@@ -27,8 +27,9 @@ public struct SnapshotReloadService: Service {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await writeStaticPages(of: holder.current) }
                 group.addTask {
+                    // The pages of the snapshot loaded at start, then the watch for new publications.
+                    await writeStaticPages(of: holder.current)
                     while !Task.isCancelled {
                         do { try await Task.sleep(for: interval) } catch { return }
                         await reload(onlyIfPublished: true, reason: "new publication")

@@ -49,7 +49,9 @@ import Testing
         #expect(bound == 0)
         close(stale)
 
-        let app = try await buildApplication(ExplorerConfiguration(unixSocket: path), storage: store, logger: Logger(label: "test"))
+        let pages = folder.url.appendingPathComponent("pages")
+        let app = try await buildApplication(ExplorerConfiguration(unixSocket: path, staticPagesDirectory: pages.path), storage: store,
+                                             logger: Logger(label: "test"))
         let server = Task { try await app.runService() }
         defer { server.cancel() }
         try await waitUntil("the server answers on its socket") { (try? get("/healthz", socket: path))?.hasPrefix("HTTP/1.1 200") == true }
@@ -58,6 +60,11 @@ import Testing
         #expect(status.st_mode & 0o777 == 0o660, "owner and group only")
         let page = try get("/models/\(TinyCatalog.ids[0].rawValue)", socket: path)
         #expect(page.hasPrefix("HTTP/1.1 200") && page.contains("Red Car"))
+        // Beside the server, the snapshot's model pages are written for nginx, and the server keeps answering.
+        let file = pages.appendingPathComponent("current/models/\(TinyCatalog.ids[0].rawValue).html")
+        try await waitUntil("the static pages are written") { FileManager.default.fileExists(atPath: file.path) }
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("Red Car"))
+        #expect(try get("/healthz", socket: path).hasPrefix("HTTP/1.1 200"))
     }
 
     @Test func aFileInTheSocketsPlaceIsNeverReplaced() async throws {

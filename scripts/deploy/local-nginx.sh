@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # Writes WORK/nginx.conf: deploy/nginx's shipped files with only their paths and port rewritten into WORK (sockets
-# in WORK/run, logs in WORK/log, static files copied and precompressed into WORK/static), under a main file that
-# stands in for a host's /etc/nginx/nginx.conf. Used by test-deploy.sh and bench-deploy.sh.
+# in WORK/run, the instances' static pages in WORK/pages, logs in WORK/log, static files copied and precompressed
+# into WORK/static), under a main file that stands in for a host's /etc/nginx/nginx.conf. Used by test-deploy.sh
+# and bench-deploy.sh. SOCKETS=DIR and PAGES=DIR point at another folder's sockets and pages.
 #   scripts/deploy/local-nginx.sh WORK PORT THUMBNAILS
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$1; port=$2; thumbnails=$3
+sockets=${SOCKETS:-$work/run}; pages=${PAGES:-$work/pages}
 mkdir -p "$work/run" "$work/log" "$work/static" "$work/tmp"
 cp Sources/WebExplorer/Static/* "$work/static/"
 gzip -k -f -9 "$work"/static/*.css "$work"/static/*.js "$work"/static/*.svg
 rewrite() {
-    sed -e "s|/run/recasketch/|$work/run/|g" -e "s|/srv/recasketch/static/|$work/static/|g" \
+    sed -e "s|/run/recasketch/|$sockets/|g" -e "s|/srv/recasketch/static/|$work/static/|g" -e "s|/srv/recasketch/data/pages/|$pages/|g" \
         -e "s|/srv/recasketch/data/catalog/thumbnails/|$thumbnails/|g" -e "s|/var/log/nginx/|$work/log/|g" \
         -e "s|/etc/nginx/recasketch-proxy.conf|$work/recasketch-proxy.conf|g" -e "s|/var/cache/nginx/recasketch|$work/cache|g" \
         -e "s|listen 80;|listen 127.0.0.1:$port;|" -e "/listen \[::\]:80;/d" "$1"
