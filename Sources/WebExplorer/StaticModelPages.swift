@@ -10,7 +10,8 @@ import NIOCore
 /// Layout: `DIR/generation-G/models/{mid}.html`, and `DIR/current`, a symlink to the complete generation nginx
 /// reads (`root DIR/current`). A generation is written under a temporary name and renamed when complete, then the
 /// symlink is replaced in one rename, so nginx never sees half a generation or a mix of two. The previous generation
-/// is kept (requests may still be reading it, and it is what a rollback republishes); older ones are removed.
+/// is kept for requests still reading it; older ones are removed. (A rollback, `recasketch restore`, publishes the
+/// old catalogue under a new generation, whose pages are written like any other.)
 /// Several instances may share DIR: a lock on `DIR/.lock` lets one write while the others wait, then find the
 /// generation there already. The files are derived data: losing them costs a rewrite at the next start.
 public struct StaticModelPages: Sendable {
