@@ -1,7 +1,7 @@
-import CoreMetrics
 import Dispatch
 import HTTPTypes
 import Hummingbird
+import Metrics
 import Synchronization
 
 /// Request counts, durations and errors per route, method and status, under the names Hummingbird's
@@ -46,7 +46,7 @@ struct ResponseMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 final class MetricHandles: Sendable {
     struct Route: Sendable {
         let requests: Counter
-        let duration: CoreMetrics.Timer
+        let duration: Timer
         let errors: Counter
     }
 
@@ -81,7 +81,7 @@ final class MetricHandles: Sendable {
                               ("http.response.status_code", String(status.code))]
             let made = Route(
                 requests: Counter(label: "hb.requests", dimensions: dimensions, factory: factory),
-                duration: CoreMetrics.Timer(label: "http.server.request.duration", dimensions: dimensions, factory: factory),
+                duration: Timer(label: "http.server.request.duration", dimensions: dimensions, factory: factory),
                 errors: Counter(label: "hb.request.errors",
                                 dimensions: [("http.route", route), ("http.request.method", method.rawValue),
                                              ("error.type", String(status.code))], factory: factory))
