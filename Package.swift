@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "CJPEGCodec", linkerSettings: [.linkedLibrary("jpeg")]),
         .systemLibrary(name: "CLibPNG", path: "Sources/CLibPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
+        // zlib's deflate, for the gzip copies of the model pages nginx sends (zlib1g-dev, beside libpng's).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Leaf libraries with no web or database dependency.
         .target(name: "ElapsedTime"),
@@ -78,7 +80,7 @@ let package = Package(
             "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training", "VisualFeatures",
         ]),
         .target(name: "WebExplorer", dependencies: [
-            "Recommenders",
+            "Recommenders", "CZlib",
             "CatalogFiles", "CatalogStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),

@@ -46,7 +46,7 @@ sleep 2
 
 measure() {  # url → "req/s p99 failures"
     local output
-    output=$(PATHS="$work/models.txt" wrk -t2 -c"$connections" -d"${duration}s" --latency -s scripts/bench/random-path.lua "$1")
+    output=$(PATHS="$work/models.txt" wrk ${ACCEPT_ENCODING:+-H "Accept-Encoding: $ACCEPT_ENCODING"} -t2 -c"$connections" -d"${duration}s" --latency -s scripts/bench/random-path.lua "$1")
     echo "$(awk '/Requests\/sec/ { print $2 }' <<<"$output") $(awk '$1 == "99%" { print $2 }' <<<"$output") \
 $(awk '/Non-2xx/ { n = $NF } /Socket errors/ { gsub(",", ""); s = $4 + $6 + $8 + $10 } END { print n + s }' <<<"$output")"
 }

@@ -88,8 +88,13 @@ same_page() {  # mid: nginx's file and an instance's page, byte for byte, with t
     done
 }
 same_page "$mid"
+headers=$(curl -s -D - -o "$work/nginx.html.gz" -H "Accept-Encoding: gzip" "$base/models/$mid")
+grep -qi "^content-encoding: gzip" <<<"$headers" || fail "/models/$mid is not sent compressed to a browser: $headers"
+gzip -dc "$work/nginx.html.gz" | cmp -s - "$work/app.html" || fail "/models/$mid compressed is not the instance's page"
+[ "$(stat -c %s "$work/nginx.html.gz")" = "$(stat -c %s "$work/pages/current/models/$mid.html.gz")" ] \
+    || fail "/models/$mid was compressed again by nginx rather than sent from its .gz copy"
 [ "$(status "$base/models/ffffffffffffffffffffffffffffffff")" = 404 ] || fail "a model without a file is not passed to the instances"
-pass "model pages sent from the instances' files: the same bytes and headers; a model without one goes to an instance"
+pass "model pages sent from the instances' files (gzip copies to browsers): the same bytes and headers; a model without one goes to an instance"
 headers=$(curl -s -D - -o /dev/null -H "Accept-Encoding: gzip" "$base/static/app.css")
 grep -qi "^content-encoding: gzip" <<<"$headers" || fail "app.css is not served compressed: $headers"
 grep -qi "^cache-control: public, max-age=86400" <<<"$headers" || fail "app.css has no long cache lifetime: $headers"

@@ -85,10 +85,11 @@ extension SnapshotReloadService {
         let started = ContinuousClock.now
         do {
             let outcome = try await runOffThePool { try staticPages.publish(snapshot) }
-            if case .written(let generation, let pages, let bytes) = outcome {
+            if case .written(let generation, let pages, let bytes, let compressed) = outcome {
                 logger.notice("static pages written", metadata: [
                     "folder": .string(staticPages.folder.path), "generation": "\(generation)", "pages": "\(pages)",
-                    "megabytes": "\(bytes / 1_000_000)", "seconds": "\((ContinuousClock.now - started).components.seconds)",
+                    "megabytes": "\(bytes / 1_000_000)", "gzip_megabytes": "\(compressed / 1_000_000)",
+                    "seconds": "\((ContinuousClock.now - started).components.seconds)",
                 ])
             }
             return outcome

@@ -7,7 +7,9 @@ import NIOCore
 /// a file costs a fraction of that, so behind nginx model pages go at static-file speed and the instances answer the
 /// rest (search, tags, the API, models added since).
 ///
-/// Layout: `DIR/generation-G/models/{mid}.html`, and `DIR/current`, a symlink to the complete generation nginx
+/// Layout: `DIR/generation-G/models/{mid}.html` with its gzip copy `{mid}.html.gz` beside it (nginx's `gzip_static`
+/// sends that to browsers; compressing a 60 KB page on every request would cost nginx more than relaying it), and
+/// `DIR/current`, a symlink to the complete generation nginx
 /// reads (`root DIR/current`). A generation is written under a temporary name and renamed when complete, then the
 /// symlink is replaced in one rename, so nginx never sees half a generation or a mix of two. The previous generation
 /// is kept for requests still reading it; older ones are removed. (A rollback, `recasketch restore`, publishes the
@@ -19,7 +21,7 @@ public struct StaticModelPages: Sendable {
     let skeletons: PageSkeletons
 
     public enum Outcome: Sendable, Equatable {
-        case written(generation: Int64, pages: Int, bytes: Int)
+        case written(generation: Int64, pages: Int, bytes: Int, compressedBytes: Int)
         /// `current` already holds this generation, or a newer one another instance wrote.
         case upToDate(current: Int64)
     }
@@ -56,7 +58,7 @@ public struct StaticModelPages: Sendable {
         let partial = path(".\(Self.directoryName(snapshot.generation)).partial")
         try? FileManager.default.removeItem(atPath: partial)
         try make(partial + "/models")
-        var pages = 0, bytes = 0
+        var pages = 0, bytes = 0, compressedBytes = 0
         do {
             var buffer = ByteBufferAllocator().buffer(capacity: 128 * 1024)
             for index in 0..<snapshot.modelCount {
@@ -67,8 +69,11 @@ public struct StaticModelPages: Sendable {
                 buffer.clear()
                 skeletons.writeModelPage(Int32(index), of: snapshot, into: &buffer)
                 try write(buffer, to: "\(partial)/models/\(mid).html")
+                let compressed = try Gzip.compress(buffer)
+                try write(ByteBuffer(bytes: compressed), to: "\(partial)/models/\(mid).html.gz")
                 pages += 1
                 bytes += buffer.readableBytes
+                compressedBytes += compressed.count
             }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
@@ -82,7 +87,7 @@ public struct StaticModelPages: Sendable {
         guard symlink(Self.directoryName(snapshot.generation), link) == 0 else { throw failure("cannot make the symlink", link) }
         guard rename(link, path(Self.currentLink)) == 0 else { throw failure("cannot replace", path(Self.currentLink)) }
         removeGenerations(except: [snapshot.generation, previous].compactMap { $0 })
-        return .written(generation: snapshot.generation, pages: pages, bytes: bytes)
+        return .written(generation: snapshot.generation, pages: pages, bytes: bytes, compressedBytes: compressedBytes)
     }
 
     private func removeGenerations(except kept: [Int64]) {

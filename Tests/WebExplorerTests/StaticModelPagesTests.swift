@@ -41,6 +41,20 @@ import Testing
         try String(contentsOf: pagesFolder.appendingPathComponent("current/models/\(mid).html"), encoding: .utf8)
     }
 
+    /// The system's gzip reads the copy: what a browser would get after nginx's gzip_static.
+    func gunzip(_ file: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc", file.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "gzip -dc \(file.lastPathComponent)")
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func generations() throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: pagesFolder.path).filter { $0.hasPrefix("generation-") }.sorted()
     }
@@ -52,13 +66,17 @@ import Testing
         let pages = try #require(site.reloader.staticPages)
         let first = site.holder.current.generation
         let outcome = await site.reloader.writeStaticPages(of: site.holder.current)
-        let bytes = try TinyCatalog.ids.reduce(0) { $0 + (try Data(contentsOf: pagesFolder.appendingPathComponent("current/models/\($1.rawValue).html")).count) }
-        #expect(outcome == .written(generation: first, pages: 6, bytes: bytes))
+        let size = { (name: String) in try Data(contentsOf: pagesFolder.appendingPathComponent("current/models/\(name)")).count }
+        let bytes = try TinyCatalog.ids.reduce(0) { $0 + (try size("\($1.rawValue).html")) }
+        let compressed = try TinyCatalog.ids.reduce(0) { $0 + (try size("\($1.rawValue).html.gz")) }
+        #expect(outcome == .written(generation: first, pages: 6, bytes: bytes, compressedBytes: compressed))
+        #expect(compressed < bytes / 2)
         #expect(pages.currentGeneration() == first)
         try await Application(router: site.router).test(.router) { client in
             for id in TinyCatalog.ids {
                 let served = try await client.execute(uri: "/models/\(id.rawValue)", method: .get) { String(buffer: $0.body) }
                 #expect(try file(id.rawValue) == served, "\(id)")
+                #expect(try gunzip(pagesFolder.appendingPathComponent("current/models/\(id.rawValue).html.gz")) == served, "\(id).gz")
             }
         }
         #expect(await site.reloader.writeStaticPages(of: site.holder.current) == .upToDate(current: first))
