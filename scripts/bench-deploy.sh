@@ -8,7 +8,9 @@
 #                 instance, which is nginx's cost as a proxy.
 # On two cores this measures nginx's overhead, not scaling: nginx, the instances and wrk share the same two cores.
 # Needs nginx (Debian nginx-light), wrk and curl, and bench-data/ (scripts/bench-serve.sh builds it).
-#   DURATION=10 CONNECTIONS=64 RUNS=3 scripts/bench-deploy.sh
+# ACCEPT_ENCODING=gzip sends that header as browsers do (nginx then sends the pages' gzip copies; the app answers
+# uncompressed either way).
+#   DURATION=10 CONNECTIONS=64 RUNS=3 [ACCEPT_ENCODING=gzip] scripts/bench-deploy.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-10}; connections=${CONNECTIONS:-64}; runs=${RUNS:-3}
