@@ -177,9 +177,12 @@ public struct PSVWriter {
 
     public init() {}
 
+    /// Fields with a separator, a backslash or a line break are wrapped; so is one that starts with a byte-order
+    /// mark, which the reader would otherwise drop as the file's own mark when the field comes first.
     public static func needsWrapping(_ field: String) -> Bool {
-        field.utf8.contains { $0 == PipeSeparatedValues.pipe || $0 == PipeSeparatedValues.backslash
-            || $0 == PipeSeparatedValues.lineFeed || $0 == PipeSeparatedValues.carriageReturn }
+        field.utf8.starts(with: [0xEF, 0xBB, 0xBF])
+            || field.utf8.contains { $0 == PipeSeparatedValues.pipe || $0 == PipeSeparatedValues.backslash
+                || $0 == PipeSeparatedValues.lineFeed || $0 == PipeSeparatedValues.carriageReturn }
     }
 
     public mutating func append(row fields: [String]) {
