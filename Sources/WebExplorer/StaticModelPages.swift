@@ -68,9 +68,9 @@ public struct StaticModelPages: Sendable {
                 guard ModelID(mid) != nil else { continue }
                 buffer.clear()
                 skeletons.writeModelPage(Int32(index), of: snapshot, into: &buffer)
-                try write(buffer, to: "\(partial)/models/\(mid).html")
+                try buffer.withUnsafeReadableBytes { try write($0, to: "\(partial)/models/\(mid).html") }
                 let compressed = try Gzip.compress(buffer)
-                try write(ByteBuffer(bytes: compressed), to: "\(partial)/models/\(mid).html.gz")
+                try compressed.withUnsafeBytes { try write($0, to: "\(partial)/models/\(mid).html.gz") }
                 pages += 1
                 bytes += buffer.readableBytes
                 compressedBytes += compressed.count
@@ -120,20 +120,20 @@ public struct StaticModelPages: Sendable {
         }
     }
 
-    private func write(_ buffer: ByteBuffer, to file: String) throws {
+    /// A plain write: the whole generation folder is renamed into place once complete, so no file needs its own.
+    private func write(_ bytes: UnsafeRawBufferPointer, to file: String) throws {
         let descriptor = open(file, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure("cannot create", file) }
         defer { close(descriptor) }
-        let complete = buffer.withUnsafeReadableBytes { bytes -> Bool in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 { if errno == EINTR { continue }; return false }
-                offset += written
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("cannot write", file)
             }
-            return true
+            offset += written
         }
-        guard complete else { throw failure("cannot write", file) }
     }
 
     private func failure(_ what: String, _ file: String) -> Failure {
