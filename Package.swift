@@ -41,28 +41,31 @@ let package = Package(
         // zlib's deflate, for the gzip copies of the model pages nginx sends (zlib1g-dev, beside libpng's).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
-        // Leaf libraries with no web or database dependency.
+        // Leaf libraries: no database, no web, no network.
+        .target(name: "Algorithms"),
+        .target(name: "ParallelWork"),
         .target(name: "ElapsedTime"),
+        .target(name: "SeededRandom"),
         .target(name: "CatalogFiles"),
         .target(name: "ImageCodecs", dependencies: ["CJPEGCodec", "CLibPNG"]),
         .target(name: "ConvolutionalNetwork", dependencies: ["ImageCodecs"], swiftSettings: numericSettings),
+        .target(name: "VisualFeatures", dependencies: ["ImageCodecs", "ConvolutionalNetwork"], swiftSettings: numericSettings),
+        .target(name: "Recommenders", dependencies: ["ParallelWork", "SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "ParallelWork", "SeededRandom"]),
+        // The CNN's weights, fetched and checked (swift-crypto's SHA-256).
         .target(name: "NetworkWeights", dependencies: [
             "ConvolutionalNetwork", .product(name: "Crypto", package: "swift-crypto"),
         ], resources: [.copy("Resources/install_weights.py")]),
-        .target(name: "VisualFeatures", dependencies: ["ImageCodecs", "ConvolutionalNetwork"], swiftSettings: numericSettings),
-        .target(name: "SeededRandom"),
-        .target(name: "Recommenders", dependencies: ["SeededRandom"], swiftSettings: numericSettings),
-        .target(name: "Evaluation", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime", "Recommenders", "SeededRandom", "SparkEngine"], swiftSettings: numericSettings),
-        .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "SeededRandom"]),
-        .target(name: "Benchmarks", dependencies: ["CatalogStore", "ConvolutionalNetwork", "ElapsedTime", "ImageCodecs", "Recommenders", "SeededRandom"],
-                swiftSettings: numericSettings),
+        // Spark MLlib's ALS run through spark-submit, as a training engine and a peer.
+        .target(name: "SparkEngine", dependencies: ["Recommenders"], resources: [.copy("Resources")]),
 
-        // Storage and pipeline stages.
+        // Storage: the SQLite catalogue (GRDB), its migrations, writes and the one read of a publication.
         .target(name: "CatalogStore", dependencies: [
             "CatalogFiles",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime"]),
+
+        // The pipeline's stages, each over the store.
         .target(name: "SketchfabAPI", dependencies: [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -74,14 +77,28 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "SparkEngine", dependencies: ["Recommenders"], resources: [.copy("Resources")]),
-        .target(name: "Training", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime", "ImageCodecs", "Recommenders", "SparkEngine", "VisualFeatures"]),
-        .target(name: "DemoPipeline", dependencies: [
-            "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training", "VisualFeatures",
+        .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime"]),
+        .target(name: "Training", dependencies: [
+            "Algorithms", "CatalogFiles", "CatalogStore", "ElapsedTime", "ImageCodecs", "ParallelWork", "Recommenders",
+            "SparkEngine", "VisualFeatures",
         ]),
-        .target(name: "WebExplorer", dependencies: [
-            "Recommenders", "CZlib",
-            "CatalogFiles", "CatalogStore",
+        .target(name: "Evaluation", dependencies: [
+            "Algorithms", "CatalogFiles", "CatalogStore", "ElapsedTime", "ParallelWork", "Recommenders", "SeededRandom", "SparkEngine",
+        ], swiftSettings: numericSettings),
+        .target(name: "DemoPipeline", dependencies: [
+            "Algorithms", "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training",
+            "VisualFeatures",
+        ]),
+        // The `bench-*` subcommands' loops and reports: part of the product, so a user measures the binary they run.
+        .target(name: "Benchmarks", dependencies: [
+            "CatalogStore", "ConvolutionalNetwork", "ElapsedTime", "ImageCodecs", "ParallelWork", "Recommenders", "SeededRandom",
+        ], swiftSettings: numericSettings),
+
+        // Serving: the in-memory snapshot a server answers from (no web dependency), the website over it (pages,
+        // API, middleware, model pages as files, reloads), and `serve` wiring it with metrics and background jobs.
+        .target(name: "CatalogSnapshot", dependencies: ["Algorithms", "CatalogStore", "Recommenders"]),
+        .target(name: "Website", dependencies: [
+            "Algorithms", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "ParallelWork", "SketchfabAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -95,9 +112,8 @@ let package = Package(
         // Pages are byte copies into a buffer passed inout; the runtime's exclusivity checks were a visible share of
         // a page's cost and guard nothing the compiler does not already check statically here.
         swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        // `serve`: the explorer with metrics and the thumbnail refresh beside it.
-        .target(name: "ExplorerServer", dependencies: [
-            "CatalogStore", "Crawler", "SketchfabAPI", "Training", "WebExplorer",
+        .target(name: "Serving", dependencies: [
+            "CatalogStore", "Crawler", "SketchfabAPI", "Website",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -107,9 +123,9 @@ let package = Package(
 
         // The subcommands: each parses its flags and calls one library function.
         .target(name: "CommandLineInterface", dependencies: [
-            "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler", "DemoCatalog",
-            "DemoPipeline", "ElapsedTime", "Evaluation", "ExplorerServer", "ImageCodecs", "NetworkWeights", "Recommenders",
-            "SketchfabAPI", "SparkEngine", "Training", "VisualFeatures",
+            "Algorithms", "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler",
+            "DemoCatalog", "DemoPipeline", "ElapsedTime", "Evaluation", "ImageCodecs", "NetworkWeights", "Recommenders",
+            "Serving", "SketchfabAPI", "SparkEngine", "Training", "VisualFeatures", "Website",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The product binary: `@main` and nothing else.
@@ -125,32 +141,42 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
 
-        .target(name: "TestSupport", dependencies: ["CatalogFiles", "CatalogStore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CatalogFiles", "CatalogStore"],
+                path: "Tests/TestSupport"),
+        .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms"]),
+        .testTarget(name: "ParallelWorkTests", dependencies: ["ParallelWork"]),
         .testTarget(name: "CatalogFilesTests", dependencies: ["CatalogFiles"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
         .testTarget(name: "VisualFeaturesTests", dependencies: ["VisualFeatures", "ImageCodecs"]),
         .testTarget(name: "ConvolutionalNetworkTests", dependencies: ["ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SeededRandom"],
                     swiftSettings: numericSettings),
         .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "SeededRandom"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Evaluation", "Recommenders", "CatalogFiles", "CatalogStore", "SeededRandom"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Algorithms", "Evaluation", "Recommenders", "CatalogFiles", "CatalogStore", "SeededRandom"]),
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
+        .testTarget(name: "CatalogSnapshotTests", dependencies: ["TestSupport", "CatalogSnapshot", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Algorithms", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
         .testTarget(name: "CrawlerTests", dependencies: ["TestSupport", "Crawler", "SketchfabAPI", "FakeSketchfab", "CatalogFiles",
                                                       "CatalogStore", "CatalogImport", "ImageCodecs",
                                                       .product(name: "Hummingbird", package: "hummingbird"),
                                                       .product(name: "HummingbirdTesting", package: "hummingbird"),
                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                       .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "WebExplorerTests", dependencies: ["TestSupport",
-            "WebExplorer", "CatalogStore", "CatalogFiles",
+        .testTarget(name: "WebsiteTests", dependencies: ["TestSupport",
+            "Algorithms", "Website", "CatalogSnapshot", "CatalogStore", "CatalogFiles",
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        .testTarget(name: "ServingTests", dependencies: ["TestSupport",
+            "Serving", "Website", "CatalogStore", "CatalogFiles",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "CommandLineInterfaceTests", dependencies: [
             "TestSupport", "CommandLineInterface", "CatalogStore",

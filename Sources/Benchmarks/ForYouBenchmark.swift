@@ -27,7 +27,7 @@ public struct ForYouBenchmark: Sendable {
     public func run(store: CatalogStore, progress: (String) -> Void) throws {
         let clock = ContinuousClock()
         let loadStart = clock.now
-        guard let stored = try store.snapshotSource().foldIn else { throw NoFactorsError() }
+        guard let stored = try store.publishedCatalog().foldIn else { throw NoFactorsError() }
         let recommender = FoldInRecommender(vectors: stored.vectors, factors: stored.factors, known: stored.known,
                                             regularization: stored.regularization, alpha: stored.alpha)
         let candidates = stored.known.indices.filter { stored.known[$0] }

@@ -17,9 +17,12 @@ public struct LikeRecord: Hashable, Sendable {
     }
 }
 
+/// What a feature is: the Sketchfab tag a model carries, or one of its categories (by slug).
+public enum FeatureKind: String, Sendable, CaseIterable, Hashable { case category, tag }
+
 /// `model_feats.psv`: `mid|type|value`.
 public struct FeatureRecord: Hashable, Sendable {
-    public enum Kind: String, Sendable, CaseIterable { case category, tag }
+    public typealias Kind = FeatureKind
     public var mid: ModelID
     public var kind: Kind
     public var value: String

@@ -1,22 +1,32 @@
 import Foundation
 import GRDB
 
-/// A tag or category, as stored: `kind` is `tag` or `category`.
+/// A tag or category with its value, as the site and the models know it.
 public struct FeatureKey: Hashable, Sendable, Comparable {
-    public var kind: String
+    public var kind: FeatureKind
     public var value: String
-    public init(kind: String, value: String) { self.kind = kind; self.value = value }
-    public static func < (a: FeatureKey, b: FeatureKey) -> Bool { (a.kind, a.value) < (b.kind, b.value) }
+    public init(kind: FeatureKind, value: String) { self.kind = kind; self.value = value }
+    /// From a stored row; nil for a kind this build does not know.
+    public init?(storedKind: String, value: String) {
+        guard let kind = FeatureKind(rawValue: storedKind) else { return nil }
+        self.init(kind: kind, value: value)
+    }
+    public static func < (a: FeatureKey, b: FeatureKey) -> Bool { (a.kind.rawValue, a.value) < (b.kind.rawValue, b.value) }
     /// The name the models use for it: `tag:dragon`.
-    public var name: String { "\(kind):\(value)" }
+    public var name: String { "\(kind.rawValue):\(value)" }
+    /// From `name`.
+    public init?(name: String) {
+        guard let colon = name.firstIndex(of: ":") else { return nil }
+        self.init(storedKind: String(name[..<colon]), value: String(name[name.index(after: colon)...]))
+    }
 }
 
 extension CatalogStore {
     /// Every (model id, feature) assignment, for models' side information.
     public func featureAssignments() throws -> [(modelID: Int64, feature: FeatureKey)] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT model_id, kind, value FROM features ORDER BY model_id, kind, value").map {
-                (modelID: $0[0], feature: FeatureKey(kind: $0[1], value: $0[2]))
+            try Row.fetchAll(db, sql: "SELECT model_id, kind, value FROM features ORDER BY model_id, kind, value").compactMap {
+                FeatureKey(storedKind: $0[1], value: $0[2]).map { feature in (modelID: $0[0], feature: feature) }
             }
         }
     }
@@ -32,7 +42,7 @@ extension CatalogStore {
                 """)
             for (feature, list) in models.sorted(by: { $0.key < $1.key }) {
                 for (rank, entry) in list.enumerated() {
-                    try insertModel.execute(arguments: [feature.kind, feature.value, rank + 1, entry.modelID, Double(entry.score)])
+                    try insertModel.execute(arguments: [feature.kind.rawValue, feature.value, rank + 1, entry.modelID, Double(entry.score)])
                 }
             }
             let insertSuggestion = try db.makeStatement(sql: """
@@ -40,7 +50,7 @@ extension CatalogStore {
                 """)
             for (modelID, list) in suggestions.sorted(by: { $0.key < $1.key }) {
                 for (rank, entry) in list.enumerated() {
-                    try insertSuggestion.execute(arguments: [modelID, rank + 1, entry.feature.kind, entry.feature.value, Double(entry.score)])
+                    try insertSuggestion.execute(arguments: [modelID, rank + 1, entry.feature.kind.rawValue, entry.feature.value, Double(entry.score)])
                 }
             }
         }
@@ -53,7 +63,7 @@ extension CatalogStore {
                 SELECT m.mid, m.name, m.url, m.thumbnail_url, m.like_count, f.score
                 FROM feature_models f JOIN models m ON m.id = f.model_id
                 WHERE f.kind = ? AND f.value = ? ORDER BY f.rank LIMIT ?
-                """, arguments: [feature.kind, feature.value, limit]).map {
+                """, arguments: [feature.kind.rawValue, feature.value, limit]).map {
                 (ModelSummary(mid: $0[0], name: $0[1], url: $0[2], thumbnailURL: $0[3], likeCount: $0[4]), $0[5])
             }
         }
@@ -65,11 +75,11 @@ extension CatalogStore {
             let carried = try Row.fetchAll(db, sql: """
                 SELECT f.kind, f.value FROM features f JOIN models m ON m.id = f.model_id
                 WHERE m.mid = ? ORDER BY f.kind, f.value
-                """, arguments: [mid]).map { FeatureKey(kind: $0[0], value: $0[1]) }
+                """, arguments: [mid]).compactMap { FeatureKey(storedKind: $0[0], value: $0[1]) }
             let suggested = try Row.fetchAll(db, sql: """
                 SELECT s.kind, s.value, s.score FROM feature_suggestions s JOIN models m ON m.id = s.model_id
                 WHERE m.mid = ? ORDER BY s.rank
-                """, arguments: [mid]).map { (feature: FeatureKey(kind: $0[0], value: $0[1]), score: $0[2] as Double) }
+                """, arguments: [mid]).compactMap { row in FeatureKey(storedKind: row[0], value: row[1]).map { (feature: $0, score: row[2] as Double) } }
             return (carried, suggested)
         }
     }

@@ -21,7 +21,7 @@ public enum TagExploration {
     public static func models(near key: FeatureKey, limit: Int, in store: CatalogStore) async throws -> [String] {
         let models = try await store.modelsNear(key, limit: limit)
         guard !models.isEmpty else {
-            throw CatalogStoreError.nothingStored("nothing stored for \(key.name) in \(store.path): unknown \(key.kind), or run `recasketch train --algorithms warp-tags`")
+            throw CatalogStoreError.nothingStored("nothing stored for \(key.name) in \(store.path): unknown \(key.kind.rawValue), or run `recasketch train --algorithms warp-tags`")
         }
         return models.enumerated().map { rank, entry in
             String(format: "%2d. %.3f  %@  %@", rank + 1, entry.score, entry.model.mid, entry.model.name)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The likes as dense indices, ready for a recommender, with the maps back to database ids.
-public struct LikesSnapshot: Sendable {
+public struct TrainingLikes: Sendable {
     /// `modelIDs[i]` is the database id of item index `i`; every model is an item, liked or not.
     public var modelIDs: [Int64]
     public var userCount: Int
@@ -32,7 +32,7 @@ public struct AlgorithmRun: Sendable {
 }
 
 extension CatalogStore {
-    public func likesSnapshot() throws -> LikesSnapshot {
+    public func trainingLikes() throws -> TrainingLikes {
         try database.read { db in
             let modelIDs = try Int64.fetchAll(db, sql: "SELECT id FROM models ORDER BY id")
             var itemIndex: [Int64: Int32] = [:]
@@ -50,7 +50,7 @@ extension CatalogStore {
                 }
                 pairs.append((user, itemIndex[modelID]!))
             }
-            return LikesSnapshot(modelIDs: modelIDs, userCount: userIndex.count, pairs: pairs)
+            return TrainingLikes(modelIDs: modelIDs, userCount: userIndex.count, pairs: pairs)
         }
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DemoPipeline
-import ExplorerServer
+import Serving
+import Website
 import Foundation
 
 struct DemoCommand: AsyncParsableCommand {
@@ -25,7 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
         }, progress: { print($0) })
         if noServe { return }
         print("[5/5] serve: open http://\(host):\(port)/")
-        try await ExplorerServer.run(ServeOptions(databasePath: prepared.databasePath, host: host, port: port,
-                                                  thumbnailsDirectory: prepared.thumbnailsDirectory.path))
+        try await Serve.run(ServeConfiguration(databasePath: prepared.databasePath, address: .tcp(host: host, port: port),
+                                               thumbnailsDirectory: prepared.thumbnailsDirectory.path))
     }
 }

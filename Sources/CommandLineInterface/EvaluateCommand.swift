@@ -1,3 +1,4 @@
+import Algorithms
 import ArgumentParser
 import CatalogStore
 import Evaluation
@@ -25,13 +26,13 @@ struct EvaluateCommand: ParsableCommand {
             transform: ArgumentCheck.nonEmpty)
     var db: String?
     @Option(help: "Write the split's train.csv and test.csv into this folder.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
-    @Option(help: "Comma-separated: \(EvaluatedAlgorithm.allCases.map(\.rawValue).joined(separator: ","))",
+    @Option(help: "Comma-separated: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ","))",
             transform: { text in
-                do { return try EvaluatedAlgorithm.list(text) } catch let error as HarnessError {
+                do { return try Algorithm.list(text, among: Algorithm.evaluable) } catch {
                     throw ArgumentProblem(description: error.description)
                 }
             })
-    var algorithms: [EvaluatedAlgorithm] = [.popularity, .itemKNN, .wrmf]
+    var algorithms: [Algorithm] = [.popularity, .itemKNN, .wrmf]
     @Option(help: "Latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
     @Option(help: "ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
     @Option(help: "L2 regularisation, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var regularization: Float = 0.1

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crawler
-import ExplorerServer
+import Serving
+import Website
 import Foundation
 
 struct ServeCommand: AsyncParsableCommand {
@@ -62,15 +63,24 @@ struct ServeCommand: AsyncParsableCommand {
         if try refreshEvery ?? Self.refreshSetting.value() != nil { try sketchfab.requireContact() }
     }
 
-    func run() async throws {
-        let refresh = try (refreshEvery ?? Self.refreshSetting.value()).map { interval in
-            RefreshSchedule(interval: interval, client: sketchfab.makeClient(), concurrency: sketchfab.concurrency)
+    /// The one configuration `serve` runs with: each setting from its flag, else its environment variable, else
+    /// the default.
+    func serveConfiguration() throws -> ServeConfiguration {
+        let address: ServeConfiguration.Address
+        if let path = try unixSocket ?? Self.unixSocketSetting.value() {
+            address = .unixSocket(path: path)
+        } else {
+            address = .tcp(host: try host ?? Self.hostSetting.value() ?? "127.0.0.1", port: try port ?? Self.portSetting.value() ?? 8080)
         }
-        let options = ServeOptions(databasePath: database.path, host: try host ?? Self.hostSetting.value() ?? "127.0.0.1",
-                                   port: try port ?? Self.portSetting.value() ?? 8080,
-                                   unixSocket: try unixSocket ?? Self.unixSocketSetting.value(), thumbnailsDirectory: thumbnails,
-                                   reloadCheckSeconds: try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2, refresh: refresh,
-                                   staticPagesDirectory: try staticPages ?? Self.staticPagesSetting.value())
-        try await ExplorerServer.run(options)
+        let refresh = try (refreshEvery ?? Self.refreshSetting.value()).map { interval in
+            ServeConfiguration.ThumbnailRefresh(interval: interval, concurrency: sketchfab.concurrency, sketchfab: sketchfab.configuration)
+        }
+        return ServeConfiguration(databasePath: database.path, address: address, thumbnailsDirectory: thumbnails,
+                                  reloadCheckInterval: .seconds(try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2),
+                                  staticPagesDirectory: try staticPages ?? Self.staticPagesSetting.value(), thumbnailRefresh: refresh)
+    }
+
+    func run() async throws {
+        try await Serve.run(serveConfiguration())
     }
 }

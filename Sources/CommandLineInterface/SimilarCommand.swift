@@ -34,7 +34,7 @@ struct SimilarCommand: AsyncParsableCommand {
         if let model {
             lines = try await TagExploration.suggestions(for: model.rawValue, in: store)
         } else {
-            let key = tag.map { FeatureKey(kind: "tag", value: $0.lowercased()) } ?? FeatureKey(kind: "category", value: (category ?? "").lowercased())
+            let key = tag.map { FeatureKey(kind: .tag, value: $0.lowercased()) } ?? FeatureKey(kind: .category, value: (category ?? "").lowercased())
             lines = try await TagExploration.models(near: key, limit: limit, in: store)
         }
         for line in lines { print(line) }

@@ -1,3 +1,4 @@
+import Algorithms
 import ArgumentParser
 import CatalogStore
 import Evaluation
@@ -9,15 +10,15 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Compute item-to-item recommendations for every model and store them.",
-        discussion: "Algorithms: \(TrainableAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")). Each run replaces that algorithm's stored lists in one transaction. The database must exist (`recasketch import` creates it).")
+        discussion: "Algorithms: \(Algorithm.trainable.map(\.rawValue).joined(separator: ", ")). Each run replaces that algorithm's stored lists in one transaction. The database must exist (`recasketch import` creates it).")
 
     @Option(help: "Comma-separated algorithms (default: all; visual only with --thumbnails).",
             transform: { text in
-                do { return try TrainableAlgorithm.list(text) } catch let error as TrainingError {
+                do { return try Algorithm.list(text, among: Algorithm.trainable) } catch {
                     throw ArgumentProblem(description: error.description)
                 }
             })
-    var algorithms: [TrainableAlgorithm]?
+    var algorithms: [Algorithm]?
     @Option(help: "Folder of {mid}.jpg thumbnails, for the visual algorithm.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
     @Option(help: "Recommendations kept per model, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var neighbours = 12
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = ProcessInfo.processInfo.activeProcessorCount

@@ -1,3 +1,4 @@
+import Algorithms
 import ArgumentParser
 import Evaluation
 import Foundation
@@ -16,14 +17,14 @@ struct TuneCommand: ParsableCommand {
             """)
 
     @OptionGroup var input: SplitInputOptions
-    @Option(help: "\(EvaluatedAlgorithm.learningToRank.map(\.rawValue).joined(separator: ", ")).",
+    @Option(help: "\(Algorithm.learningToRank.map(\.rawValue).joined(separator: ", ")).",
             transform: { text in
-                guard let algorithm = EvaluatedAlgorithm(rawValue: text), algorithm.isLearningToRank else {
-                    throw ArgumentProblem(description: "expected one of \(EvaluatedAlgorithm.learningToRank.map(\.rawValue).joined(separator: ", "))")
+                guard let algorithm = Algorithm(rawValue: text), algorithm.isLearningToRank else {
+                    throw ArgumentProblem(description: "expected one of \(Algorithm.learningToRank.map(\.rawValue).joined(separator: ", "))")
                 }
                 return algorithm
             })
-    var algorithm: EvaluatedAlgorithm = .warpTags
+    var algorithm: Algorithm = .warpTags
     @Option(help: "Number of trials, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var trials = 20
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = 2
     @Option(help: "Write the best settings (JSON) for `recasketch train --settings`.", transform: ArgumentCheck.nonEmpty) var write: String?

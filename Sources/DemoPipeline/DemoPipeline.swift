@@ -1,3 +1,4 @@
+import Algorithms
 import CatalogFiles
 import CatalogImport
 import CatalogStore
@@ -67,7 +68,7 @@ public struct DemoPipeline: Sendable {
 
         stageStart = clock.now
         let trained = Set(try store.trainedAlgorithms())
-        let missing = TrainableAlgorithm.allCases.filter { !trained.contains($0.rawValue) }
+        let missing = Algorithm.trainable.filter { !trained.contains($0.rawValue) }
         if missing.isEmpty {
             progress("[3/5] train: recommendations already stored")
         } else {

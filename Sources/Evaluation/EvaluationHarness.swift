@@ -1,3 +1,4 @@
+import Algorithms
 import ElapsedTime
 import Foundation
 import Recommenders
@@ -46,7 +47,7 @@ public struct LearningCurvePoint: Sendable, Equatable {
 }
 
 public struct AlgorithmReport: Sendable {
-    public var algorithm: EvaluatedAlgorithm
+    public var algorithm: Algorithm
     public var name: String { algorithm.rawValue }
     public var parameters: [String: String]
     public var fitSeconds: Double
@@ -76,7 +77,7 @@ public struct EvaluationHarness: Sendable {
     }
 
     /// `sideFeatures` are (item index, feature name, weight), needed by the `-tags` algorithms.
-    public func run(_ algorithms: [EvaluatedAlgorithm], train: InteractionMatrix, test: InteractionMatrix,
+    public func run(_ algorithms: [Algorithm], train: InteractionMatrix, test: InteractionMatrix,
                     sideFeatures: [(item: Int, feature: String, weight: Float)] = [],
                     progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
         if algorithms.contains(where: \.usesSideFeatures) && sideFeatures.isEmpty {
@@ -94,6 +95,8 @@ public struct EvaluationHarness: Sendable {
             var fitSeconds = 0.0
             var itemFactors: FactorMatrix?
             switch algorithm {
+            case .visual:
+                throw HarnessError(description: "visual is not scored on held-out likes; evaluate one of \(Algorithm.evaluable.map(\.rawValue).joined(separator: ", "))")
             case .popularity:
                 scorer = PopularityScorer(train)
                 fitSeconds = (clock.now - start).inSeconds

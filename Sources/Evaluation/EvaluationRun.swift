@@ -1,3 +1,4 @@
+import Algorithms
 import CatalogStore
 import Foundation
 import Recommenders
@@ -7,7 +8,7 @@ import Recommenders
 public struct EvaluationRun: Sendable {
     public var source: SplitSource
     public var holdout: HoldoutSplit
-    public var algorithms: [EvaluatedAlgorithm]
+    public var algorithms: [Algorithm]
     public var settings: HarnessSettings
     public var featuresFile: URL?
     public var writeSplit: URL?
@@ -21,7 +22,7 @@ public struct EvaluationRun: Sendable {
     /// Store the run (split, settings, metrics, learning curves) in this catalogue for its evaluation page.
     public var record: CatalogStore?
 
-    public init(source: SplitSource, holdout: HoldoutSplit, algorithms: [EvaluatedAlgorithm], settings: HarnessSettings,
+    public init(source: SplitSource, holdout: HoldoutSplit, algorithms: [Algorithm], settings: HarnessSettings,
                 featuresFile: URL? = nil, writeSplit: URL? = nil, writeFeatures: URL? = nil, jsonOutput: URL? = nil,
                 curvesOutput: URL? = nil, similarItems: Int = 20) {
         self.source = source
@@ -74,7 +75,7 @@ public struct EvaluationRun: Sendable {
                                 report.algorithm == .sparkALS ? "Spark's start-up included" : "Swift"))
             case .warp, .warpTags, .bpr, .bprTags:
                 progress(String(format: "%@ fit per epoch: %.3f s", report.name, report.fitSeconds / Double(max(1, settings.epochs))))
-            case .popularity, .itemKNN:
+            case .popularity, .itemKNN, .visual:
                 break
             }
         }

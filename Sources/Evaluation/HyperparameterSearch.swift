@@ -1,3 +1,4 @@
+import Algorithms
 import ElapsedTime
 import Foundation
 import Recommenders
@@ -5,7 +6,7 @@ import SeededRandom
 
 /// Settings found by `tune`, in a small JSON file that `train --settings` reads.
 public struct TunedSettings: Codable, Sendable, Equatable {
-    public var algorithm: EvaluatedAlgorithm
+    public var algorithm: Algorithm
     public var factors: Int
     public var learningRate: Float
     public var epochs: Int
@@ -66,7 +67,7 @@ public struct TrialResult: Sendable {
 /// validation split carved from the training data (never the test set). A trial that, a third of the way
 /// through its epochs, reaches less than half the best validation precision so far is stopped early.
 public struct HyperparameterSearch: Sendable {
-    public var algorithm: EvaluatedAlgorithm
+    public var algorithm: Algorithm
     public var trials: Int
     public var seed: UInt64
     public var threads: Int
@@ -75,7 +76,7 @@ public struct HyperparameterSearch: Sendable {
     public var epochRange: ClosedRange<Int> = 5...60
     public var alphaRange: ClosedRange<Double> = 1e-8...1e-3
 
-    public init(algorithm: EvaluatedAlgorithm, trials: Int, seed: UInt64 = 42, threads: Int = 2) {
+    public init(algorithm: Algorithm, trials: Int, seed: UInt64 = 42, threads: Int = 2) {
         self.algorithm = algorithm
         self.trials = trials
         self.seed = seed
@@ -107,7 +108,7 @@ public struct HyperparameterSearch: Sendable {
     public func run(train: HoldoutSplit.Triples, sideFeatures: [(item: String, feature: String, weight: Float)],
                     progress: (TrialResult) -> Void = { _ in }) throws -> (trials: [TrialResult], best: TunedSettings) {
         guard let loss = algorithm.rankingLoss else {
-            throw HarnessError(description: "tune works on \(EvaluatedAlgorithm.learningToRank.map(\.rawValue).joined(separator: ", ")), not \(algorithm.rawValue)")
+            throw HarnessError(description: "tune works on \(Algorithm.learningToRank.map(\.rawValue).joined(separator: ", ")), not \(algorithm.rawValue)")
         }
         // A training split has already lost likes to the test set, so fewer users may qualify: take all who do.
         let validationSplit = HoldoutSplit(holdout: 5, fraction: 0.2, seed: seed &+ 1,

@@ -27,7 +27,7 @@ public enum SplitSource: Sendable {
         case .interactions(let url, let separator):
             return try holdout.split(InteractionsCSV.read(url, separator: separator))
         case .catalog(let store):
-            let likes = try store.likesSnapshot()
+            let likes = try store.trainingLikes()
             return try holdout.split(likes.pairs.map {
                 (user: String($0.user), item: String(likes.modelIDs[Int($0.item)]), weight: Float(1))
             })

@@ -1,3 +1,4 @@
+import Algorithms
 import CatalogStore
 import ElapsedTime
 import Foundation
@@ -6,7 +7,7 @@ import SparkEngine
 import VisualFeatures
 
 public struct TrainingOptions: Sendable {
-    public var algorithms: [TrainableAlgorithm]
+    public var algorithms: [Algorithm]
     public var neighbours: Int
     public var threads: Int
     /// Hyperparameters of the `wrmf` algorithm (its thread count follows `threads`).
@@ -27,11 +28,11 @@ public struct TrainingOptions: Sendable {
     public var sparkStaging: URL?
 
     /// `algorithms` defaults to every trainable one, less `visual` when there is no thumbnails folder.
-    public init(algorithms: [TrainableAlgorithm]? = nil, neighbours: Int = 12, threads: Int = 2,
+    public init(algorithms: [Algorithm]? = nil, neighbours: Int = 12, threads: Int = 2,
                 wrmf: WRMF = WRMF(), hybrid: HybridTraining = HybridTraining(), featureNeighbours: Int = 24,
                 thumbnailsDirectory: URL? = nil, visualDescriptor: VisualDescriptor = .classical,
                 visualPrincipalComponents: Int? = nil) {
-        self.algorithms = algorithms ?? TrainableAlgorithm.allCases.filter { $0 != .visual || thumbnailsDirectory != nil }
+        self.algorithms = algorithms ?? Algorithm.trainable.filter { $0 != .visual || thumbnailsDirectory != nil }
         self.neighbours = neighbours
         self.threads = threads
         self.wrmf = wrmf
@@ -48,7 +49,7 @@ public struct TrainingError: Error, CustomStringConvertible, Equatable {
 }
 
 public struct TrainedAlgorithm: Sendable {
-    public var algorithm: TrainableAlgorithm
+    public var algorithm: Algorithm
     public var trainSeconds: Double
     public var saveSeconds: Double
     public var modelsWithRecommendations: Int
@@ -60,7 +61,7 @@ public enum Trainer {
                            progress: (String) -> Void = { _ in }) throws -> [TrainedAlgorithm] {
         guard options.neighbours > 0 else { throw TrainingError(description: "--neighbours must be at least 1") }
         let clock = ContinuousClock()
-        let snapshot = try store.likesSnapshot()
+        let snapshot = try store.trainingLikes()
         guard !snapshot.modelIDs.isEmpty else {
             throw TrainingError(description: "the catalogue has no models: run `recasketch import` first")
         }
@@ -74,6 +75,8 @@ public enum Trainer {
             var foldIn: (factors: FactorMatrix, settings: WRMF)?
             var parameters = ["neighbours": String(options.neighbours)]
             switch algorithm {
+            case .warp, .bpr, .bprTags, .sparkALS:
+                throw TrainingError(description: "\(algorithm.rawValue) is compared by `evaluate`, not trained for the site")
             case .itemKNN:
                 lists = ItemKNN(neighbours: options.neighbours, threads: options.threads).similarItems(matrix)
                 parameters["similarity"] = "cosine"
@@ -166,7 +169,7 @@ public enum Trainer {
 
 /// Trains the likes + tags model, stores what it learnt about each tag and category, and returns the
 /// item-to-item lists (cosine of item representations).
-func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, snapshot: LikesSnapshot,
+func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, snapshot: TrainingLikes,
                        store: CatalogStore, options: TrainingOptions,
                        progress: (String) -> Void) throws -> [[Neighbour]] {
     let clock = ContinuousClock()
@@ -187,8 +190,8 @@ func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, sn
     // Tags and categories → nearest models, and models → nearest tags they do not carry yet.
     let sideEmbeddings = model.sideFeatureEmbeddings()
     let keys = features.sideFeatureNames.map { name -> FeatureKey in
-        let colon = name.firstIndex(of: ":")!
-        return FeatureKey(kind: String(name[..<colon]), value: String(name[name.index(after: colon)...]))
+        guard let key = FeatureKey(name: name) else { preconditionFailure("side feature names are FeatureKey.name values, not \(name)") }
+        return key
     }
     let wide = FactorSimilarity(neighbours: options.featureNeighbours, threads: options.threads)
     var modelsByFeature: [FeatureKey: [(modelID: Int64, score: Float)]] = [:]
@@ -201,7 +204,7 @@ func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, sn
     var suggestions: [Int64: [(feature: FeatureKey, score: Float)]] = [:]
     for (item, list) in suggestionSearch.nearest(queries: representations, candidates: sideEmbeddings, excludeSameIndex: false).enumerated()
     where matrix.itemDegree(item) > 0 || perItemCarried[item] > 1 {
-        let fresh = list.filter { !features.has(item: item, feature: features.identityCount + Int($0.item)) && keys[Int($0.item)].kind == "tag" }
+        let fresh = list.filter { !features.has(item: item, feature: features.identityCount + Int($0.item)) && keys[Int($0.item)].kind == .tag }
         suggestions[snapshot.modelIDs[item]] = fresh.prefix(suggestionCount).map { (keys[Int($0.item)], $0.score) }
     }
     try store.saveFeatureNeighbours(models: modelsByFeature, suggestions: suggestions)

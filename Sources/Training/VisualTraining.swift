@@ -17,7 +17,7 @@ struct VisualTraining {
     let neighbours: Int
     let threads: Int
 
-    func run(snapshot: LikesSnapshot, store: CatalogStore, progress: (String) -> Void) throws -> (lists: [[Neighbour]], parameters: [String: String]) {
+    func run(snapshot: TrainingLikes, store: CatalogStore, progress: (String) -> Void) throws -> (lists: [[Neighbour]], parameters: [String: String]) {
         let clock = ContinuousClock()
         let start = clock.now
         let urls = try store.thumbnailURLs()

@@ -20,22 +20,22 @@ import Testing
         let folder = try TemporaryDirectory()
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
-        let snapshot = try store.likesSnapshot()
+        let snapshot = try store.trainingLikes()
         let run = AlgorithmRun(algorithm: "wrmf", title: "t", description: "d", displayOrder: 20, parameters: [:],
                                trainedAt: Date(), trainSeconds: 1)
         try store.saveRecommendations(run, modelIDs: snapshot.modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 1) % 6), score: Float(0.5))] })
         try store.publish()
         let backup = folder.file("backups/before.sqlite").path
         try store.backup(to: backup)
-        let backedUp = try store.snapshotSource().lists["wrmf"]?.items
+        let backedUp = try store.publishedCatalog().lists["wrmf"]?.items
         // A retrain that the operator wants to undo.
         try store.saveRecommendations(run, modelIDs: snapshot.modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 3) % 6), score: Float(0.9))] })
         try store.publish()
         try store.publish()
         let served = try store.publishedGeneration()
-        #expect(try store.snapshotSource().lists["wrmf"]?.items != backedUp)
+        #expect(try store.publishedCatalog().lists["wrmf"]?.items != backedUp)
         try store.restore(from: backup)
-        #expect(try store.snapshotSource().lists["wrmf"]?.items == backedUp)
+        #expect(try store.publishedCatalog().lists["wrmf"]?.items == backedUp)
         #expect(try store.publishedGeneration() > served, "servers see a new generation and reload")
         #expect(try store.counts() == CatalogStore(existingAt: backup).counts())
         #expect(!FileManager.default.fileExists(atPath: folder.file("backups/.before.sqlite.partial").path))
@@ -114,7 +114,7 @@ import Testing
         let folder = try TemporaryDirectory()
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models))
-        let snapshot = try store.likesSnapshot()
+        let snapshot = try store.trainingLikes()
         func run(_ name: String, order: Int) -> AlgorithmRun {
             AlgorithmRun(algorithm: name, title: name.uppercased(), description: "d", displayOrder: order,
                          parameters: ["k": "2"], trainedAt: Date(timeIntervalSince1970: 0), trainSeconds: 0.5)
@@ -141,14 +141,25 @@ import Testing
         #expect(algorithms[0].parameters == "{\"k\":\"2\"}")
     }
 
+    /// The picker's rule lives in the publication's reader: the curated models sorted by name, else the 100 most
+    /// liked sorted by name.
     @Test func pickerUsesTheCuratedListSortedByNameElseTheMostLiked() async throws {
         let folder = try TemporaryDirectory()
         let store = try folder.store()
-        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
-        let fallback = try await store.pickerModels(limit: 3)
-        #expect(fallback.count == 3)
-        _ = try store.importCatalog(CatalogImportBatch(models: [], curated: [TinyCatalog.models[2], TinyCatalog.models[0]]))
-        #expect(try await store.pickerModels(limit: 100).map(\.name) == ["Green Car", "Red Car"])
+        let many = (1...120).map { ModelRecord(name: "Model \($0)", mid: ModelID(String(format: "%032x", 0xabc000 + $0))!) }
+        // Model n gets n likes, so the 100 most liked are models 21–120.
+        let likes = many.enumerated().flatMap { index, model in
+            (0...index).map { LikeRecord(modelName: model.name, mid: model.mid, user: "user\($0)") }
+        }
+        _ = try store.importCatalog(CatalogImportBatch(models: many, likes: likes))
+        let fallback = try store.publishedCatalog()
+        let names = fallback.picker.map { fallback.models[Int($0)].name }
+        #expect(names.count == 100)
+        #expect(Set(names) == Set((21...120).map { "Model \($0)" }), "the 100 most liked")
+        #expect(names == names.sorted { $0.localizedCaseInsensitiveCompare($1) == .orderedAscending }, "sorted by name")
+        _ = try store.importCatalog(CatalogImportBatch(models: [], curated: [many[2], many[0]]))
+        let curated = try store.publishedCatalog()
+        #expect(curated.picker.map { curated.models[Int($0)].name } == ["Model 1", "Model 3"])
     }
 
     @Test func unknownModelHasNoPage() async throws {

@@ -148,7 +148,7 @@ import Testing
         let reports = try run.run { _ in }
         #expect(try store.evaluationCount() == 1)
         #expect(try store.publishedGeneration() == before + 1, "servers reload to show it")
-        let stored = try #require(try store.snapshotSource().evaluation)
+        let stored = try #require(try store.publishedCatalog().evaluation)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(stored.report.utf8)) as? [String: Any])
         let algorithms = try #require(document["algorithms"] as? [[String: Any]])
         #expect(algorithms.map { $0["name"] as? String } == ["popularity", "wrmf", "warp-tags"])

@@ -42,7 +42,7 @@ import Training
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
         _ = try Trainer.run(TrainingOptions(algorithms: [.wrmf, .popularity], neighbours: 2, threads: 2,
                                             wrmf: WRMF(factors: 2, regularization: 1, iterations: 10)), store: store)
-        let source = try store.snapshotSource()
+        let source = try store.publishedCatalog()
         let wrmf = try #require(source.lists["wrmf"])
         for model in 0..<6 {
             for entry in Int(wrmf.offsets[model])..<Int(wrmf.offsets[model + 1]) {
@@ -123,7 +123,7 @@ struct SparkTrainingTests {
         var lines: [String] = []
         _ = try Trainer.run(options, store: store) { lines.append($0) }
         #expect(lines.contains { $0.contains("recasketch-als: fitted") }, "Spark's own progress is shown")
-        let source = try store.snapshotSource()
+        let source = try store.publishedCatalog()
         let info = try #require(source.algorithms.first { $0.algorithm == "wrmf" })
         #expect(info.parameters.contains("\"engine\":\"spark\"") && info.parameters.contains("local[2]"))
         let lists = try #require(source.lists["wrmf"])

@@ -7,25 +7,28 @@
 #   proxy alone   the same nginx configuration with no page files and no page cache: every request relayed to an
 #                 instance, which is nginx's cost as a proxy.
 # On two cores this measures nginx's overhead, not scaling: nginx, the instances and wrk share the same two cores.
-# Needs nginx (Debian nginx-light), wrk and curl, and bench-data/ (scripts/bench-serve.sh builds it).
+# Needs nginx (Debian nginx-light), wrk and curl, and bench-data/ (scripts/bench/serve.sh builds it).
 # ACCEPT_ENCODING=gzip sends that header as browsers do (nginx then sends the pages' gzip copies; the app answers
 # uncompressed either way).
-#   DURATION=10 CONNECTIONS=64 RUNS=3 [ACCEPT_ENCODING=gzip] scripts/bench-deploy.sh
+#   DURATION=10 CONNECTIONS=64 RUNS=3 [ACCEPT_ENCODING=gzip] scripts/bench/deploy.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/../lib/common.sh"
+cd "$repo_root"
 duration=${DURATION:-10}; connections=${CONNECTIONS:-64}; runs=${RUNS:-3}
 data=${DATA:-bench-data}; direct_port=${PORT:-8281}; nginx_port=${NGINX_PORT:-8282}; proxy_port=$((nginx_port + 1))
-for tool in nginx wrk curl; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 1; }; done
-[ -f "$data/recasketch.sqlite" ] || { echo "no $data/recasketch.sqlite: run scripts/bench-serve.sh once to build it" >&2; exit 1; }
-swift build -c release --product recasketch >/dev/null
-bin="$(swift build -c release --show-bin-path)/recasketch"
+require_tool nginx nginx-light
+require_tool wrk
+require_tool curl
+[ -f "$data/recasketch.sqlite" ] || { echo "no $data/recasketch.sqlite: run scripts/bench/serve.sh once to build it" >&2; exit 1; }
+bin="$(build_release)/recasketch"
 work=$(mktemp -d); chmod 755 "$work"
 trap 'kill $(jobs -p) 2>/dev/null || true; for pid in "$work/nginx.pid" "$work/proxy/nginx.pid"; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null; done; rm -rf "$work"' EXIT
 awk -F'|' 'NR > 1 { gsub("\r", "", $NF); if ($NF ~ /^[0-9a-zA-Z]+$/) print "/models/" $NF }' "$data/catalog/model_urls.psv" > "$work/models.txt"
 
-scripts/deploy/local-nginx.sh "$work" "$nginx_port" "$(realpath "$data/catalog/thumbnails")"
+scripts/lib/local-nginx.sh "$work" "$nginx_port" "$(realpath "$data/catalog/thumbnails")"
 SOCKETS="$work/run" PAGES="$work/proxy/no-pages" NGINX_CACHE=off \
-    scripts/deploy/local-nginx.sh "$work/proxy" "$proxy_port" "$(realpath "$data/catalog/thumbnails")"
+    scripts/lib/local-nginx.sh "$work/proxy" "$proxy_port" "$(realpath "$data/catalog/thumbnails")"
 for instance in 1 2; do
     LOG_LEVEL=notice "$bin" serve --db "$data/recasketch.sqlite" --unix-socket "$work/run/recasketch-$instance.sock" \
         --static-pages "$work/pages" > "$work/log/$instance.log" 2>&1 &
@@ -47,10 +50,10 @@ nginx -c "$work/proxy/nginx.conf"
 sleep 2
 
 measure() {  # url → "req/s p99 failures"
-    local output
-    output=$(PATHS="$work/models.txt" wrk ${ACCEPT_ENCODING:+-H "Accept-Encoding: $ACCEPT_ENCODING"} -t2 -c"$connections" -d"${duration}s" --latency -s scripts/bench/random-path.lua "$1")
-    echo "$(awk '/Requests\/sec/ { print $2 }' <<<"$output") $(awk '$1 == "99%" { print $2 }' <<<"$output") \
-$(awk '/Non-2xx/ { n = $NF } /Socket errors/ { gsub(",", ""); s = $4 + $6 + $8 + $10 } END { print n + s }' <<<"$output")"
+    local output rps p99 non2xx errors
+    output=$(PATHS="$work/models.txt" wrk ${ACCEPT_ENCODING:+-H "Accept-Encoding: $ACCEPT_ENCODING"} -t2 -c"$connections" -d"${duration}s" --latency -s scripts/wrk/random-path.lua "$1")
+    read -r rps p99 non2xx errors _ < <(wrk_figures <<<"$output")
+    echo "$rps $p99 $((non2xx + errors))"
 }
 printf "%-5s %14s %9s %15s %9s %6s %15s %9s %6s\n" run "direct req/s" p99 "shipped req/s" p99 ratio "proxy-only req/s" p99 ratio
 for run in $(seq "$runs"); do

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Benchmarks the walking skeleton at Sketchfab scale: generate, import, train (item-kNN, popularity), and,
 # when `wrk` is installed (Debian: apt-get install wrk), page throughput of `serve`.
-# Usage: scripts/bench-pipeline.sh [DIR]   (default bench-data/; kept out of git)
+# Usage: scripts/bench/pipeline.sh [DIR]   (default bench-data/; kept out of git)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/../lib/common.sh"
+cd "$repo_root"
 dir=${1:-bench-data}
-swift build -c release --product recasketch >/dev/null
-bin=$(swift build -c release --show-bin-path)/recasketch
+bin="$(build_release)/recasketch"
 mkdir -p "$dir"
 
 seconds() { local start=$1; echo "$(date +%s.%N) - $start" | bc; }
 
-if [ ! -f "$dir/catalog/model_urls.psv" ]; then
+if ! sketchfab_catalogue_ready "$dir"; then
     start=$(date +%s.%N)
-    "$bin" generate --out "$dir/catalog" --models 28806 --users 62583
+    sketchfab_catalogue "$bin" "$dir"
     echo "generate: $(seconds "$start") s"
 fi
 
@@ -41,5 +42,5 @@ if command -v wrk >/dev/null; then
     wrk -t2 -c32 -d10s "http://127.0.0.1:$port/" | grep -E 'Requests/sec|Latency'
     echo "random model pages (mostly cache misses):"
     tail -n +2 "$dir/catalog/model_urls.psv" | tr -d '\r' | awk -F'|' '{print $NF}' | grep -E '^[0-9a-f]{32}$' > "$dir/mids.txt"
-    MIDS="$dir/mids.txt" wrk -t2 -c32 -d10s -s scripts/random-models.lua "http://127.0.0.1:$port" | grep -E 'Requests/sec|Latency'
+    MIDS="$dir/mids.txt" wrk -t2 -c32 -d10s -s scripts/wrk/random-models.lua "http://127.0.0.1:$port" | grep -E 'Requests/sec|Latency'
 fi

@@ -3,23 +3,22 @@
 # at Sketchfab scale: pages drawn uniformly from all 28,806 models (not a warm subset), a fresh server with 2 s of
 # warm-up, wrk at 64 connections. Then a retrain is published under load: the swap must cost no request.
 # Needs nginx (Debian nginx-light), wrk and curl; builds the catalogue into bench-data/ when absent.
-#   DURATION=10 CONNECTIONS=64 scripts/bench-serve.sh
+#   DURATION=10 CONNECTIONS=64 scripts/bench/serve.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/../lib/common.sh"
+cd "$repo_root"
 duration=${DURATION:-10}
 connections=${CONNECTIONS:-64}
 data=${DATA:-bench-data}
 port=${PORT:-8181}
 nginx_port=${NGINX_PORT:-8182}
-for tool in nginx wrk curl; do
-    command -v $tool >/dev/null || { echo "needs $tool (apt-get install nginx-light wrk curl)" >&2; exit 1; }
-done
-swift build -c release --product recasketch >/dev/null
-bin="$(swift build -c release --show-bin-path)/recasketch"
+require_tool nginx nginx-light
+require_tool wrk
+require_tool curl
+bin="$(build_release)/recasketch"
 db="$data/recasketch.sqlite"
-if [ ! -f "$data/catalog/model_urls.psv" ]; then
-    $bin generate --out "$data/catalog" --models 28806 --users 62583 | tail -1
-fi
+sketchfab_catalogue "$bin" "$data" | tail -1
 if [ ! -f "$db" ]; then
     $bin import --urls "$data/catalog/model_urls.psv" --likes "$data/catalog/model_likes_anon.psv" \
         --features "$data/catalog/model_feats.psv" --names "$data/catalog/model_names.psv" \
@@ -83,12 +82,9 @@ sleep 2
 
 measure() {  # name url paths-file [wrk script] → "req/s p99 non2xx errors"
     local output
-    output=$(PATHS="$3" wrk -t2 -c"$connections" -d"${duration}s" --latency -s "${4:-scripts/bench/random-path.lua}" "$2")
+    output=$(PATHS="$3" wrk -t2 -c"$connections" -d"${duration}s" --latency -s "${4:-scripts/wrk/random-path.lua}" "$2")
     local rps p99 non2xx errors
-    rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$output")
-    p99=$(awk '$1 == "99%" { print $2 }' <<<"$output")
-    non2xx=$(awk '/Non-2xx/ { print $NF }' <<<"$output"); non2xx=${non2xx:-0}
-    errors=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' <<<"$output"); errors=${errors:-0}
+    read -r rps p99 non2xx errors _ < <(wrk_figures <<<"$output")
     echo "$rps $p99 $non2xx $errors"
 }
 
@@ -102,7 +98,7 @@ for kind in models tags search; do
 done
 read -r a_rps a_p99 a_bad a_err < <(measure api "http://127.0.0.1:$port" "$work/api.txt")
 printf "%-26s %12s %10s %12s %10s %8s\n" "api recommendations" "$a_rps" "$a_p99" "" "" ""
-read -r f_rps f_p99 f_bad f_err < <(LIKES=5 measure for-you "http://127.0.0.1:$port" "$work/models.txt" scripts/bench/for-you.lua)
+read -r f_rps f_p99 f_bad f_err < <(LIKES=5 measure for-you "http://127.0.0.1:$port" "$work/models.txt" scripts/wrk/for-you.lua)
 printf "%-26s %12s %10s %12s %10s %8s\n" "POST for-you (5 likes)" "$f_rps" "$f_p99" "" "" ""
 [ "$a_bad$a_err$f_bad$f_err" = "0000" ] || echo "  (non-2xx or socket errors: api $a_bad/$a_err, for-you $f_bad/$f_err)"
 echo "server RSS after the runs: $(rss) MB"
@@ -110,7 +106,7 @@ echo "server RSS after the runs: $(rss) MB"
 echo
 echo "== retrain published under load (wrk on model pages, ${connections} connections)"
 before=$(curl -s "http://127.0.0.1:$port/api/v1/algorithms" | md5sum)
-PATHS="$work/models.txt" wrk -t2 -c"$connections" -d"$((duration + 10))s" -s scripts/bench/random-path.lua "http://127.0.0.1:$port" > "$work/swap.txt" &
+PATHS="$work/models.txt" wrk -t2 -c"$connections" -d"$((duration + 10))s" -s scripts/wrk/random-path.lua "http://127.0.0.1:$port" > "$work/swap.txt" &
 wrk_pid=$!
 sleep 2
 $bin train --db "$db" --algorithms popularity,itemknn | tail -1

@@ -3,18 +3,19 @@
 # schedule (Adagrad, lr 0.05), penalties (1e-6), epochs (30) and threads (2): the Sketchfab-scale demo set with
 # its tags and categories, and MovieLens 100k with genres. Lock-free training over two threads is not
 # deterministic in either library, so each side runs with SEEDS seeds (default 3) and the means are compared.
-# Not a test: run it by hand. Needs .peers/ (see scripts/bench-wrmf.sh) and the splits that bench-wrmf.sh wrote.
+# Not a test: run it by hand. Needs .peers/ (see scripts/bench/wrmf.sh) and the splits that bench/wrmf.sh wrote.
 #
-# Usage: scripts/bench-warp.sh [DIR]     (default bench-data/; DATASETS="sketchfab-scale" to run one)
+# Usage: scripts/bench/warp.sh [DIR]     (default bench-data/; DATASETS="sketchfab-scale" to run one)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/../lib/common.sh"
+cd "$repo_root"
 dir=${1:-bench-data}
 peers=${PEERS:-../shared/tools/peers.py}
 seeds=${SEEDS:-3}
-[ -x .peers/bin/python ] || { echo "missing .peers/: see scripts/bench-wrmf.sh" >&2; exit 1; }
-[ -f "$dir/split-sketchfab-scale/train.csv" ] || { echo "run scripts/bench-wrmf.sh first (it writes the splits)" >&2; exit 1; }
-swift build -c release --product recasketch >/dev/null 2>&1
-bin=$(swift build -c release --show-bin-path)/recasketch
+[ -x .peers/bin/python ] || { echo "missing .peers/: see scripts/bench/wrmf.sh" >&2; exit 1; }
+[ -f "$dir/split-sketchfab-scale/train.csv" ] || { echo "run scripts/bench/wrmf.sh first (it writes the splits)" >&2; exit 1; }
+bin="$(build_release 2>/dev/null)/recasketch"
 
 # Features: the demo's published model_feats.psv as kind:value, MovieLens genres as genre_NAME.
 "$bin" evaluate --train "$dir/split-sketchfab-scale/train.csv" --test "$dir/split-sketchfab-scale/test.csv" \

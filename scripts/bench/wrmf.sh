@@ -3,24 +3,23 @@
 # and threads: the Sketchfab-scale demo set and MovieLens 100k (ratings >= 4 as likes). Prints both tools'
 # figures and the ratios. Not a test: run it by hand.
 #
-# Usage: scripts/bench-wrmf.sh [DIR]        (default bench-data/; kept out of git)
+# Usage: scripts/bench/wrmf.sh [DIR]        (default bench-data/; kept out of git)
 # Needs the peers in .peers/ (kept out of git):
 #   python3 -m venv .peers && .peers/bin/pip install implicit numpy scipy threadpoolctl setuptools wheel \
 #     && .peers/bin/pip install --no-build-isolation lightfm
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/../lib/common.sh"
+cd "$repo_root"
 dir=${1:-bench-data}
 peers=${PEERS:-../shared/tools/peers.py}
 movielens=${MOVIELENS:-../shared/data/movielens-100k/u.data}
 factors=64 iterations=15 regularization=0.1 alpha=50 threads=2
 [ -x .peers/bin/python ] || { echo "missing .peers/: see the usage note at the top of this script" >&2; exit 1; }
-swift build -c release --product recasketch >/dev/null 2>&1
-bin=$(swift build -c release --show-bin-path)/recasketch
+bin="$(build_release 2>/dev/null)/recasketch"
 mkdir -p "$dir"
 
-if [ ! -f "$dir/catalog/model_likes_anon.psv" ]; then
-    "$bin" generate --out "$dir/catalog" --models 28806 --users 62583
-fi
+sketchfab_catalogue "$bin" "$dir"
 awk -F'\t' 'BEGIN { print "user,item,weight" } $3 >= 4 { print $1 "," $2 ",1" }' "$movielens" > "$dir/movielens-likes.csv"
 
 compare() {  # name, our json, peers jsonl

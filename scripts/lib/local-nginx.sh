@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Writes WORK/nginx.conf: deploy/nginx's shipped files with only their paths and port rewritten into WORK (sockets
 # in WORK/run, the instances' static pages in WORK/pages, logs in WORK/log, static files copied and precompressed
-# into WORK/static), under a main file that stands in for a host's /etc/nginx/nginx.conf. Used by test-deploy.sh
-# and bench-deploy.sh. SOCKETS=DIR and PAGES=DIR point at another folder's sockets and pages.
-#   scripts/deploy/local-nginx.sh WORK PORT THUMBNAILS
+# into WORK/static), under a main file that stands in for a host's /etc/nginx/nginx.conf. Used by tests/deploy.sh
+# and bench/deploy.sh. SOCKETS=DIR and PAGES=DIR point at another folder's sockets and pages.
+#   scripts/lib/local-nginx.sh WORK PORT THUMBNAILS
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$1; port=$2; thumbnails=$3
 sockets=${SOCKETS:-$work/run}; pages=${PAGES:-$work/pages}
 mkdir -p "$work/run" "$work/log" "$work/static" "$work/tmp"
-cp Sources/WebExplorer/Static/* "$work/static/"
+cp Sources/Website/Static/* "$work/static/"
 gzip -k -f -9 "$work"/static/*.css "$work"/static/*.js "$work"/static/*.svg
 rewrite() {
     sed -e "s|/run/recasketch/|$sockets/|g" -e "s|/srv/recasketch/static/|$work/static/|g" -e "s|/srv/recasketch/data/pages/|$pages/|g" \
@@ -19,7 +19,7 @@ rewrite() {
 }
 rewrite deploy/nginx/recasketch.conf > "$work/recasketch.conf"
 rewrite deploy/nginx/recasketch-proxy.conf > "$work/recasketch-proxy.conf"
-# NGINX_CACHE=off measures the proxy alone (bench-deploy.sh reports both).
+# NGINX_CACHE=off measures the proxy alone (bench/deploy.sh reports both).
 [ "${NGINX_CACHE:-on}" = off ] && sed -i '/^proxy_cache /d' "$work/recasketch-proxy.conf"
 cat > "$work/nginx.conf" <<CONF
 # Stands in for /etc/nginx/nginx.conf (as root here, so the workers reach the sockets).

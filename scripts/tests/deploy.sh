@@ -9,14 +9,24 @@
 #   (d) SIGTERM to an instance lets its requests finish (no request fails, it exits 0), then it comes back.
 # The systemd units are checked with systemd-analyze verify (systemd cannot run here).
 # Needs nginx (Debian nginx-light), wrk, curl and systemd-analyze. Exit 1 with the failed check named.
-#   scripts/test-deploy.sh BIN DB THUMBNAILS [PORT]
+#   scripts/tests/deploy.sh BIN DB THUMBNAILS [PORT]
+# Without arguments it runs as .ci/run does: on the CI's small demo (built, or reused, in .build-ci/demo) with a
+# copy of its database in .build-ci/deploy.sqlite, since the test retrains it.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "$0")/../lib/common.sh"
+cd "$repo_root"
+require_tool nginx nginx-light
+require_tool wrk
+require_tool curl
+require_tool systemd-analyze systemd
+if [ $# -eq 0 ]; then
+    ci_demo
+    cp .build-ci/demo/recasketch.sqlite .build-ci/deploy.sqlite
+    set -- "$bin" .build-ci/deploy.sqlite .build-ci/demo/catalog/thumbnails
+fi
 bin=$(realpath "$1"); db=$(realpath "$2"); thumbnails=$(realpath "$3"); port=${4:-18180}
 duration=${DURATION:-8}
-for tool in nginx wrk curl systemd-analyze; do
-    command -v $tool >/dev/null || { echo "test-deploy: needs $tool" >&2; exit 1; }
-done
 fail() { echo "test-deploy FAILED: $*" >&2; exit 1; }
 pass() { echo "  ok: $*"; }
 
@@ -61,7 +71,7 @@ mode=$(stat -c %a "$work/run/recasketch-1.sock")
 pass "instances answer on their sockets (mode $mode)"
 
 # The shipped files with the paths and the port rewritten; nothing else changes.
-scripts/deploy/local-nginx.sh "$work" "$port" "$thumbnails" || fail "nginx -t refused the configuration"
+scripts/lib/local-nginx.sh "$work" "$port" "$thumbnails" || fail "nginx -t refused the configuration"
 nginx -c "$work/nginx.conf"
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
@@ -125,15 +135,13 @@ words=$(curl -sf "$base/api/v1/search?q=a&limit=100" | python3 -c "import json,s
 { sed 's|^|/models/|' <<<"$mids"; for _ in 1 2 3; do sed 's|^|/search?q=|' <<<"$words"; done
   echo /static/app.css; echo /static/app.js; find "$thumbnails" -name '*.jpg' -printf '/thumbnails/%f\n' | awk 'NR <= 50'; } > "$work/paths.txt"
 load() {  # seconds output-file: a wrk run in the background; its pid in $wrk_pid
-    BUST=1 PATHS="$work/paths.txt" wrk -t2 -c64 -d"$1s" -s scripts/bench/random-path.lua "$base" > "$2" 2>&1 &
+    BUST=1 PATHS="$work/paths.txt" wrk -t2 -c64 -d"$1s" -s scripts/wrk/random-path.lua "$base" > "$2" 2>&1 &
     wrk_pid=$!
 }
 clean() {  # wrk-output name: fails on any answer that is not 2xx and on any broken connection
     local requests non2xx broken
-    requests=$(awk '/requests in/ { print $1 }' "$1")
-    [ "${requests:-0}" -gt 0 ] || fail "$2: wrk made no request"
-    non2xx=$(awk '/Non-2xx/ { print $NF }' "$1"); non2xx=${non2xx:-0}
-    broken=$(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$1"); broken=${broken:-0}
+    read -r _ _ non2xx broken requests < <(wrk_figures < "$1")
+    [ "$requests" -gt 0 ] || fail "$2: wrk made no request"
     [ "$non2xx" = 0 ] || fail "$2: $non2xx answers were not 2xx ($(grep "Non-2xx\|Socket errors\|requests in" "$1" | tr '\n' ' '))"
     # An instance writes each answer (head and body) in one write, so one killed mid-answer leaves nginx nothing it
     # has passed on half of: the request is retried on the other instance.

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Every recommendation algorithm the project knows, by the name used on the command line, in the database, in
+/// URLs and in the API. This file is the only place a wire name is written: training, evaluation, the carousels
+/// and the API's validation all take their names from here, and `openapi.json`'s enum is checked against
+/// `trainable` by a test.
+public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
+    case visual
+    case wrmf
+    case warpTags = "warp-tags"
+    case itemKNN = "itemknn"
+    case popularity
+    /// WARP and BPR on likes alone, and BPR with tags: compared in `evaluate`, not trained for the site.
+    case warp
+    case bpr
+    case bprTags = "bpr-tags"
+    /// WRMF's model fitted by Spark MLlib's implicit ALS (through spark-submit), scored like `wrmf`.
+    case sparkALS = "spark-als"
+
+    /// What `train` can run and the site can show, in the order of the model page.
+    public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .itemKNN, .popularity]
+
+    /// What `evaluate` and `tune` can fit and score on a split.
+    public static let evaluable: [Algorithm] = [.popularity, .itemKNN, .wrmf, .warp, .warpTags, .bpr, .bprTags, .sparkALS]
+
+    /// The learning-to-rank models, the ones `tune` searches settings for.
+    public static let learningToRank: [Algorithm] = [.warp, .warpTags, .bpr, .bprTags]
+
+    public var isLearningToRank: Bool { Self.learningToRank.contains(self) }
+
+    /// Whether the algorithm reads item features (tags and categories) besides the likes.
+    public var usesSideFeatures: Bool { self == .warpTags || self == .bprTags }
+
+    /// Lists learnt from likes alone, explained by the users who liked both models.
+    public var explainsWithLikes: Bool { self == .wrmf || self == .itemKNN }
+
+    public var title: String {
+        switch self {
+        case .visual: "Visually similar"
+        case .wrmf: "Users who liked this also liked"
+        case .warpTags: "Likes + tags"
+        case .itemKNN: "Often liked together"
+        case .popularity: "Most liked overall"
+        case .warp: "Likes (WARP)"
+        case .bpr: "Likes (BPR)"
+        case .bprTags: "Likes + tags (BPR)"
+        case .sparkALS: "Users who liked this also liked (Spark ALS)"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .visual:
+            "Models whose thumbnails look alike, by cosine similarity of image features: a pretrained image network's (EfficientNet-Lite0) when its weights are installed, else a colour layout and edge-orientation histograms."
+        case .wrmf:
+            "Matrix factorisation of who liked what (implicit ALS): models liked by people with similar taste."
+        case .warpTags:
+            "A learning-to-rank model trained on likes that also knows each model's tags and categories."
+        case .itemKNN:
+            "Models that share the most likers with this one, relative to how popular both are (cosine similarity of co-likes)."
+        case .popularity:
+            "The most-liked models in the catalogue, the same for every page: the baseline every other algorithm must beat."
+        case .warp:
+            "A learning-to-rank model (WARP loss) trained on likes alone."
+        case .bpr:
+            "A learning-to-rank model (BPR loss) trained on likes alone."
+        case .bprTags:
+            "A learning-to-rank model (BPR loss) trained on likes with each model's tags and categories."
+        case .sparkALS:
+            "Spark MLlib's implicit ALS on the same likes, the peer WRMF is compared with."
+        }
+    }
+
+    /// Position of the carousel on the model page: the original's three first, the baselines after.
+    public var displayOrder: Int {
+        switch self {
+        case .visual: 10
+        case .wrmf: 20
+        case .warpTags: 30
+        case .itemKNN: 40
+        case .warp: 50
+        case .bpr: 60
+        case .bprTags: 70
+        case .sparkALS: 80
+        case .popularity: 90
+        }
+    }
+
+    /// The original's three carousels lead the model page; the rest sit behind a disclosure.
+    public var isBaseline: Bool {
+        switch self {
+        case .visual, .wrmf, .warpTags: false
+        case .itemKNN, .popularity, .warp, .bpr, .bprTags, .sparkALS: true
+        }
+    }
+
+    /// The word a card uses to say another carousel suggests it too.
+    public var shortLabel: String {
+        switch self {
+        case .visual: "visual"
+        case .wrmf: "likes"
+        case .warpTags: "likes + tags"
+        case .itemKNN: "co-likes"
+        case .popularity: "popular"
+        case .warp, .bpr, .bprTags, .sparkALS: rawValue
+        }
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.displayOrder < rhs.displayOrder }
+
+    /// A comma-separated list such as "wrmf,visual" of algorithms among `allowed`, naming the first one that is not.
+    public static func list(_ text: String, among allowed: [Algorithm]) throws(UnknownAlgorithm) -> [Algorithm] {
+        try text.split(separator: ",").map { (part) throws(UnknownAlgorithm) -> Algorithm in
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let algorithm = Algorithm(rawValue: name), allowed.contains(algorithm) else {
+                throw UnknownAlgorithm(name: name, allowed: allowed)
+            }
+            return algorithm
+        }
+    }
+}
+
+/// A name that is not one of the algorithms a command can run.
+public struct UnknownAlgorithm: Error, CustomStringConvertible {
+    public var name: String
+    public var allowed: [Algorithm]
+    public var description: String {
+        "unknown algorithm \"\(name)\" (available: \(allowed.map(\.rawValue).joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,13 @@
+import Algorithms
+import Recommenders
+
+extension Algorithm {
+    /// The loss of a learning-to-rank model.
+    public var rankingLoss: HybridTraining.Loss? {
+        switch self {
+        case .warp, .warpTags: .warp
+        case .bpr, .bprTags: .bpr
+        case .popularity, .itemKNN, .wrmf, .sparkALS, .visual: nil
+        }
+    }
+}

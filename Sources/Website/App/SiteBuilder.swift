@@ -1,0 +1,73 @@
+import CatalogStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+
+/// The router and what runs beside it, built once for `serve` and for the tests.
+public struct Site {
+    public let router: Router<BasicRequestContext>
+    public let holder: ServedCatalogHolder
+    public let reloader: CatalogReloadService
+}
+
+/// Builds the router shared by `serve` and the tests: loads the first catalogue (one that cannot be loaded stops
+/// the start with its error) and wires the routes to the holder of the catalogue being served.
+public func buildSite(_ configuration: ServeConfiguration, storage: some SiteStorage, renderer: PageRenderer,
+                      metrics: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "recasketch.serve")) throws -> Site {
+    let loader = ServedCatalogLoader(storage: storage, renderer: renderer, aboutAlgorithms: configuration.aboutAlgorithms)
+    let holder = ServedCatalogHolder(try loader.loadNow())
+    let router = Router()
+    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ForwardedRequestIDMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: UnknownPathMiddleware())
+    router.add(middleware: AllowedMethodsMiddleware())
+    // Into the registry /metrics shows; without one, into whatever MetricsSystem was bootstrapped with.
+    router.add(middleware: ResponseMetricsMiddleware(factory: metrics.map { PrometheusMetricsFactory(registry: $0) } ?? MetricsSystem.factory))
+    router.add(middleware: TemplateErrorMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    if let folder = configuration.thumbnailsDirectory {
+        router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))
+    }
+    let skeletons = try PageSkeletons(renderer: renderer)
+    PageController(holder: holder, renderer: renderer, skeletons: skeletons).addRoutes(to: router)
+    APIController(holder: holder).addRoutes(to: router)
+    // Supervisors and load balancers probe with GET or HEAD.
+    let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+        _ = try await storage.ping()
+        return PageResponse.uncached(request, status: .ok, contentType: "text/plain; charset=utf-8", body: ByteBuffer(string: "ok\n"))
+    }
+    router.get("/healthz", use: health)
+    router.head("/healthz", use: health)
+    let statics: [(path: String, type: String, body: String, maxAge: Int)] = [
+        ("/static/app.css", "text/css; charset=utf-8", renderer.stylesheet, 3600),
+        ("/static/app.js", "text/javascript; charset=utf-8", renderer.script, 3600),
+        ("/static/placeholder.svg", "image/svg+xml", renderer.placeholderSVG, 86_400),
+        ("/static/favicon.svg", "image/svg+xml", renderer.faviconSVG, 86_400),
+        ("/openapi.json", "application/json", renderer.openAPIDocument, 300),
+    ]
+    for file in statics {
+        let etag = "\"\(PageResponse.fingerprint(file.body))\""
+        let body = ByteBuffer(string: file.body)
+        let handler: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
+            PageResponse.conditional(request, etag: etag, maxAge: file.maxAge, contentType: file.type) { body }
+        }
+        router.get(RouterPath(file.path), use: handler)
+        router.head(RouterPath(file.path), use: handler)
+    }
+    if let metrics {
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+        }
+    }
+    let staticPages = configuration.staticPagesDirectory.map {
+        StaticModelPages(folder: URL(fileURLWithPath: $0, isDirectory: true), skeletons: skeletons)
+    }
+    let reloader = CatalogReloadService(holder: holder, loader: loader, interval: configuration.reloadCheckInterval,
+                                         logger: logger, staticPages: staticPages)
+    return Site(router: router, holder: holder, reloader: reloader)
+}

@@ -1,0 +1,151 @@
+import CatalogStore
+import Foundation
+
+/// `/evaluation`: the newest stored run of `evaluate --db`, as a table and two charts drawn here as inline SVG
+/// (no chart library in the browser). Built once per snapshot.
+enum EvaluationView {
+    static let metricColumns: [(key: String, label: String)] = [
+        ("precision@10", "P@10"), ("recall@10", "Recall@10"), ("ndcg@10", "NDCG@10"), ("map@10", "MAP@10"),
+        ("auc", "AUC"), ("coverage@10", "Coverage@10"), ("cold_precision@10", "Cold P@10"),
+    ]
+    static let splitFields: [(key: String, label: String)] = [
+        ("users", "users"), ("items", "models"), ("train_interactions", "training likes"),
+        ("test_interactions", "held-out likes"), ("test_users", "test users"),
+    ]
+    /// Line colours with at least 3:1 contrast on white, told apart by dash pattern too.
+    static let palette = ["#0a6f91", "#b34700", "#2d7a1f", "#7a3e9d", "#8a6d00", "#c0392b"]
+
+    struct Report: Decodable {
+        struct Algorithm: Decodable {
+            var name: String
+            var fitSeconds: Double?
+            var metrics: [String: Double]
+            var curve: [Point]
+
+            struct Point: Decodable {
+                var iteration: Int
+                var train: Double
+                var test: Double
+                enum CodingKeys: String, CodingKey {
+                    case iteration, train = "train_precision@10", test = "test_precision@10"
+                }
+            }
+
+            struct AnyKey: CodingKey {
+                var stringValue: String
+                var intValue: Int? { nil }
+                init(stringValue: String) { self.stringValue = stringValue }
+                init?(intValue: Int) { nil }
+            }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: AnyKey.self)
+                name = try container.decode(String.self, forKey: AnyKey(stringValue: "name"))
+                fitSeconds = try container.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: "fit_seconds"))
+                curve = try container.decodeIfPresent([Point].self, forKey: AnyKey(stringValue: "learning_curve")) ?? []
+                var metrics: [String: Double] = [:]
+                for key in EvaluationView.metricColumns.map(\.key) {
+                    if let value = try? container.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: key)), value.isFinite {
+                        metrics[key] = value
+                    }
+                }
+                self.metrics = metrics
+            }
+        }
+
+        var split: [String: Int]
+        var algorithms: [Algorithm]
+        var settings: [String: String]?
+    }
+
+    static func context(_ stored: PublishedCatalog.StoredEvaluation?) -> [String: Any] {
+        var context: [String: Any] = ["title": "Evaluation"]
+        guard let stored else { return context }
+        guard let report = try? JSONDecoder().decode(Report.self, from: Data(stored.report.utf8)), !report.algorithms.isEmpty else {
+            context["problem"] = "The stored evaluation run could not be read; run `recasketch evaluate --db …` again."
+            return context
+        }
+        context["hasRun"] = true
+        context["recordedAt"] = stored.recordedAt
+        context["split"] = splitFields.compactMap { field in report.split[field.key].map { ["label": field.label, "value": grouped($0)] } }
+        context["settings"] = (report.settings ?? [:]).sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] }
+        context["columns"] = metricColumns.map { ["label": $0.label] }
+        let best = Dictionary(uniqueKeysWithValues: metricColumns.map { column in
+            (column.key, report.algorithms.compactMap { $0.metrics[column.key] }.max())
+        })
+        context["rows"] = report.algorithms.map { algorithm -> [String: Any] in
+            ["name": algorithm.name,
+             "fit": algorithm.fitSeconds.map { String(format: "%.2f s", $0) } ?? "–",
+             "cells": metricColumns.map { column -> [String: Any] in
+                 guard let value = algorithm.metrics[column.key] else { return ["value": "–"] }
+                 return ["value": String(format: "%.4f", value), "best": value == best[column.key] ?? nil]
+             }]
+        }
+        context["barChart"] = barChart(report.algorithms)
+        let curves = report.algorithms.filter { !$0.curve.isEmpty }
+        if !curves.isEmpty { context["curveChart"] = learningCurves(curves) }
+        return context
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var output = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { output.append(",") }
+            output.append(digit)
+        }
+        return output
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// Horizontal bars of precision@10, one per algorithm, scaled to the best; the value is printed on each bar.
+    static func barChart(_ algorithms: [Report.Algorithm]) -> String {
+        let rowHeight = 34.0, labelWidth = 120.0, width = 640.0, right = 70.0
+        let height = Double(algorithms.count) * rowHeight + 30
+        let top = max(1e-9, algorithms.compactMap { $0.metrics["precision@10"] }.max() ?? 0)
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"bars-title\">"
+        svg += "<title id=\"bars-title\">Precision at 10 per algorithm: "
+        svg += HTML.escape(algorithms.map { "\($0.name) \(String(format: "%.4f", $0.metrics["precision@10"] ?? 0))" }.joined(separator: ", "))
+        svg += "</title>"
+        for (index, algorithm) in algorithms.enumerated() {
+            let value = algorithm.metrics["precision@10"] ?? 0
+            let y = 10 + Double(index) * rowHeight
+            let length = max(1, value / top * (width - labelWidth - right))
+            svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" text-anchor=\"end\" class=\"label\">\(HTML.escape(algorithm.name))</text>"
+            svg += "<rect x=\"\(number(labelWidth))\" y=\"\(number(y + 4))\" width=\"\(number(length))\" height=\"22\" rx=\"3\" fill=\"\(palette[index % palette.count])\"/>"
+            svg += "<text x=\"\(number(labelWidth + length + 6))\" y=\"\(number(y + 19))\" class=\"value\">\(String(format: "%.4f", value))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// Precision@10 per iteration: test solid, train dashed, one colour per algorithm, with a legend.
+    static func learningCurves(_ algorithms: [Report.Algorithm]) -> String {
+        let width = 640.0, height = 360.0, left = 56.0, right = 16.0, top = 16.0, bottom = 64.0
+        let lastIteration = Double(algorithms.flatMap { $0.curve.map(\.iteration) }.max() ?? 1)
+        let ceiling = max(1e-6, algorithms.flatMap { $0.curve.flatMap { [$0.train, $0.test] } }.max() ?? 1) * 1.1
+        func x(_ iteration: Int) -> Double { left + (Double(iteration) - 1) / max(1, lastIteration - 1) * (width - left - right) }
+        func y(_ value: Double) -> Double { top + (1 - value / ceiling) * (height - top - bottom) }
+        var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"curves-title\">"
+        svg += "<title id=\"curves-title\">Precision at 10 per training iteration, on held-out likes (solid) and on training likes (dashed), for "
+        svg += HTML.escape(algorithms.map(\.name).joined(separator: ", ")) + "</title>"
+        svg += "<line x1=\"\(number(left))\" y1=\"\(number(height - bottom))\" x2=\"\(number(width - right))\" y2=\"\(number(height - bottom))\" class=\"axis\"/>"
+        svg += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(height - bottom))\" class=\"axis\"/>"
+        for tick in 0...4 {
+            let value = ceiling * Double(tick) / 4
+            svg += "<text x=\"\(number(left - 6))\" y=\"\(number(y(value) + 4))\" text-anchor=\"end\" class=\"label\">\(String(format: "%.3f", value))</text>"
+        }
+        svg += "<text x=\"\(number((left + width - right) / 2))\" y=\"\(number(height - bottom + 22))\" text-anchor=\"middle\" class=\"label\">iteration 1–\(Int(lastIteration))</text>"
+        for (index, algorithm) in algorithms.enumerated() {
+            let colour = palette[index % palette.count]
+            let test = algorithm.curve.map { "\(number(x($0.iteration))),\(number(y($0.test)))" }.joined(separator: " ")
+            let train = algorithm.curve.map { "\(number(x($0.iteration))),\(number(y($0.train)))" }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2.5\" points=\"\(test)\"/>"
+            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\" points=\"\(train)\"/>"
+            let legendX = left + Double(index) * 150
+            svg += "<line x1=\"\(number(legendX))\" y1=\"\(number(height - 14))\" x2=\"\(number(legendX + 24))\" y2=\"\(number(height - 14))\" stroke=\"\(colour)\" stroke-width=\"3\"/>"
+            svg += "<text x=\"\(number(legendX + 30))\" y=\"\(number(height - 10))\" class=\"label\">\(HTML.escape(algorithm.name))</text>"
+        }
+        return svg + "</svg>"
+    }
+}
