@@ -42,7 +42,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Leaf libraries: no database, no web, no network.
-        .target(name: "Algorithms"),
+        .target(name: "AlgorithmIdentity"),
         .target(name: "ParallelWork"),
         .target(name: "ElapsedTime"),
         .target(name: "SeededRandom"),
@@ -79,14 +79,14 @@ let package = Package(
         ]),
         .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime"]),
         .target(name: "Training", dependencies: [
-            "Algorithms", "CatalogFiles", "CatalogStore", "ElapsedTime", "ImageCodecs", "ParallelWork", "Recommenders",
+            "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", "ImageCodecs", "ParallelWork", "Recommenders",
             "SparkEngine", "VisualFeatures",
         ]),
         .target(name: "Evaluation", dependencies: [
-            "Algorithms", "CatalogFiles", "CatalogStore", "ElapsedTime", "ParallelWork", "Recommenders", "SeededRandom", "SparkEngine",
+            "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", "ParallelWork", "Recommenders", "SeededRandom", "SparkEngine",
         ], swiftSettings: numericSettings),
         .target(name: "DemoPipeline", dependencies: [
-            "Algorithms", "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training",
+            "AlgorithmIdentity", "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training",
             "VisualFeatures",
         ]),
         // The `bench-*` subcommands' loops and reports: part of the product, so a user measures the binary they run.
@@ -96,9 +96,9 @@ let package = Package(
 
         // Serving: the in-memory snapshot a server answers from (no web dependency), the website over it (pages,
         // API, middleware, model pages as files, reloads), and `serve` wiring it with metrics and background jobs.
-        .target(name: "CatalogSnapshot", dependencies: ["Algorithms", "CatalogStore", "Recommenders"]),
+        .target(name: "CatalogSnapshot", dependencies: ["AlgorithmIdentity", "CatalogStore", "Recommenders"]),
         .target(name: "Website", dependencies: [
-            "Algorithms", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "ParallelWork", "SketchfabAPI",
+            "AlgorithmIdentity", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "ParallelWork", "SketchfabAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -123,7 +123,7 @@ let package = Package(
 
         // The subcommands: each parses its flags and calls one library function.
         .target(name: "CommandLineInterface", dependencies: [
-            "Algorithms", "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler",
+            "AlgorithmIdentity", "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler",
             "DemoCatalog", "DemoPipeline", "ElapsedTime", "Evaluation", "ImageCodecs", "NetworkWeights", "Recommenders",
             "Serving", "SketchfabAPI", "SparkEngine", "Training", "VisualFeatures", "Website",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -143,7 +143,7 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["CatalogFiles", "CatalogStore"],
                 path: "Tests/TestSupport"),
-        .testTarget(name: "AlgorithmsTests", dependencies: ["Algorithms"]),
+        .testTarget(name: "AlgorithmIdentityTests", dependencies: ["AlgorithmIdentity"]),
         .testTarget(name: "ParallelWorkTests", dependencies: ["ParallelWork"]),
         .testTarget(name: "CatalogFilesTests", dependencies: ["CatalogFiles"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
@@ -151,12 +151,12 @@ let package = Package(
         .testTarget(name: "ConvolutionalNetworkTests", dependencies: ["ConvolutionalNetwork", "NetworkWeights", "ImageCodecs", "SeededRandom"],
                     swiftSettings: numericSettings),
         .testTarget(name: "RecommendersTests", dependencies: ["Recommenders", "SeededRandom"]),
-        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "Algorithms", "Evaluation", "Recommenders", "CatalogFiles", "CatalogStore", "SeededRandom"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["TestSupport", "AlgorithmIdentity", "Evaluation", "Recommenders", "CatalogFiles", "CatalogStore", "SeededRandom"]),
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogSnapshotTests", dependencies: ["TestSupport", "CatalogSnapshot", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "Algorithms", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "AlgorithmIdentity", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
         .testTarget(name: "CrawlerTests", dependencies: ["TestSupport", "Crawler", "SketchfabAPI", "FakeSketchfab", "CatalogFiles",
                                                       "CatalogStore", "CatalogImport", "ImageCodecs",
                                                       .product(name: "Hummingbird", package: "hummingbird"),
@@ -164,7 +164,7 @@ let package = Package(
                                                       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                                                       .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WebsiteTests", dependencies: ["TestSupport",
-            "Algorithms", "Website", "CatalogSnapshot", "CatalogStore", "CatalogFiles",
+            "AlgorithmIdentity", "Website", "CatalogSnapshot", "CatalogStore", "CatalogFiles",
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 
 /// The algorithm behind a stored list, as the catalogue names it. Which carousels lead the page, how a card marks
 /// them and how a suggestion is explained follow from the `Algorithm`; a name this build does not know (a newer

@@ -1,3 +1,4 @@
+import CatalogFiles
 import Foundation
 import GRDB
 
@@ -25,8 +26,8 @@ extension CatalogStore {
     /// Every (model id, feature) assignment, for models' side information.
     public func featureAssignments() throws -> [(modelID: Int64, feature: FeatureKey)] {
         try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT model_id, kind, value FROM features ORDER BY model_id, kind, value").compactMap {
-                FeatureKey(storedKind: $0[1], value: $0[2]).map { feature in (modelID: $0[0], feature: feature) }
+            try Row.fetchAll(db, sql: "SELECT model_id, kind, value FROM features ORDER BY model_id, kind, value").compactMap { row in
+                FeatureKey(storedKind: row[1], value: row[2]).map { (modelID: row[0], feature: $0) }
             }
         }
     }

@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import ArgumentParser
 import CatalogStore
 import Evaluation
@@ -27,8 +27,8 @@ struct EvaluateCommand: ParsableCommand {
     var db: String?
     @Option(help: "Write the split's train.csv and test.csv into this folder.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
     @Option(help: "Comma-separated: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ","))",
-            transform: { text in
-                do { return try Algorithm.list(text, among: Algorithm.evaluable) } catch {
+            transform: { (text: String) throws -> [Algorithm] in
+                do { return try Algorithm.list(text, among: Algorithm.evaluable) } catch let error as UnknownAlgorithm {
                     throw ArgumentProblem(description: error.description)
                 }
             })

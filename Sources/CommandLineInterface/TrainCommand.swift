@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import ArgumentParser
 import CatalogStore
 import Evaluation
@@ -13,8 +13,8 @@ struct TrainCommand: ParsableCommand {
         discussion: "Algorithms: \(Algorithm.trainable.map(\.rawValue).joined(separator: ", ")). Each run replaces that algorithm's stored lists in one transaction. The database must exist (`recasketch import` creates it).")
 
     @Option(help: "Comma-separated algorithms (default: all; visual only with --thumbnails).",
-            transform: { text in
-                do { return try Algorithm.list(text, among: Algorithm.trainable) } catch {
+            transform: { (text: String) throws -> [Algorithm] in
+                do { return try Algorithm.list(text, among: Algorithm.trainable) } catch let error as UnknownAlgorithm {
                     throw ArgumentProblem(description: error.description)
                 }
             })

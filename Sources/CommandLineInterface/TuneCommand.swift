@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import ArgumentParser
 import Evaluation
 import Foundation

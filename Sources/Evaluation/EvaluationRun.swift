@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import CatalogStore
 import Foundation
 import Recommenders

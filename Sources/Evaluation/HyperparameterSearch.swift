@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import ElapsedTime
 import Foundation
 import Recommenders

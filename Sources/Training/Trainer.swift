@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import CatalogStore
 import ElapsedTime
 import Foundation

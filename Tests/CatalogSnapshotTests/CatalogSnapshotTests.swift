@@ -24,7 +24,7 @@ import Testing
         }
         try store.saveRecommendations(run("visual", 10), modelIDs: likes.modelIDs, neighbours: nextTwo)
         try store.saveRecommendations(run("warp-tags", 30), modelIDs: likes.modelIDs,
-                                      neighbours: (0..<6).map { [(item: Int32(($0 + 1) % 6), score: 0.7)] })
+                                      neighbours: (0..<6).map { [(item: Int32(($0 + 1) % 6), score: Float(0.7))] })
         try store.saveRecommendations(run("newer-trainer", 50), modelIDs: likes.modelIDs, neighbours: nextTwo)
     }
 

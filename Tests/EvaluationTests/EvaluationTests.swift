@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import CatalogFiles
 import CatalogStore
 import Evaluation
@@ -97,7 +98,7 @@ import Testing
         settings.epochs = 3
         settings.learningCurves = true
         let side = (0..<indexed.train.itemIDs.count).map { (item: $0, feature: "tag:\($0 % 3)", weight: Float(1)) }
-        let reports = try EvaluationHarness(settings: settings).run(EvaluatedAlgorithm.allCases.filter { $0 != .sparkALS },
+        let reports = try EvaluationHarness(settings: settings).run(Algorithm.evaluable.filter { $0 != .sparkALS },
                                                                      train: indexed.train.matrix, test: indexed.test.matrix,
                                                                      sideFeatures: side)
         #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf", "warp", "warp-tags", "bpr", "bpr-tags"])
@@ -117,8 +118,8 @@ import Testing
         }
         let svg = EvaluationReports.learningCurvesSVG(reports)
         #expect(svg.hasPrefix("<svg") && svg.contains("polyline"))
-        #expect(throws: HarnessError.self) { _ = try EvaluatedAlgorithm.list("wrmf,nope") }
-        #expect(try EvaluatedAlgorithm.list("wrmf, warp-tags") == [.wrmf, .warpTags])
+        #expect(throws: UnknownAlgorithm.self) { _ = try Algorithm.list("wrmf,nope", among: Algorithm.evaluable) }
+        #expect(try Algorithm.list("wrmf, warp-tags", among: Algorithm.evaluable) == [.wrmf, .warpTags])
     }
 }
 

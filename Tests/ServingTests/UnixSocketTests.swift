@@ -4,7 +4,7 @@ import Foundation
 import Logging
 import TestSupport
 import Testing
-import Serving
+@testable import Serving
 import Website
 
 /// `serve --unix-socket`: the application nginx talks to, on a real socket file.

@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import CatalogFiles
 import CatalogStore
 import Foundation
@@ -74,15 +75,15 @@ import Training
         let folder = try TemporaryDirectory()
         let store = try folder.store()
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes))
-        #expect(throws: TrainingError.self) {
-            _ = try TrainableAlgorithm.list("itemknn,nonsense")
+        #expect(throws: UnknownAlgorithm.self) {
+            _ = try Algorithm.list("itemknn,nonsense", among: Algorithm.trainable)
         }
         #expect(try store.counts().recommendations == 0)
     }
 
     @Test func emptyCatalogueSaysWhatToDo() throws {
         let folder = try TemporaryDirectory()
-        let error = #expect(throws: TrainingError.self) { _ = try Trainer.run(TrainingOptions(), store: try folder.store()) }
+        let error = #expect(throws: UnknownAlgorithm.self) { _ = try Trainer.run(TrainingOptions(), store: try folder.store()) }
         #expect(error?.description.contains("recasketch import") == true)
     }
 }
@@ -97,9 +98,9 @@ import Training
                                             hybrid: HybridTraining(factors: 4, epochs: 30, threads: 1), featureNeighbours: 3),
                             store: store)
         // "dragon" is carried by models 3–5 only; the model that learnt from likes and tags puts them nearest.
-        let dragons = try await store.modelsNear(FeatureKey(kind: "tag", value: "dragon"), limit: 3)
+        let dragons = try await store.modelsNear(FeatureKey(kind: .tag, value: "dragon"), limit: 3)
         #expect(Set(dragons.map(\.model.mid)) == Set(TinyCatalog.ids[3...5].map(\.rawValue)))
-        let cars = try await store.modelsNear(FeatureKey(kind: "category", value: "cars-vehicles"), limit: 3)
+        let cars = try await store.modelsNear(FeatureKey(kind: .category, value: "cars-vehicles"), limit: 3)
         #expect(Set(cars.map(\.model.mid)) == Set(TinyCatalog.ids[0...2].map(\.rawValue)))
         // A car model already carries "car"; the only other tag is suggested.
         let (carried, suggested) = try await store.modelFeatures(mid: TinyCatalog.ids[0].rawValue)

@@ -34,9 +34,9 @@ import Testing
         try store.saveRecommendations(run, modelIDs: snapshot.modelIDs, neighbours: lists)
         try store.saveRecommendations(visual, modelIDs: snapshot.modelIDs, neighbours: lists.map { Array($0.reversed()) })
         try store.saveFeatureNeighbours(
-            models: [FeatureKey(kind: "tag", value: "dragon"): [(snapshot.modelIDs[4], 0.9), (snapshot.modelIDs[3], 0.8)],
-                     FeatureKey(kind: "category", value: "cars-vehicles"): [(snapshot.modelIDs[0], 0.7)]],
-            suggestions: [snapshot.modelIDs[0]: [(FeatureKey(kind: "tag", value: "racing"), 0.5)]])
+            models: [FeatureKey(kind: .tag, value: "dragon"): [(snapshot.modelIDs[4], 0.9), (snapshot.modelIDs[3], 0.8)],
+                     FeatureKey(kind: .category, value: "cars-vehicles"): [(snapshot.modelIDs[0], 0.7)]],
+            suggestions: [snapshot.modelIDs[0]: [(FeatureKey(kind: .tag, value: "racing"), 0.5)]])
         let thumbnails = folder.url.appendingPathComponent("thumbs")
         try FileManager.default.createDirectory(at: thumbnails, withIntermediateDirectories: true)
         _ = try folder.write("thumbs/\(TinyCatalog.ids[0].rawValue).jpg", "fake jpeg")

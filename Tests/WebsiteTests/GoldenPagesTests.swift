@@ -97,11 +97,11 @@ import Testing
         try store.saveRecommendations(run("itemknn", "Often liked together", 40), modelIDs: snapshot.modelIDs,
                                       neighbours: nextTwo)
         try store.saveFeatureNeighbours(
-            models: [FeatureKey(kind: "tag", value: "dragon"): [(snapshot.modelIDs[4], 0.9), (snapshot.modelIDs[3], 0.8)],
-                     FeatureKey(kind: "tag", value: "car"): [(snapshot.modelIDs[0], 0.9), (snapshot.modelIDs[2], 0.6)],
-                     FeatureKey(kind: "category", value: "cars-vehicles"): [(snapshot.modelIDs[0], 0.7), (snapshot.modelIDs[1], 0.6)],
-                     FeatureKey(kind: "category", value: "characters-creatures"): [(snapshot.modelIDs[5], 0.7)]],
-            suggestions: [snapshot.modelIDs[0]: [(FeatureKey(kind: "tag", value: "racing"), 0.5)]])
+            models: [FeatureKey(kind: .tag, value: "dragon"): [(snapshot.modelIDs[4], 0.9), (snapshot.modelIDs[3], 0.8)],
+                     FeatureKey(kind: .tag, value: "car"): [(snapshot.modelIDs[0], 0.9), (snapshot.modelIDs[2], 0.6)],
+                     FeatureKey(kind: .category, value: "cars-vehicles"): [(snapshot.modelIDs[0], 0.7), (snapshot.modelIDs[1], 0.6)],
+                     FeatureKey(kind: .category, value: "characters-creatures"): [(snapshot.modelIDs[5], 0.7)]],
+            suggestions: [snapshot.modelIDs[0]: [(FeatureKey(kind: .tag, value: "racing"), 0.5)]])
         let vectors: [Float] = [1, 0, 0.9, 0.1, 0.8, 0, 0, 1, 0.1, 0.9, 0, 0.8]
         try store.saveFoldInFactors(algorithm: "wrmf", modelIDs: snapshot.modelIDs, factors: 2, regularization: 0.1, alpha: 10,
                                     vectors: vectors)

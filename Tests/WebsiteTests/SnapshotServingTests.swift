@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import CatalogFiles
 import CatalogStore
 import Foundation
@@ -22,7 +22,7 @@ import Testing
         _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models, likes: TinyCatalog.likes,
                                                        features: TinyCatalog.features, curated: Array(TinyCatalog.models.prefix(4))))
         try saveLists(shift: 1)
-        try store.saveFeatureNeighbours(models: [FeatureKey(kind: "tag", value: "dragon"): [(try store.trainingLikes().modelIDs[4], 0.9)]],
+        try store.saveFeatureNeighbours(models: [FeatureKey(kind: .tag, value: "dragon"): [(try store.trainingLikes().modelIDs[4], 0.9)]],
                                         suggestions: [:])
     }
 
@@ -192,7 +192,7 @@ import Testing
     /// every documented operation has a route (parameter names aside: `:value` and `{tag}` are both one segment).
     @Test func theOpenAPIDocumentDescribesExactlyTheRoutersAPIRoutes() async throws {
         let site = try await site(storage: store)
-        func shape(_ path: String) -> String {
+        @Sendable func shape(_ path: String) -> String {
             path.split(separator: "/", omittingEmptySubsequences: false)
                 .map { $0.hasPrefix(":") || ($0.hasPrefix("{") && $0.hasSuffix("}")) ? "{}" : String($0) }
                 .joined(separator: "/")

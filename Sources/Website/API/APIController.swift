@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import CatalogFiles
 import CatalogSnapshot
 import CatalogStore

@@ -1,3 +1,4 @@
+import CatalogFiles
 import CatalogSnapshot
 import CatalogStore
 import NIOCore

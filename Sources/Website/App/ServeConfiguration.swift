@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import SketchfabAPI
 
 /// Everything `serve` is told, filled once by the command (its flags and environment variables) and read by the

@@ -1,3 +1,4 @@
+import CatalogFiles
 import CatalogStore
 import Foundation
 import Hummingbird

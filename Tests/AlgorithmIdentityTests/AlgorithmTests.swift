@@ -1,4 +1,4 @@
-import Algorithms
+import AlgorithmIdentity
 import Testing
 
 @Suite struct AlgorithmTests {
