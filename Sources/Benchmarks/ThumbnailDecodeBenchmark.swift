@@ -3,6 +3,7 @@ import ElapsedTime
 import Foundation
 import ImageCodecs
 import Synchronization
+import ParallelWork
 
 public struct BenchmarkError: Error, CustomStringConvertible {
     public var description: String
@@ -61,15 +62,10 @@ public struct ThumbnailDecodeBenchmark: Sendable {
         progress(String(format: "decode only, 1 thread: %d images in %.2f s, %.3f ms/image, %.0f images/s", readable, oneThread,
                         oneThread * 1000 / Double(files.count), Double(files.count) / oneThread))
         guard threads > 1 else { return decoded }
-        let next = Atomic<Int>(0)
         let shared = files
         start = clock.now
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                if index >= shared.count { return }
-                _ = try? ImageFile.decode(shared[index])
-            }
+        Parallel.forEachChunk(of: shared.count, chunk: 1, workers: threads) { range, _ in
+            for index in range { _ = try? ImageFile.decode(shared[index]) }
         }
         let seconds = (clock.now - start).inSeconds
         progress(String(format: "decode only, %d threads: %.2f s, %.0f images/s", threads, seconds, Double(files.count) / seconds))

@@ -5,6 +5,7 @@ import Foundation
 import ImageCodecs
 import Recommenders
 import Synchronization
+import ParallelWork
 
 /// CNN feature extraction (latency on one thread, throughput on `threads`), then all-items cosine top-N over
 /// `items` vectors, with and without PCA.
@@ -41,13 +42,11 @@ public struct VisualBenchmark: Sendable {
 
         let features = FactorMatrix(rows: decoded.images.count, columns: EfficientNetLite0.featureDimension)
         let shared = decoded.images
-        let next = Atomic<Int>(0)
         start = clock.now
-        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+        // Images cost the same: an equal share per worker, each with its own workspace.
+        Parallel.forEachShare(of: shared.count, workers: threads) { share, _ in
             let workspace = network.makeWorkspace(inputSide: side)
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                if index >= shared.count { return }
+            for index in share {
                 let values = network.features(of: shared[index], workspace: workspace)
                 let row = features.row(index)
                 for (k, value) in values.enumerated() { row[k] = value }

@@ -31,7 +31,7 @@ struct RestoreCommand: ParsableCommand {
             """)
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: "The backup to restore (written by `recasketch backup`).", transform: ArgumentCheck.nonEmpty) var from: String
+    @Option(help: "The backup file to restore, as `recasketch backup` wrote it.", transform: ArgumentCheck.nonEmpty) var from: String
 
     func run() throws {
         let store = try database.openExisting()

@@ -27,7 +27,7 @@ struct BenchVisualCommand: ParsableCommand {
     @Option(help: "Write each image's features as `name<TAB>v1,v2,…` to this file (for scripts/bench-cnn-peer.py --compare).",
             transform: ArgumentCheck.nonEmpty)
     var featuresOut: String?
-    @Option(help: "Folder of installed weights (default: $RECASKETCH_WEIGHTS, else ~/.local/share/recasketch/weights).",
+    @Option(help: ArgumentHelp("Folder of installed weights.", discussion: "Default: $RECASKETCH_WEIGHTS, else ~/.local/share/recasketch/weights."),
             transform: ArgumentCheck.nonEmpty)
     var weights: String?
 

@@ -10,13 +10,13 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Evaluate recommenders offline on a held-out split, side by side.",
         discussion: """
-            Input is `user,item[,weight]` CSV with a header. With --interactions the data is thresholded
-            (--min-user/--min-item likes, repeated until stable) and split: for --fraction of all users, drawn among
-            those with at least twice --holdout likes, --holdout likes move to the test set (seeded). --write-split
-            saves train.csv and test.csv so other tools can score exactly the same split; --train/--test read one.
-            Metrics are over test users with their training items excluded from the ranking.
-            --db PATH stores the run (split sizes, settings, metrics and learning curves) in that catalogue, where
-            `recasketch serve` shows it at /evaluation; without another input it evaluates that catalogue's likes, and
+            Input is `user,item[,weight]` CSV with a header. With --interactions the data is thresholded \
+            (--min-user/--min-item likes, repeated until stable) and split: for --fraction of all users, drawn among \
+            those with at least twice --holdout likes, --holdout likes move to the test set (seeded). --write-split \
+            saves train.csv and test.csv so other tools can score exactly the same split; --train/--test read one. \
+            Metrics are over test users, with the items they liked in training left out of the ranking. \
+            --db PATH stores the run (split sizes, settings, metrics and learning curves) in that catalogue, where \
+            `recasketch serve` shows it at /evaluation; without another input it evaluates that catalogue's likes, and \
             the -tags algorithms use its tags and categories.
             """)
 
@@ -25,8 +25,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Store the run in this catalogue database for the site's /evaluation page (and, without another input, evaluate its likes).",
             transform: ArgumentCheck.nonEmpty)
     var db: String?
-    @Option(help: "Write the split's train.csv and test.csv into this folder.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
-    @Option(help: "Comma-separated: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ","))",
+    @Option(help: "Write the split's train.csv and test.csv into this folder for other tools.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
+    @Option(help: "Comma-separated, among: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ", ")).",
             transform: { (text: String) throws -> [Algorithm] in
                 do { return try Algorithm.list(text, among: Algorithm.evaluable) } catch let error as UnknownAlgorithm {
                     throw ArgumentProblem(description: error.description)

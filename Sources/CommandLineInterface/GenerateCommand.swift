@@ -6,10 +6,10 @@ import Foundation
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a synthetic, Sketchfab-shaped catalogue in the published file format.",
+        abstract: "Write a synthetic catalogue shaped like Sketchfab's, in the files `import` reads.",
         discussion: """
-            Writes model_urls.psv, model_likes_anon.psv, model_feats.psv, model_names.psv (the picker's list),
-            model_topics.psv (each model's hidden topic, for evaluation only) and thumbnails/{mid}.jpg (200x200).
+            Writes model_urls.psv, model_likes_anon.psv, model_feats.psv, model_names.psv (the picker's list), \
+            model_topics.psv (each model's hidden topic, for evaluation only) and thumbnails/{mid}.jpg (200x200). \
             The same options give the same bytes. Sketchfab scale: --models 28806 --users 62583 (~630k likes).
             """)
 

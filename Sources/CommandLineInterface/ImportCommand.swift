@@ -7,11 +7,11 @@ import Foundation
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Load the published catalogue files into the database, in one transaction.",
+        abstract: "Load the published catalogue files into the database in one transaction: all or nothing.",
         discussion: """
-            Files use the published dialect: '|' between fields, a header row, CRLF line ends, and a field holding
-            '|', '\\' or a newline wrapped in backslashes with inner backslashes doubled. Repeated rows are folded;
-            likes and features of models missing from --urls are counted and skipped. A malformed row stops the
+            Files use the published dialect: '|' between fields, a header row, CRLF line ends, and a field holding \
+            '|', '\\' or a newline wrapped in backslashes with inner backslashes doubled. Repeated rows are folded; \
+            likes and features of models missing from --urls are counted and skipped. A malformed row stops the \
             import with FILE:LINE and leaves the database exactly as it was. The database is created when missing.
             """)
 

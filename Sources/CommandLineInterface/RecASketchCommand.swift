@@ -6,7 +6,7 @@ import CatalogStore
 public struct RecASketchCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "recasketch",
-        abstract: "Discover Sketchfab 3D models through side-by-side recommendation algorithms.",
+        abstract: "Discover Sketchfab 3D models through several recommendation algorithms side by side.",
         discussion: """
             Pipeline: crawl Sketchfab (or generate a demo catalogue) → import it into SQLite → train the \
             recommenders → serve the explorer. `recasketch demo` runs every stage on a synthetic catalogue and \

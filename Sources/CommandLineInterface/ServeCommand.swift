@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
             old one and switches without dropping a request. SIGTERM or SIGINT stops accepting connections and \
             lets the requests in flight finish before exiting. RECASKETCH_HOST, RECASKETCH_PORT, \
             RECASKETCH_UNIX_SOCKET, RECASKETCH_RELOAD_CHECK_SECONDS, RECASKETCH_REFRESH_EVERY and \
-            RECASKETCH_STATIC_PAGES stand in for their flags and are checked the same way. Deployment behind nginx with systemd: deploy/README.md.
+            RECASKETCH_STATIC_PAGES stand in for their flags and are checked the same way. For deployment behind nginx with systemd, see deploy/README.md.
             """)
 
     static let hostSetting = EnvironmentSetting(name: "RECASKETCH_HOST", parse: ArgumentCheck.nonEmpty)
@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let staticPagesSetting = EnvironmentSetting(name: "RECASKETCH_STATIC_PAGES", parse: ArgumentCheck.nonEmpty)
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: "Address to listen on (default: $RECASKETCH_HOST, else 127.0.0.1).", transform: ArgumentCheck.nonEmpty)
+    @Option(help: "Address to listen on (default: $RECASKETCH_HOST, else 127.0.0.1, this machine only).", transform: ArgumentCheck.nonEmpty)
     var host: String?
     @Option(help: "Port to listen on, 1–65535 (default: $RECASKETCH_PORT, else 8080).", transform: ArgumentCheck.integer(1...65_535))
     var port: Int?
@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
                                discussion: "The socket is made mode 0660, so the web server's group can connect; a stale socket left by a killed instance is replaced. Several instances may serve the same database, each on its own socket or port."),
             transform: ArgumentCheck.nonEmpty)
     var unixSocket: String?
-    @Option(help: "Folder of local thumbnails to serve under /thumbnails/.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
+    @Option(help: "Folder of local thumbnails, served under /thumbnails/.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
     @Option(help: "Seconds between checks for a newly published catalogue, 1–3600 (default: $RECASKETCH_RELOAD_CHECK_SECONDS, else 2).",
             transform: ArgumentCheck.integer(1...3600))
     var reloadCheckSeconds: Int?
@@ -45,7 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
                                discussion: "Off by default; $RECASKETCH_REFRESH_EVERY sets it too. Uses --api-base, --rate (default 2 req/s) and --concurrency (default 4)."),
             transform: ArgumentCheck.duration(minimum: .seconds(1)))
     var refreshEvery: Duration?
-    @Option(help: ArgumentHelp("Write every model page into this folder for a web server to send as a file (default: $RECASKETCH_STATIC_PAGES).",
+    @Option(help: ArgumentHelp("Write every model page into this folder for a web server to send as a file ($RECASKETCH_STATIC_PAGES sets it too).",
                                discussion: "DIR/current links to the complete set for the catalogue being served (DIR/generation-N/models/{mid}.html), rewritten after each newly published catalogue and replaced in one step; the previous set is kept. Instances sharing DIR take turns. deploy/nginx/recasketch.conf sends these files and passes everything else to the instances."),
             transform: ArgumentCheck.nonEmpty)
     var staticPages: String?

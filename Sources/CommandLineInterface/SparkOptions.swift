@@ -11,7 +11,7 @@ struct SparkOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Who fits the likes model (WRMF): swift (in process) or spark (Spark MLlib's implicit ALS through spark-submit).",
                                discussion: "evaluate runs Spark for --algorithms spark-als whatever this says."))
     var engine: Engine = .swift
-    @Option(help: ArgumentHelp("Spark master URL, passed to spark-submit unchanged: local[2], spark://HOST:7077, yarn, k8s://https://HOST:443.",
+    @Option(help: ArgumentHelp("Spark master URL, passed to spark-submit unchanged, such as local[2], spark://HOST:7077, yarn or k8s://https://HOST:443 for Kubernetes.",
                                discussion: "Default: $SPARK_MASTER, else local[2]."),
             transform: ArgumentCheck.nonEmpty)
     var sparkMaster: String?

@@ -17,7 +17,7 @@ struct SplitInputOptions: ParsableArguments {
     @Option(help: "Minimum likes per item, 1–1,000,000.", transform: ArgumentCheck.integer(1...1_000_000)) var minItem = 5
     @Option(help: "Field separator of CSV input (one character).") var separator = ","
     @Option(help: "Random seed (split, initialisation, sampling).") var seed: UInt64 = 42
-    @Option(help: "Item features for the -tags algorithms: item,feature[,weight] CSV, or a published model_feats.psv.",
+    @Option(help: "Item features for the -tags algorithms: item,feature[,weight] CSV, or a model_feats.psv file as published.",
             transform: ArgumentCheck.nonEmpty)
     var features: String?
 

@@ -19,7 +19,7 @@ struct TrainCommand: ParsableCommand {
                 }
             })
     var algorithms: [Algorithm]?
-    @Option(help: "Folder of {mid}.jpg thumbnails, for the visual algorithm.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
+    @Option(help: "Folder of {mid}.jpg thumbnails, which the visual algorithm reads.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
     @Option(help: "Recommendations kept per model, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var neighbours = 12
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "WRMF latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64

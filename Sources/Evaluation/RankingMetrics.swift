@@ -1,6 +1,7 @@
 import Foundation
 import Dispatch
 import Recommenders
+import ParallelWork
 
 /// Anything that scores every item for a training user (higher is better).
 public protocol ItemScorer: Sendable {
@@ -80,11 +81,10 @@ public struct RankingEvaluator: Sendable {
         defer { scratchAll.deallocate() }
         nonisolated(unsafe) let scratch = scratchAll
         let chunk = max(1, testUsers.count / (threads * 16) + 1)
-        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+        Parallel.forEachChunk(of: testUsers.count, chunk: chunk, workers: max(1, threads)) { range, worker in
             let buffer = UnsafeMutableBufferPointer(rebasing: scratch[(worker * itemCount)..<((worker + 1) * itemCount)])
-            var index = worker * chunk
-            while index < testUsers.count {
-                for position in index..<min(testUsers.count, index + chunk) {
+            do {
+                for position in range {
                     let user = testUsers[position]
                     scorer.scores(user: user, into: buffer)
                     let (metrics, top10) = Self.userMetrics(scores: buffer, exclude: train.items(ofUser: user),
@@ -99,7 +99,6 @@ public struct RankingEvaluator: Sendable {
                     }
                     output[position] = (metrics, top10, coldTop10)
                 }
-                index += threads * chunk
             }
         }
         var sums = [Double](repeating: 0, count: 6)

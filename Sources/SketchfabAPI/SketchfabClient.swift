@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One HTTP exchange, behind a closure so tests and benchmarks can swap the network out; `HTTPTransport.live`
 /// is AsyncHTTPClient.
@@ -237,12 +238,11 @@ public final class SketchfabClient: Sendable {
     }
 }
 
-final class StatisticsBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var statistics = RequestStatistics()
+final class StatisticsBox: Sendable {
+    private let statistics = Mutex(RequestStatistics())
 
-    var value: RequestStatistics { lock.withLock { statistics } }
-    func update(_ change: (inout RequestStatistics) -> Void) { lock.withLock { change(&statistics) } }
+    var value: RequestStatistics { statistics.withLock { $0 } }
+    func update(_ change: (inout RequestStatistics) -> Void) { statistics.withLock { change(&$0) } }
 }
 
 /// Which list the crawl walks for models.

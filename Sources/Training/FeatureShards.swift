@@ -5,6 +5,7 @@ import Foundation
 import ImageCodecs
 import Synchronization
 import VisualFeatures
+import ParallelWork
 
 /// One slice of the thumbnails: the K-th of N (1-based), by a hash of the model id, so every machine of a batch
 /// system (a Kubernetes indexed Job, a Slurm array, plain ssh) gets the same slice for the same K on any run.
@@ -75,9 +76,9 @@ public enum FeatureShardFile {
         let results = Mutex([Record?](repeating: nil, count: mine.count))
         let failures = Mutex<[String]>([])
         let workers = max(1, threads)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        Parallel.forEachShare(of: mine.count, workers: workers) { share, _ in
             let describe = descriptor.makeDescriber()
-            for position in stride(from: worker, to: mine.count, by: workers) {
+            for position in share {
                 let file = thumbnails.appendingPathComponent("\(mine[position]).jpg")
                 do {
                     let data = try Data(contentsOf: file)

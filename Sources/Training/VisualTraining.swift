@@ -6,6 +6,7 @@ import ImageCodecs
 import Recommenders
 import Synchronization
 import VisualFeatures
+import ParallelWork
 
 /// Image descriptors for every model with a local thumbnail, then top-N by cosine: the "Visually similar"
 /// carousel. Descriptors are cached by image checksum and descriptor name, so a rerun only describes new or changed
@@ -39,9 +40,9 @@ struct VisualTraining {
         let described = Mutex(0)
         let shared = (files: files, contents: contents, checksums: checksums)
         let workers = max(1, threads)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        Parallel.forEachShare(of: shared.files.count, workers: workers) { share, _ in
             let describe = descriptor.makeDescriber()
-            for index in stride(from: worker, to: shared.files.count, by: workers) {
+            for index in share {
                 let (item, url) = shared.files[index]
                 guard let data = shared.contents[index] else {
                     failures.withLock { $0.append("\(url.path): cannot read the file") }

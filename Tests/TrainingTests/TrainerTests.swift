@@ -83,7 +83,7 @@ import Training
 
     @Test func emptyCatalogueSaysWhatToDo() throws {
         let folder = try TemporaryDirectory()
-        let error = #expect(throws: UnknownAlgorithm.self) { _ = try Trainer.run(TrainingOptions(), store: try folder.store()) }
+        let error = #expect(throws: TrainingError.self) { _ = try Trainer.run(TrainingOptions(), store: try folder.store()) }
         #expect(error?.description.contains("recasketch import") == true)
     }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import ParallelWork
 
 /// Weighted regularised matrix factorisation for implicit feedback (Hu, Koren & Volinsky 2008), trained by
 /// alternating least squares. Each row's least-squares problem is solved approximately by a few conjugate-gradient
@@ -61,7 +62,7 @@ public struct WRMF: Sendable {
         let n = fixed.stride
         let chunks = 16
         let partials = FactorMatrix(rows: chunks, columns: n * n)
-        ParallelRows.forEach(count: chunks, threads: threads, chunk: 1) { range, _ in
+        Parallel.forEachChunk(of: chunks, chunk: 1, workers: threads) { range, _ in
             for chunk in range {
                 let target = partials.row(chunk)
                 let start = chunk * fixed.rows / chunks, end = (chunk + 1) * fixed.rows / chunks
@@ -97,7 +98,7 @@ public struct WRMF: Sendable {
                         nonisolated(unsafe) let offsets = offsets
                         nonisolated(unsafe) let indices = indices
                         nonisolated(unsafe) let confidence = confidence
-                        ParallelRows.forEach(count: target.rows, threads: threads, chunk: 128) { rows, worker in
+                        Parallel.forEachChunk(of: target.rows, chunk: 128, workers: threads) { rows, worker in
                             let r = scratch.row(worker * 3), p = scratch.row(worker * 3 + 1), ap = scratch.row(worker * 3 + 2)
                             for row in rows {
                                 let range = offsets[row]..<offsets[row + 1]

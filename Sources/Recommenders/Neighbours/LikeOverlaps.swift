@@ -1,4 +1,5 @@
 import Synchronization
+import ParallelWork
 
 /// Why a likes-based list suggests model B after model A, in terms a visitor can check: how many users liked both,
 /// and which other models those users liked most often (the tastes that connect A and B).
@@ -23,7 +24,7 @@ public enum LikeOverlaps {
     public static func reasons(_ matrix: InteractionMatrix, lists: [[Neighbour]], threads: Int) -> [[LikeOverlapReason]] {
         precondition(lists.count == matrix.itemCount, "one list per item")
         let results = Mutex([[LikeOverlapReason]](repeating: [], count: lists.count))
-        ParallelRows.forEach(count: lists.count, threads: threads, chunk: 64) { range, _ in
+        Parallel.forEachChunk(of: lists.count, chunk: 64, workers: threads) { range, _ in
             var counts = [Int32](repeating: 0, count: matrix.itemCount)
             var touched: [Int32] = []
             var common: [Int32] = []

@@ -1,3 +1,5 @@
+import ParallelWork
+
 /// Top-N most similar items by cosine of their factor vectors, for every item, without an items × items matrix:
 /// rows are normalised, candidates are packed into 16-item panels laid out column by column, and a 4 × 16
 /// register-blocked kernel scores four query items against a panel at a time into per-row bounded heaps.
@@ -44,7 +46,7 @@ public struct FactorSimilarity: Sendable {
             // from memory once per group instead of once per 4 queries (with wide vectors, the panels of a large
             // catalogue far exceed the caches and streaming them dominates).
             let groupSize = Self.blocksPerGroup
-            ParallelRows.forEach(count: blocks, threads: threads, chunk: groupSize) { blockRange, _ in
+            Parallel.forEachChunk(of: blocks, chunk: groupSize, workers: threads) { blockRange, _ in
                 let groupQueries = blockRange.count * Self.queryBlock
                 var heaps = [TopK](repeating: TopK(capacity: neighbours), count: groupQueries)
                 var scores = [Float](repeating: 0, count: Self.queryBlock * Self.panelWidth)

@@ -1,4 +1,5 @@
 import SeededRandom
+import ParallelWork
 
 /// PCA by subspace iteration on the covariance of (a seeded sample of) the rows: enough to shrink 1280-d image
 /// features before cosine ranking without an eigen-solver dependency. Deterministic under the seed.
@@ -29,7 +30,7 @@ public struct PrincipalComponents: Sendable {
         }
         let covariance = FactorMatrix(rows: d, columns: d)
         let stride = centred.stride, sampleCount = sample.count
-        ParallelRows.forEach(count: d, threads: threads, chunk: 32) { range, _ in
+        Parallel.forEachChunk(of: d, chunk: 32, workers: threads) { range, _ in
             // Samples outer, so each centred row is read from memory once per chunk of covariance rows.
             for index in 0..<sampleCount {
                 let source = centred.row(index)
@@ -44,7 +45,7 @@ public struct PrincipalComponents: Sendable {
                 let row = vectors.row(index)
                 for (j, value) in vector.enumerated() { row[j] = value }
             }
-            ParallelRows.forEach(count: k, threads: threads, chunk: 8) { range, _ in
+            Parallel.forEachChunk(of: k, chunk: 8, workers: threads) { range, _ in
                 for index in range {
                     let vector = vectors.row(index), product = products.row(index)
                     for i in 0..<d { product[i] = VectorKernels.dot(covariance.row(i), vector, stride) }
@@ -68,7 +69,7 @@ public struct PrincipalComponents: Sendable {
         for (k, value) in mean.enumerated() { basis.row(centreRow)[k] = value }
         let projected = FactorMatrix(rows: data.rows, columns: components.count)
         let dimensions = components.count, stride = data.stride
-        ParallelRows.forEach(count: data.rows, threads: threads, chunk: 64) { range, _ in
+        Parallel.forEachChunk(of: data.rows, chunk: 64, workers: threads) { range, _ in
             let centred = UnsafeMutablePointer<Float>.allocate(capacity: stride)
             defer { centred.deallocate() }
             for row in range {

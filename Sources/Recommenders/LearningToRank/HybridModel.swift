@@ -1,5 +1,6 @@
 import Foundation
 import SeededRandom
+import ParallelWork
 
 /// A LightFM-style hybrid factorisation model trained by learning to rank: an item is the weighted sum of the
 /// embeddings (and biases) of its features, a user is their own embedding and bias, and a score is their dot
@@ -75,11 +76,12 @@ public struct HybridTraining: Sendable {
                             nonisolated(unsafe) let order = order, owner = owner
                             nonisolated(unsafe) let positives = Positives(offsets: userOffsets, items: userItems,
                                                                           itemCount: interactions.itemCount)
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            // Each worker's share and random stream depend on its number alone: the same seed
+                            // gives the same model.
+                            Parallel.forEachShare(of: pairs, workers: workers) { share, worker in
                                 var random = SeededGenerator(seed: seed, stream: UInt64(epoch) << 8 | UInt64(worker))
                                 let scratch = HybridScratch(stride: model.stride)
-                                let start = worker * pairs / workers, end = (worker + 1) * pairs / workers
-                                for position in start..<end {
+                                for position in share {
                                     let index = Int(order[position])
                                     step(model, positives, user: Int(owner[index]), positive: Int(positives.items[index]),
                                          random: &random, scratch: scratch)

@@ -1,4 +1,5 @@
 import Dispatch
+import ParallelWork
 
 /// Item-to-item cosine similarity on co-likes: `|U(i) ∩ U(j)| / sqrt(|U(i)| |U(j)|)`.
 ///
@@ -24,8 +25,8 @@ public struct ItemKNN: Sendable {
         results.withUnsafeMutableBufferPointer { output in
             let outputBase = output.baseAddress!
             nonisolated(unsafe) let sendableOutput = outputBase
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk * itemCount / chunks, end = (chunk + 1) * itemCount / chunks
+            Parallel.forEachShare(of: itemCount, workers: chunks) { share, _ in
+                let start = share.lowerBound, end = share.upperBound
                 var coLikes = [Int32](repeating: 0, count: itemCount)
                 var touched: [Int32] = []
                 coLikes.withUnsafeMutableBufferPointer { counts in
