@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
             old one and switches without dropping a request. SIGTERM or SIGINT stops accepting connections and \
             lets the requests in flight finish before exiting. RECASKETCH_HOST, RECASKETCH_PORT, \
             RECASKETCH_UNIX_SOCKET, RECASKETCH_RELOAD_CHECK_SECONDS, RECASKETCH_REFRESH_EVERY and \
-            RECASKETCH_STATIC_PAGES stand in for their flags and are checked the same way. For deployment behind nginx with systemd, see deploy/README.md.
+            RECASKETCH_STATIC_PAGES stand in for their flags and are checked the same way. deploy/README.md describes the deployment behind nginx with systemd.
             """)
 
     static let hostSetting = EnvironmentSetting(name: "RECASKETCH_HOST", parse: ArgumentCheck.nonEmpty)

@@ -36,7 +36,7 @@ struct WeightsCommand: ParsableCommand {
     }
 
     struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Check the installed files against their checksums and load the network.")
+        static let configuration = CommandConfiguration(abstract: "Verify the checksums of the installed files and load the network to be sure it works.")
 
         @Option(help: ArgumentHelp("Folder of installed weights.", discussion: "Default: $RECASKETCH_WEIGHTS, else ~/.local/share/recasketch/weights."),
                 transform: ArgumentCheck.nonEmpty)
