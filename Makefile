@@ -5,12 +5,12 @@
 .DEFAULT_GOAL := help
 ARGS ?=
 
-.PHONY: help test demo ci check-imports fuzz contract browser deploy-test \
+.PHONY: help test demo ci check-imports check-architecture fuzz contract browser deploy-test \
 	bench-pipeline bench-serve bench-deploy bench-crawl bench-wrmf bench-warp bench-cnn-peer bench-visual bench-for-you
 
 help: ## list the tasks
 	@echo 'make TASK [ARGS="…"]   (ARGS go to the script; its environment variables pass through)'
-	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  %-15s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / { printf "  %-19s %s\n", $$1, $$2 }' $(firstword $(MAKEFILE_LIST))
 
 test: ## the README's test command: the Swift Testing suites under Tests/ (CI)
 	swift test --disable-xctest
@@ -23,6 +23,9 @@ ci: ## everything CI runs, in its order (.ci/run)
 
 check-imports: ## every module a target imports is declared in Package.swift (CI)
 	python3 scripts/check-imports.py
+
+check-architecture: ## docs/architecture.md's targets and graph match Package.swift, ARGS=--write redraws the graph (CI)
+	python3 scripts/check-architecture.py $(ARGS)
 
 fuzz: ## libFuzzer + AddressSanitizer on the parsers and decoders, ARGS="[SECONDS] [TARGET…]" (CI: 30 s each)
 	scripts/fuzz.sh $(ARGS)
