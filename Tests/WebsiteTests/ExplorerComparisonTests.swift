@@ -174,15 +174,7 @@ import Testing
                 #expect(text(response).contains("No evaluation is stored in this catalogue yet"))
             }
         }
-        let report = """
-            {"split": {"users": 1200, "items": 340, "train_interactions": 15000, "test_interactions": 1200, "test_users": 240},
-             "settings": {"factors": "64", "seed": "42"},
-             "algorithms": [
-               {"name": "popularity", "fit_seconds": 0.01, "precision@10": 0.05, "ndcg@10": 0.06},
-               {"name": "wrmf", "fit_seconds": 1.5, "precision@10": 0.12, "ndcg@10": 0.15,
-                "learning_curve": [{"iteration": 1, "train_precision@10": 0.2, "test_precision@10": 0.08},
-                                   {"iteration": 2, "train_precision@10": 0.3, "test_precision@10": 0.12}]}]}
-            """
+        let report = TinyCatalog.evaluationReport
         try store.saveEvaluation(report: Data(report.utf8))
         try await withApp { client in
             try await client.execute(uri: "/evaluation", method: .get) { response in

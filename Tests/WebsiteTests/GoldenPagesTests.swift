@@ -105,15 +105,7 @@ import Testing
         let vectors: [Float] = [1, 0, 0.9, 0.1, 0.8, 0, 0, 1, 0.1, 0.9, 0, 0.8]
         try store.saveFoldInFactors(algorithm: "wrmf", modelIDs: snapshot.modelIDs, factors: 2, regularization: 0.1, alpha: 10,
                                     vectors: vectors)
-        let report = """
-            {"split": {"users": 1200, "items": 340, "train_interactions": 15000, "test_interactions": 1200, "test_users": 240},
-             "settings": {"factors": "64", "seed": "42"},
-             "algorithms": [
-               {"name": "popularity", "fit_seconds": 0.01, "precision@10": 0.05, "ndcg@10": 0.06},
-               {"name": "wrmf", "fit_seconds": 1.5, "precision@10": 0.12, "ndcg@10": 0.15,
-                "learning_curve": [{"iteration": 1, "train_precision@10": 0.2, "test_precision@10": 0.08},
-                                   {"iteration": 2, "train_precision@10": 0.3, "test_precision@10": 0.12}]}]}
-            """
+        let report = TinyCatalog.evaluationReport
         try store.saveEvaluation(report: Data(report.utf8), recordedAt: Date(timeIntervalSince1970: 1_700_000_200))
         return store
     }

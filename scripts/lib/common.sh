@@ -66,6 +66,18 @@ serve_ci_demo() {  # PORT
     for _ in $(seq 600); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.1; done
 }
 
+# A test script's server: the URL it was given, else the CI's small demo built and served on port 18099 for the
+# run (stopped when the script exits). Sets `site_url`.
+site_under_test() {  # [URL]
+    if [ $# -gt 0 ]; then site_url=$1; return; fi
+    require_tool curl
+    ci_demo
+    serve_ci_demo 18099
+    trap 'kill $server 2>/dev/null || true' EXIT
+    # shellcheck disable=SC2034  # for the caller
+    site_url="http://127.0.0.1:18099"
+}
+
 # schemathesis from PyPI (tests only) in .build-ci/schemathesis, made once.
 schemathesis_venv() {
     local venv=.build-ci/schemathesis

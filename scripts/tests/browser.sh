@@ -15,12 +15,5 @@ require_tool "${CHROMEDRIVER:-chromedriver}" chromium-driver
 browser=.build-ci/browser
 [ -x "$browser/bin/python" ] && "$browser/bin/python" -c "import selenium, axe_selenium_python" 2>/dev/null \
     || { python3 -m venv "$browser" && "$browser/bin/pip" install --quiet selenium axe-selenium-python; }
-if [ $# -eq 0 ]; then
-    require_tool curl
-    ci_demo
-    port=18099
-    serve_ci_demo $port
-    trap 'kill $server 2>/dev/null || true' EXIT
-    set -- "http://127.0.0.1:$port"
-fi
-"$browser/bin/python" browser-tests/explorer_test.py --url "$1" --screenshots .build-ci/screenshots
+site_under_test "$@"
+"$browser/bin/python" browser-tests/explorer_test.py --url "$site_url" --screenshots .build-ci/screenshots

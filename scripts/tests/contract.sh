@@ -9,12 +9,5 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/common.sh"
 cd "$repo_root"
 schemathesis_venv
-if [ $# -eq 0 ]; then
-    require_tool curl
-    ci_demo
-    port=18099
-    serve_ci_demo $port
-    trap 'kill $server 2>/dev/null || true' EXIT
-    set -- "http://127.0.0.1:$port"
-fi
-.build-ci/schemathesis/bin/schemathesis run "$1/openapi.json" --checks all --max-examples 100 --seed 42
+site_under_test "$@"
+.build-ci/schemathesis/bin/schemathesis run "$site_url/openapi.json" --checks all --max-examples 100 --seed 42
