@@ -28,13 +28,16 @@ def main():
     arguments = parser.parse_args()
 
     spark = SparkSession.builder.appName("recasketch-als").getOrCreate()
+    # ALS's RDD lineage grows with every iteration; unchecked, deserialising a task of a late iteration overflows
+    # the executor's stack (seen with pyspark 4.3 at 15 iterations on MovieLens 100k). Checkpoints cut it.
+    spark.sparkContext.setCheckpointDir(os.path.join(os.path.dirname(os.path.abspath(arguments.output)), "checkpoints"))
     started = time.time()
     likes = (spark.read.csv(arguments.input, header=True, schema="user INT, item INT")
              .withColumn("rating", F.lit(1.0).cast("float")))
     blocks = arguments.blocks or spark.sparkContext.defaultParallelism
     als = ALS(rank=arguments.rank, maxIter=arguments.iterations, regParam=arguments.regularization, alpha=arguments.alpha,
               implicitPrefs=True, userCol="user", itemCol="item", ratingCol="rating", seed=arguments.seed,
-              numUserBlocks=blocks, numItemBlocks=blocks, coldStartStrategy="drop")
+              numUserBlocks=blocks, numItemBlocks=blocks, coldStartStrategy="drop", checkpointInterval=5)
     model = als.fit(likes)
     fitted = time.time()
 
