@@ -24,7 +24,7 @@ struct BenchVisualCommand: ParsableCommand {
     @Option(help: "Neighbours per item, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var neighbours = 20
     @Option(help: "Also rank after PCA to this many dimensions, 0–1280 (0 skips it).", transform: ArgumentCheck.integer(0...1280)) var pca = 256
     @Flag(help: "Only measure decoding.") var decodeOnly = false
-    @Option(help: "Write each image's features as `name<TAB>v1,v2,…` to this file (for scripts/bench-cnn-peer.py --compare).",
+    @Option(help: "Write each image's features as `name<TAB>v1,v2,…` to this file (for scripts/bench/cnn-peer.py --compare).",
             transform: ArgumentCheck.nonEmpty)
     var featuresOut: String?
     @Option(help: ArgumentHelp("Folder of installed weights.", discussion: "Default: $RECASKETCH_WEIGHTS, else ~/.local/share/recasketch/weights."),
