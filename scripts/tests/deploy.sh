@@ -124,6 +124,8 @@ limited=0
 for _ in $(seq 80); do [ "$(status "$base/api/v1/algorithms")" = 429 ] && limited=$((limited + 1)); done
 [ "$limited" -gt 0 ] || fail "80 API requests at once were never rate limited"
 pass "the API rate limit answers 429 past its burst ($limited of 80)"
+# nginx writes the access log through a 64k buffer flushed every second: wait for a flush before reading it.
+for _ in $(seq 30); do grep -q "rid=" "$work/log/recasketch.access.log" 2>/dev/null && break; sleep 0.1; done
 grep -q "rid=" "$work/log/recasketch.access.log" || fail "the access log is not in the documented format"
 pass "access log in the recasketch format"
 sleep 2  # let the rate limit's bucket refill
