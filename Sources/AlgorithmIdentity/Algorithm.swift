@@ -16,12 +16,20 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     case bprTags = "bpr-tags"
     /// WRMF's model fitted by Spark MLlib's implicit ALS (through spark-submit), scored like `wrmf`.
     case sparkALS = "spark-als"
+    /// EASE's closed-form item-to-item weights (Steck 2019) and the RP3beta random walk (Paudel et al. 2016): the
+    /// strongest simple baselines in the literature, compared in `evaluate` by their item-to-item lists.
+    case ease
+    case rp3beta
 
     /// What `train` can run and the site can show, in the order of the model page.
     public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .itemKNN, .popularity]
 
     /// What `evaluate` and `tune` can fit and score on a split.
-    public static let evaluable: [Algorithm] = [.popularity, .itemKNN, .wrmf, .warp, .warpTags, .bpr, .bprTags, .sparkALS]
+    public static let evaluable: [Algorithm] = [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warp, .warpTags, .bpr, .bprTags, .sparkALS]
+
+    /// Algorithms scored in `evaluate` through their item-to-item lists (a user's score for an item is the sum of
+    /// its similarity in the lists of the user's training likes), the way the carousels use them.
+    public var isScoredByLists: Bool { self == .itemKNN || self == .ease || self == .rp3beta || self == .visual }
 
     /// The learning-to-rank models, the ones `tune` searches settings for.
     public static let learningToRank: [Algorithm] = [.warp, .warpTags, .bpr, .bprTags]
@@ -32,7 +40,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     public var usesSideFeatures: Bool { self == .warpTags || self == .bprTags }
 
     /// Lists learnt from likes alone, explained by the users who liked both models.
-    public var explainsWithLikes: Bool { self == .wrmf || self == .itemKNN }
+    public var explainsWithLikes: Bool { self == .wrmf || self == .itemKNN || self == .ease || self == .rp3beta }
 
     public var title: String {
         switch self {
@@ -45,6 +53,8 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .bpr: "Likes (BPR)"
         case .bprTags: "Likes + tags (BPR)"
         case .sparkALS: "Users who liked this also liked (Spark ALS)"
+        case .ease: "Liked together (EASE)"
+        case .rp3beta: "Liked together (RP3beta)"
         }
     }
 
@@ -68,6 +78,10 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
             "A learning-to-rank model (BPR loss) trained on likes with each model's tags and categories."
         case .sparkALS:
             "Spark MLlib's implicit ALS on the same likes, the peer WRMF is compared with."
+        case .ease:
+            "A linear autoencoder of the likes with a closed form (EASE): how much liking one model predicts liking another, every other model accounted for."
+        case .rp3beta:
+            "A three-step random walk model → liker → model on the likes, discounted by the arrival model's popularity (RP3beta)."
         }
     }
 
@@ -82,6 +96,8 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .bpr: 60
         case .bprTags: 70
         case .sparkALS: 80
+        case .ease: 42
+        case .rp3beta: 44
         case .popularity: 90
         }
     }
@@ -90,7 +106,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     public var isBaseline: Bool {
         switch self {
         case .visual, .wrmf, .warpTags: false
-        case .itemKNN, .popularity, .warp, .bpr, .bprTags, .sparkALS: true
+        case .itemKNN, .popularity, .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta: true
         }
     }
 
@@ -102,7 +118,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .warpTags: "likes + tags"
         case .itemKNN: "co-likes"
         case .popularity: "popular"
-        case .warp, .bpr, .bprTags, .sparkALS: rawValue
+        case .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta: rawValue
         }
     }
 

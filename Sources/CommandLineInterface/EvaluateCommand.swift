@@ -22,6 +22,8 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup var input: SplitInputOptions
     @OptionGroup(title: "Spark (for spark-als)") var spark: SparkOptions
+    @OptionGroup(title: "Uncertainty") var uncertainty: UncertaintyOptions
+    @OptionGroup(title: "WRMF as iALS revisited, EASE, RP3beta") var likesModels: LikesModelOptions
     @Option(help: "Store the run in this catalogue database for the site's /evaluation page (and, without another input, evaluate its likes).",
             transform: ArgumentCheck.nonEmpty)
     var db: String?
@@ -80,6 +82,7 @@ struct EvaluateCommand: ParsableCommand {
         settings.itemAlpha = itemAlpha
         settings.maxSampled = maxSampled
         settings.coldThreshold = coldThreshold
+        likesModels.apply(to: &settings)
         if algorithms.contains(.sparkALS) {
             settings.spark = try spark.job(required: true)
             settings.sparkStaging = spark.staging
@@ -91,6 +94,8 @@ struct EvaluateCommand: ParsableCommand {
             writeFeatures: writeFeatures.map(URL.init(fileURLWithPath:)), jsonOutput: json.map(URL.init(fileURLWithPath:)),
             curvesOutput: curves.map(URL.init(fileURLWithPath:)), similarItems: similarItems)
         evaluation.record = store
+        evaluation.bootstrapResamples = uncertainty.bootstrap
+        evaluation.splitSeeds = uncertainty.splitSeeds
         if let store, !input.hasFileInput, input.featuresURL == nil, algorithms.contains(where: \.usesSideFeatures) {
             evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
         }

@@ -4,6 +4,16 @@ import Foundation
 import Recommenders
 import SparkEngine
 
+extension HarnessSettings {
+    /// The WRMF these settings describe.
+    public var wrmf: WRMF {
+        WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
+             conjugateGradientSteps: conjugateGradientSteps, scaling: scaling, seed: seed, threads: threads,
+             unobservedWeight: unobservedWeight, regularizationExponent: regularizationExponent,
+             initialisation: initialisation, initialDeviation: initialDeviation)
+    }
+}
+
 /// Hyperparameters the harness hands to each algorithm.
 public struct HarnessSettings: Sendable {
     public var factors = 64
@@ -15,6 +25,17 @@ public struct HarnessSettings: Sendable {
     public var neighbours = 100
     public var epochs = 30
     public var learningRate: Float = 0.05
+    /// WRMF as iALS revisited: α0, ν, and the initialisation (see `WRMF`).
+    public var unobservedWeight: Float = 1
+    public var regularizationExponent: Float = 0
+    public var initialisation = WRMF.Initialisation.uniform
+    public var initialDeviation: Float = 0.1
+    /// EASE's λ and the most-liked items its closed form covers.
+    public var easeRegularization: Float = 500
+    public var easeMaxItems = 20_000
+    /// RP3beta's exponents.
+    public var rp3Alpha: Float = 1
+    public var rp3Beta: Float = 0.5
     public var userAlpha: Float = 1e-6
     public var itemAlpha: Float = 1e-6
     public var maxSampled = 10
@@ -106,6 +127,25 @@ public struct EvaluationHarness: Sendable {
                 fitSeconds = (clock.now - start).inSeconds
                 scorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = ["neighbours": String(settings.neighbours), "similarity": "cosine"]
+            case .ease:
+                let ease = EASE(regularization: settings.easeRegularization, maxItems: settings.easeMaxItems,
+                                neighbours: settings.neighbours, threads: settings.threads)
+                let fitted: EASE.Fitted
+                do { fitted = try ease.fit(train, progress: progress) } catch {
+                    throw HarnessError(description: "\(error)")
+                }
+                fitSeconds = (clock.now - start).inSeconds
+                scorer = ItemKNNScorer(train, neighbours: fitted.lists)
+                parameters = ease.parameters
+                parameters["fitted_items"] = String(fitted.fittedItems.count)
+                parameters["inverse_seconds"] = String(format: "%.2f", fitted.inverseSeconds)
+            case .rp3beta:
+                let walk = RP3beta(alpha: settings.rp3Alpha, beta: settings.rp3Beta, neighbours: settings.neighbours,
+                                   threads: settings.threads)
+                let lists = walk.similarItems(train)
+                fitSeconds = (clock.now - start).inSeconds
+                scorer = ItemKNNScorer(train, neighbours: lists)
+                parameters = walk.parameters
             case .warp, .warpTags, .bpr, .bprTags:
                 let training = HybridTraining(
                     loss: algorithm.rankingLoss ?? .warp, factors: settings.factors,
@@ -147,9 +187,7 @@ public struct EvaluationHarness: Sendable {
                 itemFactors = model.itemFactors
                 parameters = spark.parameters
             case .wrmf:
-                let wrmf = WRMF(factors: settings.factors, regularization: settings.regularization, alpha: settings.alpha,
-                                iterations: settings.iterations, conjugateGradientSteps: settings.conjugateGradientSteps,
-                                scaling: settings.scaling, seed: settings.seed, threads: settings.threads)
+                let wrmf = settings.wrmf
                 var pausedSeconds = 0.0
                 let model = wrmf.fit(train) { iteration, model in
                     guard settings.learningCurves else { return }

@@ -21,6 +21,13 @@ public struct EvaluationRun: Sendable {
     public var sideFeatureRows: [(item: String, feature: String, weight: Float)]?
     /// Store the run (split, settings, metrics, learning curves) in this catalogue for its evaluation page.
     public var record: CatalogStore?
+    /// Bootstrap resamples over the test users, for the 95% intervals of the per-user metrics and the paired ratios
+    /// between algorithms (0: none). The bootstrap's seed is the run's seed.
+    public var bootstrapResamples: Int = 1000
+    /// Repeat the whole split, fit and scoring once per seed (the split's seed and the models' seed both set to it)
+    /// and report each metric's mean and spread over the seeds; the first seed's run is the one written and stored.
+    /// Empty: one run, with `holdout.seed` and `settings.seed`.
+    public var splitSeeds: [UInt64] = []
 
     public init(source: SplitSource, holdout: HoldoutSplit, algorithms: [Algorithm], settings: HarnessSettings,
                 featuresFile: URL? = nil, writeSplit: URL? = nil, writeFeatures: URL? = nil, jsonOutput: URL? = nil,
@@ -37,14 +44,83 @@ public struct EvaluationRun: Sendable {
         self.similarItems = similarItems
     }
 
+    /// One split's evaluation: its reports, sizes and bootstrap.
+    struct SplitRun {
+        var holdout: HoldoutSplit
+        var settings: HarnessSettings
+        var reports: [AlgorithmReport]
+        var splitSizes: [String: Int]
+        var uncertainty: BootstrapResults?
+    }
+
     @discardableResult
     public func run(progress: (String) -> Void) throws -> [AlgorithmReport] {
         var settings = self.settings
         settings.learningCurves = curvesOutput != nil || record != nil
+        let featureRows = try featuresFile.map(ItemFeatureSource.load) ?? sideFeatureRows
+        var runs: [SplitRun] = []
+        if splitSeeds.isEmpty {
+            runs.append(try evaluateSplit(holdout: holdout, settings: settings, featureRows: featureRows, first: true, progress: progress))
+        } else {
+            for (index, seed) in splitSeeds.enumerated() {
+                var seededHoldout = holdout
+                seededHoldout.seed = seed
+                var seededSettings = settings
+                seededSettings.seed = seed
+                // Only the first seed's run is written and stored, so only it needs the learning curves.
+                seededSettings.learningCurves = index == 0 && settings.learningCurves
+                if index > 0 { progress("") }
+                progress("split seed \(seed) (\(index + 1) of \(splitSeeds.count))")
+                runs.append(try evaluateSplit(holdout: seededHoldout, settings: seededSettings, featureRows: featureRows,
+                                              first: index == 0, progress: progress))
+            }
+        }
+        let main = runs[0]
+        var summary: SplitSeedSummary?
+        if !splitSeeds.isEmpty {
+            let seedSummary = SplitSeedSummary(seeds: splitSeeds, runs: runs.map { (reports: $0.reports, uncertainty: $0.uncertainty) })
+            progress("")
+            progress("over \(splitSeeds.count) split seeds (\(splitSeeds.map { String($0) }.joined(separator: ", "))): mean ± standard deviation")
+            progress(EvaluationReports.splitSeedsTable(seedSummary))
+            if seedSummary.algorithms.count > 1 {
+                progress("")
+                progress("mean ratio over the split seeds"
+                         + (main.uncertainty == nil ? "" : ", and in how many the bootstrap put the first ahead or behind") + ":")
+                progress(EvaluationReports.splitSeedsComparisonsTable(seedSummary))
+            }
+            summary = seedSummary
+        }
+        if let jsonOutput {
+            let data = try EvaluationReports.json(main.reports, split: main.splitSizes, uncertainty: main.uncertainty,
+                                                  splitSeeds: summary)
+            try data.write(to: jsonOutput, options: .atomic)
+            progress("results written to \(jsonOutput.path)")
+        }
+        if let record {
+            var stored = main.settings.summary(holdout: main.holdout)
+            stored["bootstrap_resamples"] = String(bootstrapResamples)
+            if !splitSeeds.isEmpty { stored["split_seeds"] = splitSeeds.map { String($0) }.joined(separator: ",") }
+            try record.saveEvaluation(report: EvaluationReports.json(main.reports, split: main.splitSizes, settings: stored,
+                                                                    uncertainty: main.uncertainty, splitSeeds: summary))
+            progress("run stored in \(record.path) for the evaluation page")
+        }
+        if let curvesOutput {
+            try Data(EvaluationReports.learningCurvesSVG(main.reports).utf8).write(to: curvesOutput, options: .atomic)
+            progress("learning curves written to \(curvesOutput.path)")
+        }
+        progress("peak memory: \(PeakMemory.megabytes()) MB")
+        return main.reports
+    }
+
+    /// Split, index, fit and score every algorithm once, print the tables, and resample the test users. `first`: the
+    /// run whose split and features are written and whose WRMF factors are timed for similar items.
+    func evaluateSplit(holdout: HoldoutSplit, settings: HarnessSettings,
+                       featureRows: [(item: String, feature: String, weight: Float)]?, first: Bool,
+                       progress: (String) -> Void) throws -> SplitRun {
         let clock = ContinuousClock()
         let start = clock.now
         let split = try source.load(holdout: holdout)
-        if let writeSplit {
+        if first, let writeSplit {
             try InteractionsCSV.write(split.train, to: writeSplit.appendingPathComponent("train.csv"))
             try InteractionsCSV.write(split.test, to: writeSplit.appendingPathComponent("test.csv"))
             progress("split written to \(writeSplit.path)/train.csv and test.csv")
@@ -55,11 +131,11 @@ public struct EvaluationRun: Sendable {
         progress("split: \(indexed.train.userIDs.count) users × \(indexed.train.itemIDs.count) items, \(indexed.train.matrix.interactionCount) train and \(indexed.test.matrix.interactionCount) test interactions, \(testUsers) test users (read and split in \(String(format: "%.2f", splitSeconds)) s, indexed in \(String(format: "%.2f", (clock.now - start).inSeconds - splitSeconds)) s)")
 
         var sideFeatures: [(item: Int, feature: String, weight: Float)] = []
-        if let rows = try featuresFile.map(ItemFeatureSource.load) ?? sideFeatureRows {
+        if let rows = featureRows {
             let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })
             sideFeatures = rows.compactMap { row in itemIndex[row.item].map { ($0, row.feature, row.weight) } }
             progress("features: \(sideFeatures.count) assignments of \(Set(sideFeatures.map(\.feature)).count) features to \(Set(sideFeatures.map(\.item)).count) items")
-            if let writeFeatures {
+            if first, let writeFeatures {
                 try ItemFeaturesCSV.write(rows.filter { itemIndex[$0.item] != nil }, to: writeFeatures)
             }
         }
@@ -75,35 +151,38 @@ public struct EvaluationRun: Sendable {
                                 report.algorithm == .sparkALS ? "Spark's start-up included" : "Swift"))
             case .warp, .warpTags, .bpr, .bprTags:
                 progress(String(format: "%@ fit per epoch: %.3f s", report.name, report.fitSeconds / Double(max(1, settings.epochs))))
-            case .popularity, .itemKNN, .visual:
+            default:
                 break
             }
         }
-        if similarItems > 0, let factors = reports.first(where: { $0.algorithm == .wrmf })?.itemFactors {
+        if first, similarItems > 0, let factors = reports.first(where: { $0.algorithm == .wrmf })?.itemFactors {
             let start = clock.now
             let lists = FactorSimilarity(neighbours: similarItems, threads: settings.threads).similarItems(factors)
             progress(String(format: "wrmf top-%d similar items for all %d items: %.2f s", similarItems, lists.count,
                             (clock.now - start).inSeconds))
         }
+        var uncertainty: BootstrapResults?
+        if bootstrapResamples > 0, testUsers > 0 {
+            let bootstrap = Bootstrap(resamples: bootstrapResamples, seed: settings.seed, threads: settings.threads)
+            let results = BootstrapResults(reports, bootstrap: bootstrap)
+            if !results.algorithms.isEmpty {
+                progress("")
+                progress("95% intervals of the mean over the test users (bootstrap):")
+                progress(EvaluationReports.intervalsTable(results))
+                if results.algorithms.count > 1 {
+                    progress("")
+                    progress("paired ratios a / b, each interval from the same resampled users for both:")
+                    progress(EvaluationReports.comparisonsTable(results))
+                }
+                progress(String(format: "bootstrap: %d resamples over %d test users, %.2f s", bootstrapResamples,
+                                results.testUsers, results.seconds))
+                uncertainty = results
+            }
+        }
         let splitSizes = ["users": indexed.train.userIDs.count, "items": indexed.train.itemIDs.count,
                           "train_interactions": indexed.train.matrix.interactionCount,
                           "test_interactions": indexed.test.matrix.interactionCount, "test_users": testUsers]
-        if let jsonOutput {
-            let data = try EvaluationReports.json(reports, split: splitSizes)
-            try data.write(to: jsonOutput, options: .atomic)
-            progress("results written to \(jsonOutput.path)")
-        }
-        if let record {
-            try record.saveEvaluation(report: EvaluationReports.json(reports, split: splitSizes,
-                                                                    settings: settings.summary(holdout: holdout)))
-            progress("run stored in \(record.path) for the evaluation page")
-        }
-        if let curvesOutput {
-            try Data(EvaluationReports.learningCurvesSVG(reports).utf8).write(to: curvesOutput, options: .atomic)
-            progress("learning curves written to \(curvesOutput.path)")
-        }
-        progress("peak memory: \(PeakMemory.megabytes()) MB")
-        return reports
+        return SplitRun(holdout: holdout, settings: settings, reports: reports, splitSizes: splitSizes, uncertainty: uncertainty)
     }
 }
 

@@ -12,8 +12,20 @@ public protocol ItemScorer: Sendable {
 public struct MetricSet: Sendable, Equatable {
     public var values: [String: Double]
     public var testUsers: Int
+    /// The per-user metrics (`perUserKeys`), one value per test user: the users with test items, in index order, so
+    /// every algorithm scored on the same split lists the same users in the same order (what the bootstrap pairs).
+    public var perUser: [String: [Double]]
+
+    public init(values: [String: Double], testUsers: Int, perUser: [String: [Double]] = [:]) {
+        self.values = values
+        self.testUsers = testUsers
+        self.perUser = perUser
+    }
 
     public static let keys = ["precision@5", "precision@10", "recall@10", "ndcg@10", "map@10", "auc", "coverage@10"]
+    /// The metrics that are an average over test users, in the order `RankingEvaluator.userMetrics` returns them:
+    /// the ones with a per-user value, and so a bootstrap interval.
+    public static let perUserKeys = Array(keys.prefix(6))
     /// Cold-ish items (few training likes) ranked among themselves: for test users holding out at least one,
     /// precision and recall of their top 10 among the cold items, against their held-out cold items. This is where
     /// side information has to carry the ranking, since likes barely can.
@@ -102,10 +114,15 @@ public struct RankingEvaluator: Sendable {
             }
         }
         var sums = [Double](repeating: 0, count: 6)
+        var perUser = [[Double]](repeating: [], count: 6)
+        for index in perUser.indices { perUser[index].reserveCapacity(testUsers.count) }
         var covered = Set<Int32>()
         var coldPrecision = 0.0, coldRecall = 0.0, coldUsers = 0
         for (position, result) in results.enumerated() {
-            for (index, value) in result.metrics.enumerated() { sums[index] += value }
+            for (index, value) in result.metrics.enumerated() {
+                sums[index] += value
+                perUser[index].append(value)
+            }
             covered.formUnion(result.top10)
             guard coldThreshold > 0 else { continue }
             let cold = test.items(ofUser: testUsers[position]).filter { train.itemDegree(Int($0)) < coldThreshold }
@@ -124,6 +141,8 @@ public struct RankingEvaluator: Sendable {
             values["cold_recall@10"] = coldUsers > 0 ? coldRecall / Double(coldUsers) : 0
             values["cold_users"] = Double(coldUsers)
         }
-        return MetricSet(values: values, testUsers: testUsers.count)
+        var perUserValues: [String: [Double]] = [:]
+        for (index, key) in MetricSet.perUserKeys.enumerated() { perUserValues[key] = perUser[index] }
+        return MetricSet(values: values, testUsers: testUsers.count, perUser: perUserValues)
     }
 }

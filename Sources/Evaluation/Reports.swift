@@ -19,12 +19,24 @@ public enum EvaluationReports {
         }.joined(separator: "\n")
     }
 
-    public static func json(_ reports: [AlgorithmReport], split: [String: Int], settings: [String: String]? = nil) throws -> Data {
+    /// The metrics whose paired ratios are compared between algorithms.
+    public static let comparedMetrics = ["precision@10", "ndcg@10"]
+
+    /// `uncertainty` adds `<metric>_interval: [low, high]` beside each per-user metric, the paired ratios of every
+    /// ordered pair of algorithms (`comparisons`) and the bootstrap's settings; `splitSeeds` adds `split_seeds`.
+    public static func json(_ reports: [AlgorithmReport], split: [String: Int], settings: [String: String]? = nil,
+                            uncertainty: BootstrapResults? = nil, splitSeeds: SplitSeedSummary? = nil) throws -> Data {
+        let bootstrapped: BootstrapResults? = (uncertainty?.bootstrap.resamples ?? 0) > 0 ? uncertainty : nil
         let entries: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["name": report.name, "parameters": report.parameters,
                                         "fit_seconds": report.fitSeconds, "test_users": report.metrics.testUsers]
             for key in MetricSet.keys + MetricSet.coldKeys + ["cold_users"] where report.metrics.values[key] != nil {
                 entry[key] = report.metrics[key]
+            }
+            for key in MetricSet.perUserKeys {
+                if let interval = bootstrapped?.interval(report.name, key), let bounds = jsonBounds(interval) {
+                    entry["\(key)_interval"] = bounds
+                }
             }
             if !report.curve.isEmpty {
                 entry["learning_curve"] = report.curve.map { ["iteration": $0.iteration, "train_precision@10": $0.train,
@@ -34,7 +46,135 @@ public enum EvaluationReports {
         }
         var document: [String: Any] = ["split": split, "algorithms": entries]
         if let settings { document["settings"] = settings }
+        if let bootstrapped {
+            var comparisons: [[String: Any]] = []
+            for (indexA, a) in reports.enumerated() {
+                for (indexB, b) in reports.enumerated() where indexA != indexB {
+                    for metric in comparedMetrics {
+                        guard let paired = bootstrapped.pairedRatio(a.name, b.name, metric: metric) else { continue }
+                        comparisons.append(["a": a.name, "b": b.name, "metric": metric, "ratio": jsonNumber(paired.ratio),
+                                            "interval": jsonInterval(paired.interval), "verdict": paired.verdict.rawValue])
+                    }
+                }
+            }
+            document["comparisons"] = comparisons
+            document["bootstrap"] = ["resamples": bootstrapped.bootstrap.resamples, "seed": bootstrapped.bootstrap.seed,
+                                     "confidence": bootstrapped.bootstrap.confidence] as [String: Any]
+        }
+        if let splitSeeds { document["split_seeds"] = splitSeeds.json }
         return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+    }
+
+    /// A finite number, or null (JSON has no NaN).
+    static func jsonNumber(_ value: Double) -> Any { value.isFinite ? value : NSNull() }
+
+    static func jsonBounds(_ interval: ClosedRange<Double>) -> [Double]? {
+        interval.lowerBound.isFinite && interval.upperBound.isFinite ? [interval.lowerBound, interval.upperBound] : nil
+    }
+
+    /// `[low, high]`, or null when the interval is undefined.
+    static func jsonInterval(_ interval: ClosedRange<Double>) -> Any {
+        if let bounds = jsonBounds(interval) { return bounds }
+        return NSNull()
+    }
+
+    /// precision@10 and ndcg@10 of each algorithm with the bootstrap interval of its mean: `0.0783 [0.0741, 0.0826]`.
+    public static func intervalsTable(_ reports: [AlgorithmReport], _ bootstrap: Bootstrap) -> String {
+        intervalsTable(BootstrapResults(reports, bootstrap: bootstrap))
+    }
+
+    public static func intervalsTable(_ results: BootstrapResults) -> String {
+        var rows = [["algorithm"] + comparedMetrics]
+        for algorithm in results.algorithms {
+            rows.append([algorithm] + comparedMetrics.map { metric in
+                guard let mean = results.mean(algorithm, metric) else { return "–" }
+                let value = String(format: "%.4f", mean)
+                guard let interval = results.interval(algorithm, metric), jsonBounds(interval) != nil else { return value }
+                return value + String(format: " [%.4f, %.4f]", interval.lowerBound, interval.upperBound)
+            })
+        }
+        return aligned(rows, rightAligned: [])
+    }
+
+    /// Every pair of algorithms once (a listed before b): mean(a) / mean(b) of precision@10 and of ndcg@10 over the
+    /// test users, the interval of that ratio over the same resampled users for both, and what it says.
+    public static func comparisonsTable(_ reports: [AlgorithmReport], _ bootstrap: Bootstrap) -> String {
+        comparisonsTable(BootstrapResults(reports, bootstrap: bootstrap))
+    }
+
+    public static func comparisonsTable(_ results: BootstrapResults) -> String {
+        var rows: [[String]] = []
+        let names = results.algorithms
+        for (indexA, a) in names.enumerated() {
+            for b in names[(indexA + 1)...] {
+                var row = ["\(a) / \(b)"]
+                for metric in comparedMetrics {
+                    row.append(shortLabel(metric))
+                    guard let paired = results.pairedRatio(a, b, metric: metric) else {
+                        row += ["–", "", ""]
+                        continue
+                    }
+                    row.append(paired.ratio.isFinite ? String(format: "%.3f", paired.ratio) : "–")
+                    row.append(jsonBounds(paired.interval) == nil ? "[–]"
+                               : String(format: "[%.3f, %.3f]", paired.interval.lowerBound, paired.interval.upperBound))
+                    row.append(paired.verdict.rawValue)
+                }
+                rows.append(row)
+            }
+        }
+        return aligned(rows, rightAligned: Set(comparedMetrics.indices.map { 2 + 4 * $0 }))
+    }
+
+    /// Each algorithm's metrics over the split seeds, as mean ± standard deviation.
+    public static func splitSeedsTable(_ summary: SplitSeedSummary) -> String {
+        var rows = [["algorithm"] + summary.metrics.map { "\($0) mean ± sd" }]
+        for algorithm in summary.algorithms {
+            rows.append([algorithm] + summary.metrics.map { metric in
+                guard let spread = summary.spread(algorithm, metric) else { return "–" }
+                return String(format: "%.4f ± %.4f", spread.mean, spread.standardDeviation)
+            })
+        }
+        return aligned(rows, rightAligned: Set(summary.metrics.indices.map { $0 + 1 }))
+    }
+
+    /// Every pair once (a listed before b): the mean over the split seeds of mean(a) / mean(b), and in how many
+    /// seeds the bootstrap put a ahead or behind.
+    public static func splitSeedsComparisonsTable(_ summary: SplitSeedSummary) -> String {
+        var rows: [[String]] = []
+        let names = summary.algorithms
+        for (indexA, a) in names.enumerated() {
+            for b in names[(indexA + 1)...] {
+                var row = ["\(a) / \(b)"]
+                for metric in summary.metrics {
+                    guard let pair = summary.pair(a, b, metric: metric) else { continue }
+                    row.append(shortLabel(metric))
+                    row.append(pair.meanRatio.isFinite ? String(format: "%.3f", pair.meanRatio) : "–")
+                    row.append(pair.verdicts.isEmpty ? "" : "ahead in \(pair.ahead), behind in \(pair.behind) of \(pair.verdicts.count) seeds")
+                }
+                rows.append(row)
+            }
+        }
+        let width = rows.map(\.count).max() ?? 0
+        rows = rows.map { $0 + Array(repeating: "", count: width - $0.count) }
+        return aligned(rows, rightAligned: Set(stride(from: 2, to: width, by: 3)))
+    }
+
+    static func shortLabel(_ metric: String) -> String {
+        metric.hasPrefix("precision@") ? "p@" + String(metric.dropFirst("precision@".count)) : metric
+    }
+
+    /// Columns padded to their widest cell, left-aligned but for `rightAligned`; trailing spaces trimmed.
+    static func aligned(_ rows: [[String]], rightAligned: Set<Int>) -> String {
+        let columns = rows.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        return rows.map { row in
+            var line = row.enumerated().map { index, cell in
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                return rightAligned.contains(index) ? padding + cell : cell + padding
+            }.joined(separator: "  ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
     }
 
     /// An SVG line chart of precision@10 per iteration, train dashed and test solid, one colour per algorithm.

@@ -75,7 +75,7 @@ public enum Trainer {
             var foldIn: (factors: FactorMatrix, settings: WRMF)?
             var parameters = ["neighbours": String(options.neighbours)]
             switch algorithm {
-            case .warp, .bpr, .bprTags, .sparkALS:
+            case .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta:
                 throw TrainingError(description: "\(algorithm.rawValue) is compared by `evaluate`, not trained for the site")
             case .itemKNN:
                 lists = ItemKNN(neighbours: options.neighbours, threads: options.threads).similarItems(matrix)

@@ -1,3 +1,4 @@
+import Foundation
 import SeededRandom
 
 /// A dense row-major Float32 matrix whose rows are padded to a multiple of 8 floats, so every row starts on a
@@ -42,6 +43,18 @@ public final class FactorMatrix: @unchecked Sendable {
         let copy = FactorMatrix(rows: rows, columns: columns)
         _ = copy.storage.update(fromContentsOf: storage)
         return copy
+    }
+
+    /// Fills with seeded N(0, deviation²) values (Box–Muller), the iALS-revisited initialisation.
+    public func randomiseNormal(seed: UInt64, stream: UInt64, deviation: Float) {
+        var random = SeededGenerator(seed: seed, stream: stream)
+        for row in 0..<rows {
+            let start = self.row(row)
+            for column in 0..<columns {
+                let u1 = max(random.unit(), 1e-300), u2 = random.unit()
+                start[column] = Float((-2 * Foundation.log(u1)).squareRoot() * Foundation.cos(2 * Double.pi * u2)) * deviation
+            }
+        }
     }
 
     public func rowArray(_ index: Int) -> [Float] { Array(UnsafeBufferPointer(start: row(index), count: columns)) }

@@ -1,15 +1,32 @@
 import Dispatch
+import Foundation
 import ParallelWork
 
 /// Weighted regularised matrix factorisation for implicit feedback (Hu, Koren & Volinsky 2008), trained by
-/// alternating least squares. Each row's least-squares problem is solved approximately by a few conjugate-gradient
-/// steps warm-started from the previous iterate (Takács, Pilászy & Tikk 2011), or exactly by Cholesky.
+/// alternating least squares, in the form "iALS revisited" gives it (Rendle, Krichene, Zhang & Koren, RecSys 2022):
+///
+///     Σ_observed (α0 + α·r)(1 − x_u·y_i)² + α0 Σ_unobserved (x_u·y_i)² + Σ_u λ_u‖x_u‖² + Σ_i λ_i‖y_i‖²
+///     λ_u = λ · (|I_u| + α0·|I|)^ν
+///
+/// Every unobserved pair weighs α0; regularisation grows with a row's count when ν > 0 (ν = 1 is Rendle's choice,
+/// close to Spark's ALS-WR, which scales by |I_u|); factors start as N(0, σ²/d). With α0 = 1, ν = 0 and
+/// `.uniform` initialisation this is the classic model (`c = 1 + α·r`, one λ), which stays reachable by flags.
+/// Each row's least-squares problem is solved approximately by a few conjugate-gradient steps warm-started from the
+/// previous iterate (Takács, Pilászy & Tikk 2011), or exactly by Cholesky.
 public struct WRMF: Sendable {
     public enum Solver: String, Sendable { case conjugateGradient = "cg", cholesky }
 
+    /// How factors start.
+    public enum Initialisation: String, Sendable, CaseIterable {
+        /// N(0, σ²/d), σ = `initialDeviation` (iALS revisited).
+        case normal
+        /// uniform(0, 0.01), the classic start.
+        case uniform
+    }
+
     public var factors: Int
     public var regularization: Float
-    /// Confidence of an observed interaction is `1 + alpha * scaled(r)`.
+    /// Confidence of an observed interaction is `unobservedWeight + alpha * scaled(r)`.
     public var alpha: Float
     public var iterations: Int
     public var conjugateGradientSteps: Int
@@ -17,10 +34,18 @@ public struct WRMF: Sendable {
     public var solver: Solver
     public var seed: UInt64
     public var threads: Int
+    /// α0, the weight of every unobserved pair (1 in the classic model).
+    public var unobservedWeight: Float
+    /// ν, the exponent of the frequency-scaled regularisation (0: one λ for every row).
+    public var regularizationExponent: Float
+    public var initialisation: Initialisation
+    /// σ of the `.normal` initialisation (divided by √factors).
+    public var initialDeviation: Float
 
     public init(factors: Int = 64, regularization: Float = 0.1, alpha: Float = 50, iterations: Int = 15,
                 conjugateGradientSteps: Int = 3, scaling: ConfidenceScaling = .linear, solver: Solver = .conjugateGradient,
-                seed: UInt64 = 42, threads: Int = 2) {
+                seed: UInt64 = 42, threads: Int = 2, unobservedWeight: Float = 1, regularizationExponent: Float = 0,
+                initialisation: Initialisation = .uniform, initialDeviation: Float = 0.1) {
         self.factors = factors
         self.regularization = regularization
         self.alpha = alpha
@@ -30,12 +55,26 @@ public struct WRMF: Sendable {
         self.solver = solver
         self.seed = seed
         self.threads = max(1, threads)
+        self.unobservedWeight = unobservedWeight
+        self.regularizationExponent = regularizationExponent
+        self.initialisation = initialisation
+        self.initialDeviation = initialDeviation
     }
 
     public var parameters: [String: String] {
         ["factors": String(factors), "regularization": String(regularization), "alpha": String(alpha),
          "iterations": String(iterations), "cg_steps": String(conjugateGradientSteps), "scaling": scaling.rawValue,
-         "solver": solver.rawValue, "seed": String(seed), "threads": String(threads)]
+         "solver": solver.rawValue, "seed": String(seed), "threads": String(threads),
+         "unobserved_weight": String(unobservedWeight), "regularization_exponent": String(regularizationExponent),
+         "initialisation": initialisation == .normal ? "normal(\(initialDeviation)/√d)" : "uniform(0, 0.01)"]
+    }
+
+    /// λ for a row with `count` interactions when the other side has `otherSide` rows.
+    @inline(__always)
+    public func rowRegularization(count: Int, otherSide: Int) -> Float {
+        guard regularizationExponent != 0 else { return regularization }
+        let base = Double(count) + Double(unobservedWeight) * Double(otherSide)
+        return regularization * Float(pow(base, Double(regularizationExponent)))
     }
 
     /// Trains on `interactions`; `afterIteration(iteration, model)` is called after each full iteration
@@ -44,8 +83,15 @@ public struct WRMF: Sendable {
                     afterIteration: (Int, WRMFModel) -> Void = { _, _ in }) -> WRMFModel {
         let confidence = scaling.scaled(interactions).mapValues { alpha * $0 }
         let model = WRMFModel(users: interactions.userCount, items: interactions.itemCount, factors: factors)
-        model.userFactors.randomise(seed: seed, stream: 1, scale: 0.01)
-        model.itemFactors.randomise(seed: seed, stream: 2, scale: 0.01)
+        switch initialisation {
+        case .uniform:
+            model.userFactors.randomise(seed: seed, stream: 1, scale: 0.01)
+            model.itemFactors.randomise(seed: seed, stream: 2, scale: 0.01)
+        case .normal:
+            let deviation = initialDeviation / Float(factors).squareRoot()
+            model.userFactors.randomiseNormal(seed: seed, stream: 1, deviation: deviation)
+            model.itemFactors.randomiseNormal(seed: seed, stream: 2, deviation: deviation)
+        }
         for iteration in 1...max(1, iterations) {
             solveRows(model.userFactors, fixed: model.itemFactors, offsets: confidence.userOffsets,
                       indices: confidence.userItems, extraConfidence: confidence.userValues)
@@ -56,7 +102,7 @@ public struct WRMF: Sendable {
         return model
     }
 
-    /// `fixedᵀ fixed + λI`, summed in a fixed number of chunks and a fixed order so the result does not depend on
+    /// `α0 · fixedᵀ fixed` (the regularisation is added per row), summed in a fixed number of chunks and a fixed order so the result does not depend on
     /// the thread count.
     func gramian(_ fixed: FactorMatrix) -> [Float] {
         let n = fixed.stride
@@ -79,7 +125,7 @@ public struct WRMF: Sendable {
             let partial = partials.row(chunk)
             for index in 0..<(n * n) { gram[index] += partial[index] }
         }
-        for index in 0..<n { gram[index * n + index] += regularization }
+        if unobservedWeight != 1 { for index in 0..<(n * n) { gram[index] *= unobservedWeight } }
         return gram
     }
 
@@ -89,6 +135,9 @@ public struct WRMF: Sendable {
         let n = fixed.stride
         let steps = conjugateGradientSteps
         let solver = self.solver
+        let configuration = self
+        let otherSide = fixed.rows
+        let base = unobservedWeight
         let scratch = FactorMatrix(rows: max(1, threads) * 3, columns: n)
         gram.withUnsafeBufferPointer { gramBuffer in
             offsets.withUnsafeBufferPointer { offsets in
@@ -102,13 +151,14 @@ public struct WRMF: Sendable {
                             let r = scratch.row(worker * 3), p = scratch.row(worker * 3 + 1), ap = scratch.row(worker * 3 + 2)
                             for row in rows {
                                 let range = offsets[row]..<offsets[row + 1]
+                                let lambda = configuration.rowRegularization(count: range.count, otherSide: otherSide)
                                 if solver == .cholesky {
                                     Self.solveExactly(target.row(row), fixed: fixed, gram: g, n: n, range: range,
-                                                      indices: indices, confidence: confidence)
+                                                      indices: indices, confidence: confidence, lambda: lambda, base: base)
                                 } else {
                                     Self.conjugateGradient(target.row(row), fixed: fixed, gram: g, n: n, range: range,
                                                            indices: indices, confidence: confidence, steps: steps,
-                                                           r: r, p: p, ap: ap)
+                                                           lambda: lambda, base: base, r: r, p: p, ap: ap)
                                 }
                             }
                         }
@@ -118,12 +168,13 @@ public struct WRMF: Sendable {
         }
     }
 
-    /// `out = A v` with `A = gram + Σ c_i y_i y_iᵀ` over the row's interactions.
+    /// `out = A v` with `A = gram + λI + Σ c_i y_i y_iᵀ` over the row's interactions.
     @inline(__always)
     static func applySystem(_ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, fixed: FactorMatrix,
                             gram: UnsafePointer<Float>, n: Int, range: Range<Int>,
-                            indices: UnsafeBufferPointer<Int32>, confidence: UnsafeBufferPointer<Float>) {
+                            indices: UnsafeBufferPointer<Int32>, confidence: UnsafeBufferPointer<Float>, lambda: Float) {
         VectorKernels.symmetricMultiply(gram, v, out, n)
+        VectorKernels.axpy(lambda, v, out, n)
         for index in range {
             let y = fixed.row(Int(indices[index]))
             let weight = confidence[index] * VectorKernels.dot(y, v, n)
@@ -134,20 +185,20 @@ public struct WRMF: Sendable {
     @inline(__always)
     static func conjugateGradient(_ x: UnsafeMutablePointer<Float>, fixed: FactorMatrix, gram: UnsafePointer<Float>,
                                   n: Int, range: Range<Int>, indices: UnsafeBufferPointer<Int32>,
-                                  confidence: UnsafeBufferPointer<Float>, steps: Int,
+                                  confidence: UnsafeBufferPointer<Float>, steps: Int, lambda: Float, base: Float,
                                   r: UnsafeMutablePointer<Float>, p: UnsafeMutablePointer<Float>,
                                   ap: UnsafeMutablePointer<Float>) {
-        // r = b - A x, with b = Σ (1 + c_i) y_i.
-        applySystem(x, ap, fixed: fixed, gram: gram, n: n, range: range, indices: indices, confidence: confidence)
+        // r = b - A x, with b = Σ (α0 + c_i) y_i.
+        applySystem(x, ap, fixed: fixed, gram: gram, n: n, range: range, indices: indices, confidence: confidence, lambda: lambda)
         for k in 0..<n { r[k] = -ap[k] }
         for index in range {
-            VectorKernels.axpy(1 + confidence[index], fixed.row(Int(indices[index])), r, n)
+            VectorKernels.axpy(base + confidence[index], fixed.row(Int(indices[index])), r, n)
         }
         for k in 0..<n { p[k] = r[k] }
         var residual = VectorKernels.dot(r, r, n)
         if residual < 1e-20 { return }
         for _ in 0..<steps {
-            applySystem(p, ap, fixed: fixed, gram: gram, n: n, range: range, indices: indices, confidence: confidence)
+            applySystem(p, ap, fixed: fixed, gram: gram, n: n, range: range, indices: indices, confidence: confidence, lambda: lambda)
             let curvature = VectorKernels.dot(p, ap, n)
             guard curvature > 0 else { return }
             let step = residual / curvature
@@ -162,16 +213,17 @@ public struct WRMF: Sendable {
 
     static func solveExactly(_ x: UnsafeMutablePointer<Float>, fixed: FactorMatrix, gram: UnsafePointer<Float>,
                              n: Int, range: Range<Int>, indices: UnsafeBufferPointer<Int32>,
-                             confidence: UnsafeBufferPointer<Float>) {
+                             confidence: UnsafeBufferPointer<Float>, lambda: Float, base: Float) {
         let f = fixed.columns
         var a = [Double](repeating: 0, count: f * f)
         var b = [Double](repeating: 0, count: f)
         for i in 0..<f { for j in 0..<f { a[i * f + j] = Double(gram[i * n + j]) } }
+        for i in 0..<f { a[i * f + i] += Double(lambda) }
         for index in range {
             let y = fixed.row(Int(indices[index]))
             let c = Double(confidence[index])
             for i in 0..<f {
-                b[i] += (1 + c) * Double(y[i])
+                b[i] += (Double(base) + c) * Double(y[i])
                 for j in 0..<f { a[i * f + j] += c * Double(y[i]) * Double(y[j]) }
             }
         }
@@ -200,11 +252,10 @@ public final class WRMFModel: @unchecked Sendable {
     /// The training objective `Σ c_ui (p_ui − x_u·y_i)² + λ(‖X‖² + ‖Y‖²)` over all user–item pairs, computed without
     /// visiting the zeros: `Σ_u x_uᵀ(YᵀY)x_u + Σ_observed [c(1 − s)² − s²]`.
     public func loss(_ interactions: InteractionMatrix, configuration: WRMF) -> Double {
-        let confidence = configuration.scaling.scaled(interactions).mapValues { 1 + configuration.alpha * $0 }
+        let base = configuration.unobservedWeight
+        let confidence = configuration.scaling.scaled(interactions).mapValues { base + configuration.alpha * $0 }
         let n = itemFactors.stride
-        var unregularised = configuration
-        unregularised.regularization = 0
-        let gram = unregularised.gramian(itemFactors)
+        let gram = configuration.gramian(itemFactors)
         var total = 0.0
         var buffer = [Float](repeating: 0, count: n)
         for user in 0..<userFactors.rows {
@@ -218,28 +269,37 @@ public final class WRMFModel: @unchecked Sendable {
             for index in confidence.userOffsets[user]..<confidence.userOffsets[user + 1] {
                 let s = Double(VectorKernels.dot(x, itemFactors.row(Int(confidence.userItems[index])), n))
                 let c = Double(confidence.userValues[index])
-                total += c * (1 - s) * (1 - s) - s * s
+                total += c * (1 - s) * (1 - s) - Double(base) * s * s
             }
         }
         var norms = 0.0
-        for row in 0..<userFactors.rows { norms += Double(VectorKernels.dot(userFactors.row(row), userFactors.row(row), n)) }
-        for row in 0..<itemFactors.rows { norms += Double(VectorKernels.dot(itemFactors.row(row), itemFactors.row(row), n)) }
-        return total + Double(configuration.regularization) * norms
+        for row in 0..<userFactors.rows {
+            let lambda = configuration.rowRegularization(count: interactions.userDegree(row), otherSide: itemFactors.rows)
+            norms += Double(lambda) * Double(VectorKernels.dot(userFactors.row(row), userFactors.row(row), n))
+        }
+        for row in 0..<itemFactors.rows {
+            let lambda = configuration.rowRegularization(count: interactions.itemDegree(row), otherSide: userFactors.rows)
+            norms += Double(lambda) * Double(VectorKernels.dot(itemFactors.row(row), itemFactors.row(row), n))
+        }
+        return total + norms
     }
 
     /// Factors for a user not seen in training, from the items they liked (exact least squares).
     public func foldIn(likedItems: [Int], configuration: WRMF) -> [Float] {
         let f = itemFactors.columns, n = itemFactors.stride
-        // YᵀY + λI, as the item step of training builds it.
+        // α0·YᵀY + λ_u I, as the user step of training builds it.
         let gram = configuration.gramian(itemFactors)
+        let liked = Set(likedItems)
+        let lambda = Double(configuration.rowRegularization(count: liked.count, otherSide: itemFactors.rows))
         var a = [Double](repeating: 0, count: f * f)
         var b = [Double](repeating: 0, count: f)
         for i in 0..<f { for j in 0..<f { a[i * f + j] = Double(gram[i * n + j]) } }
-        let c = Double(configuration.alpha)
-        for item in Set(likedItems) {
+        for i in 0..<f { a[i * f + i] += lambda }
+        let c = Double(configuration.alpha), base = Double(configuration.unobservedWeight)
+        for item in liked {
             let y = itemFactors.row(item)
             for i in 0..<f {
-                b[i] += (1 + c) * Double(y[i])
+                b[i] += (base + c) * Double(y[i])
                 for j in 0..<f { a[i * f + j] += c * Double(y[i]) * Double(y[j]) }
             }
         }

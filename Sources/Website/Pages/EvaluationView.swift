@@ -20,6 +20,8 @@ enum EvaluationView {
             var name: String
             var fitSeconds: Double?
             var metrics: [String: Double]
+            /// `<metric>_interval` of the runs that resampled their test users: the 95% interval of the mean.
+            var intervals: [String: ClosedRange<Double>]
             var curve: [Point]
 
             struct Point: Decodable {
@@ -50,12 +52,58 @@ enum EvaluationView {
                     }
                 }
                 self.metrics = metrics
+                var intervals: [String: ClosedRange<Double>] = [:]
+                for key in EvaluationView.metricColumns.map(\.key) {
+                    if let bounds = try? container.decodeIfPresent([Double].self, forKey: AnyKey(stringValue: key + "_interval")),
+                       bounds.count == 2, bounds[0].isFinite, bounds[1].isFinite, bounds[0] <= bounds[1] {
+                        intervals[key] = bounds[0]...bounds[1]
+                    }
+                }
+                self.intervals = intervals
             }
+        }
+
+        /// A paired ratio mean(a) / mean(b) of one metric, with its bootstrap interval and what that says.
+        struct Comparison: Decodable {
+            var a: String
+            var b: String
+            var metric: String
+            var ratio: Double?
+            var interval: [Double]?
+            var verdict: String
+        }
+
+        struct BootstrapSettings: Decodable {
+            var resamples: Int?
+            var confidence: Double?
+        }
+
+        /// Decodes to nil instead of failing, so one odd entry does not make the whole run unreadable.
+        struct Lenient<Value: Decodable>: Decodable {
+            var value: Value?
+            init(from decoder: any Decoder) throws { value = try? Value(from: decoder) }
         }
 
         var split: [String: Int]
         var algorithms: [Algorithm]
         var settings: [String: String]?
+        /// Runs written before the bootstrap have neither.
+        var comparisons: [Comparison]
+        var bootstrap: BootstrapSettings?
+
+        enum CodingKeys: String, CodingKey {
+            case split, algorithms, settings, comparisons, bootstrap
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            split = try container.decode([String: Int].self, forKey: .split)
+            algorithms = try container.decode([Algorithm].self, forKey: .algorithms)
+            settings = try container.decodeIfPresent([String: String].self, forKey: .settings)
+            let listed = (try? container.decodeIfPresent([Lenient<Comparison>].self, forKey: .comparisons)) ?? nil
+            comparisons = (listed ?? []).compactMap(\.value)
+            bootstrap = (try? container.decodeIfPresent(BootstrapSettings.self, forKey: .bootstrap)) ?? nil
+        }
     }
 
     static func context(_ stored: PublishedCatalog.StoredEvaluation?) -> [String: Any] {
@@ -78,13 +126,69 @@ enum EvaluationView {
              "fit": algorithm.fitSeconds.map { String(format: "%.2f s", $0) } ?? "–",
              "cells": metricColumns.map { column -> [String: Any] in
                  guard let value = algorithm.metrics[column.key] else { return ["value": "–"] }
-                 return ["value": String(format: "%.4f", value), "best": value == best[column.key] ?? nil]
+                 var cell: [String: Any] = ["value": String(format: "%.4f", value), "best": value == best[column.key] ?? nil]
+                 if let interval = algorithm.intervals[column.key] {
+                     cell["interval"] = String(format: "[%.3f–%.3f]", interval.lowerBound, interval.upperBound)
+                 }
+                 return cell
              }]
         }
+        if report.algorithms.contains(where: { !$0.intervals.isEmpty }) {
+            context["intervalNote"] = "Under each value, its \(confidencePercent(report.bootstrap)) interval when the test users are drawn again"
+                + (report.bootstrap?.resamples.map { " (\(grouped($0)) bootstrap resamples)" } ?? "") + "."
+        }
         context["barChart"] = barChart(report.algorithms)
+        if let noise = beyondNoise(report) { context["noise"] = noise }
         let curves = report.algorithms.filter { !$0.curve.isEmpty }
         if !curves.isEmpty { context["curveChart"] = learningCurves(curves) }
         return context
+    }
+
+    /// "95%", from the stored confidence.
+    static func confidencePercent(_ bootstrap: Report.BootstrapSettings?) -> String {
+        var confidence = 0.95
+        if let stored = bootstrap?.confidence, stored > 0, stored < 1 { confidence = stored }
+        let percent = confidence * 100
+        return percent == percent.rounded() ? "\(Int(percent))%" : String(format: "%.1f%%", percent)
+    }
+
+    /// For precision@10: the pairs where one algorithm is ahead of the other beyond resampling noise (the whole
+    /// interval of the ratio of their means above 1), and the pairs the test users cannot tell apart.
+    static func beyondNoise(_ report: Report) -> [String: Any]? {
+        let metric = "precision@10"
+        let compared = report.comparisons.filter { $0.metric == metric && $0.a != $0.b }
+        guard !compared.isEmpty else { return nil }
+        var order: [String: Int] = [:]
+        for (index, algorithm) in report.algorithms.enumerated() where order[algorithm.name] == nil { order[algorithm.name] = index }
+        func position(_ name: String) -> Int { order[name] ?? Int.max }
+        func pairKey(_ a: String, _ b: String) -> [String] { position(a) < position(b) || (position(a) == position(b) && a < b) ? [a, b] : [b, a] }
+        let ahead = compared.filter { $0.verdict == "ahead" }
+            .sorted { (position($0.a), position($0.b)) < (position($1.a), position($1.b)) }
+        let decided = Set(compared.filter { $0.verdict == "ahead" || $0.verdict == "behind" }.map { pairKey($0.a, $0.b) })
+        var undecided: [[String]] = []
+        for comparison in compared where comparison.verdict == "not distinguishable" {
+            let key = pairKey(comparison.a, comparison.b)
+            if !decided.contains(key), !undecided.contains(key) { undecided.append(key) }
+        }
+        undecided.sort { (position($0[0]), position($0[1])) < (position($1[0]), position($1[1])) }
+        let items: [[String: Any]] = ahead.map { comparison in
+            var item: [String: Any] = ["a": comparison.a, "b": comparison.b,
+                                       "ratio": comparison.ratio.map { String(format: "%.3f", $0) } ?? "–"]
+            if let bounds = comparison.interval, bounds.count == 2 {
+                item["range"] = String(format: "[%.3f–%.3f]", bounds[0], bounds[1])
+            }
+            return item
+        }
+        let undecidedText: String
+        switch undecided.count {
+        case 0: undecidedText = "Every pair is told apart."
+        case 1: undecidedText = "1 pair is not distinguishable at this number of test users: \(undecided[0][0]) and \(undecided[0][1])."
+        default:
+            undecidedText = "\(undecided.count) pairs are not distinguishable at this number of test users: "
+                + undecided.map { "\($0[0]) and \($0[1])" }.joined(separator: ", ") + "."
+        }
+        return ["ahead": items, "hasAhead": !items.isEmpty, "undecided": undecidedText,
+                "confidence": confidencePercent(report.bootstrap)]
     }
 
     static func grouped(_ value: Int) -> String {
@@ -103,20 +207,44 @@ enum EvaluationView {
     static func barChart(_ algorithms: [Report.Algorithm]) -> String {
         let rowHeight = 34.0, labelWidth = 120.0, width = 640.0, right = 70.0
         let height = Double(algorithms.count) * rowHeight + 30
-        let top = max(1e-9, algorithms.compactMap { $0.metrics["precision@10"] }.max() ?? 0)
+        // Scaled to the longest bar or whisker: a run without intervals draws exactly as before they existed.
+        let top = max(1e-9, algorithms.compactMap { $0.metrics["precision@10"] }.max() ?? 0,
+                      algorithms.compactMap { $0.intervals["precision@10"]?.upperBound }.max() ?? 0)
+        let scale = width - labelWidth - right
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"bars-title\">"
         svg += "<title id=\"bars-title\">Precision at 10 per algorithm: "
-        svg += HTML.escape(algorithms.map { "\($0.name) \(String(format: "%.4f", $0.metrics["precision@10"] ?? 0))" }.joined(separator: ", "))
+        svg += HTML.escape(algorithms.map { algorithm in
+            "\(algorithm.name) \(String(format: "%.4f", algorithm.metrics["precision@10"] ?? 0))"
+                + (algorithm.intervals["precision@10"].map { String(format: " (interval %.4f to %.4f)", $0.lowerBound, $0.upperBound) } ?? "")
+        }.joined(separator: ", "))
         svg += "</title>"
         for (index, algorithm) in algorithms.enumerated() {
             let value = algorithm.metrics["precision@10"] ?? 0
             let y = 10 + Double(index) * rowHeight
-            let length = max(1, value / top * (width - labelWidth - right))
+            let length = max(1, value / top * scale)
+            var valueX = labelWidth + length + 6
             svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" text-anchor=\"end\" class=\"label\">\(HTML.escape(algorithm.name))</text>"
             svg += "<rect x=\"\(number(labelWidth))\" y=\"\(number(y + 4))\" width=\"\(number(length))\" height=\"22\" rx=\"3\" fill=\"\(palette[index % palette.count])\"/>"
-            svg += "<text x=\"\(number(labelWidth + length + 6))\" y=\"\(number(y + 19))\" class=\"value\">\(String(format: "%.4f", value))</text>"
+            if let interval = algorithm.intervals["precision@10"] {
+                svg += whisker(from: labelWidth + interval.lowerBound / top * scale, to: labelWidth + interval.upperBound / top * scale,
+                               middle: y + 15)
+                valueX = max(valueX, labelWidth + interval.upperBound / top * scale + 6)
+            }
+            svg += "<text x=\"\(number(valueX))\" y=\"\(number(y + 19))\" class=\"value\">\(String(format: "%.4f", value))</text>"
         }
         return svg + "</svg>"
+    }
+
+    /// An error bar across a bar: a white halo under a dark line, so it shows on the bar's colour and on white.
+    static func whisker(from low: Double, to high: Double, middle: Double) -> String {
+        let lines = [(low, middle, high, middle), (low, middle - 6, low, middle + 6), (high, middle - 6, high, middle + 6)]
+        var svg = "<g class=\"whisker\" aria-hidden=\"true\">"
+        for (stroke, strokeWidth) in [("#fff", "4"), ("#1d2330", "1.5")] {
+            for (x1, y1, x2, y2) in lines {
+                svg += "<line x1=\"\(number(x1))\" y1=\"\(number(y1))\" x2=\"\(number(x2))\" y2=\"\(number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(strokeWidth)\" stroke-linecap=\"round\"/>"
+            }
+        }
+        return svg + "</g>"
     }
 
     /// Precision@10 per iteration: test solid, train dashed, one colour per algorithm, with a legend.
