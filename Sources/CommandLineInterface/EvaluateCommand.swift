@@ -28,7 +28,7 @@ struct EvaluateCommand: ParsableCommand {
             transform: ArgumentCheck.nonEmpty)
     var db: String?
     @Option(help: "Write the split's train.csv and test.csv into this folder for other tools.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
-    @Option(help: "Comma-separated, among: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ", ")).",
+    @Option(help: "Comma-separated, any of: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ", ")).",
             transform: { (text: String) throws -> [Algorithm] in
                 do { return try Algorithm.list(text, among: Algorithm.evaluable) } catch let error as UnknownAlgorithm {
                     throw ArgumentProblem(description: error.description)
@@ -37,7 +37,9 @@ struct EvaluateCommand: ParsableCommand {
     var algorithms: [Algorithm] = [.popularity, .itemKNN, .wrmf]
     @Option(help: "Latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
     @Option(help: "ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
-    @Option(help: "L2 regularisation, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var regularization: Float = 0.1
+    @Option(help: "WRMF's L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν (see --regularization-exponent).",
+            transform: ArgumentCheck.float(0...1e6))
+    var regularization: Float = HarnessSettings().regularization
     @Option(help: "Confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
     @Option(help: "Conjugate-gradient steps per row, 1–100.", transform: ArgumentCheck.integer(1...100)) var cgSteps = 3
     @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling: ConfidenceScaling = .linear

@@ -24,7 +24,18 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "WRMF latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
     @Option(help: "WRMF ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
-    @Option(help: "WRMF L2 regularisation, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var regularization: Float = 0.1
+    @Option(help: "WRMF L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν.",
+            transform: ArgumentCheck.float(0...1e6))
+    var regularization: Float = 0.003
+    @Option(help: "WRMF: α0, the weight of every unobserved pair (iALS revisited), 0–1e6. 1 with --regularization-exponent 0, --initialisation uniform and --regularization 0.1 is the classic model.",
+            transform: ArgumentCheck.float(0...1e6))
+    var unobservedWeight: Float = 1
+    @Option(help: "WRMF: ν, the exponent of the frequency-scaled regularisation, 0–2 (0: one λ for every row).", transform: ArgumentCheck.float(0...2))
+    var regularizationExponent: Float = 1
+    @Option(help: "WRMF: how factors start: normal (N(0, σ²/d), iALS revisited) or uniform (uniform(0, 0.01), classic).")
+    var initialisation: WRMF.Initialisation = .normal
+    @Option(help: "WRMF: σ of the normal initialisation, divided by √factors, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10))
+    var initSigma: Float = 0.1
     @Option(help: "WRMF confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
     @Option(help: "warp-tags epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
     @Option(help: "warp-tags learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
@@ -47,7 +58,9 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let store = try database.openExisting()
         let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
-                        seed: seed, threads: threads)
+                        seed: seed, threads: threads, unobservedWeight: unobservedWeight,
+                        regularizationExponent: regularizationExponent, initialisation: initialisation,
+                        initialDeviation: initSigma)
         var hybrid = HybridTraining(loss: .warp, factors: components, learningRate: learningRate, userAlpha: userAlpha,
                                     itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
         if let settings {

@@ -73,7 +73,7 @@ public struct DemoPipeline: Sendable {
             progress("[3/5] train: recommendations already stored")
         } else {
             let descriptor = missing.contains(.visual) ? try visualDescriptor() : .classical
-            _ = try Trainer.run(TrainingOptions(algorithms: missing, thumbnailsDirectory: thumbnails,
+            _ = try Trainer.run(TrainingOptions(algorithms: missing, wrmf: HarnessSettings().wrmf, thumbnailsDirectory: thumbnails,
                                                 visualDescriptor: descriptor,
                                                 visualPrincipalComponents: options.visualPrincipalComponents),
                                 store: store) { progress("      \($0)") }
@@ -86,13 +86,13 @@ public struct DemoPipeline: Sendable {
             // The site's /evaluation page: the catalogue's likes split and scored, its tags for the hybrid model.
             var evaluation = EvaluationRun(source: .catalog(store),
                                            holdout: HoldoutSplit(seed: 42, allowFewerUsers: true),
-                                           algorithms: [.popularity, .itemKNN, .wrmf, .warpTags], settings: HarnessSettings(),
+                                           algorithms: [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warpTags], settings: HarnessSettings(),
                                            similarItems: 0)
             evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
             evaluation.record = store
             do {
                 try evaluation.run { _ in }
-                progress("[4/5] evaluate: popularity, itemknn, wrmf, warp-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")
+                progress("[4/5] evaluate: popularity, itemknn, wrmf, ease, rp3beta, warp-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")
             } catch {
                 // The recommendations are what the demo is about: a catalogue too small to split still serves.
                 progress("[4/5] evaluate: skipped (\(error)); the /evaluation page stays empty")

@@ -35,7 +35,7 @@ public struct Bootstrap: Sendable {
         /// The interval holds 1 (or there is none): resampling the users can reverse the order.
         case notDistinguishable = "not distinguishable"
 
-        public init(_ interval: ClosedRange<Double>) {
+        public init(_ interval: Interval) {
             if interval.lowerBound > 1 {
                 self = .ahead
             } else if interval.upperBound < 1 {
@@ -51,10 +51,10 @@ public struct Bootstrap: Sendable {
         /// NaN when mean(b) is 0.
         public var ratio: Double
         /// NaN bounds when no resample has mean(b) ≠ 0.
-        public var interval: ClosedRange<Double>
+        public var interval: Interval
         public var verdict: Verdict
 
-        public init(ratio: Double, interval: ClosedRange<Double>) {
+        public init(ratio: Double, interval: Interval) {
             self.ratio = ratio
             self.interval = interval
             verdict = Verdict(interval)
@@ -62,7 +62,7 @@ public struct Bootstrap: Sendable {
     }
 
     /// The interval of the mean of `values` (one value per test user).
-    public func interval(_ values: [Double]) -> ClosedRange<Double> {
+    public func interval(_ values: [Double]) -> Interval {
         percentileInterval(resampledMeans([values])[0])
     }
 
@@ -109,13 +109,13 @@ public struct Bootstrap: Sendable {
     }
 
     /// The percentile interval of bootstrap estimates (the non-finite ones left out); NaN bounds when none is left.
-    public func percentileInterval(_ estimates: [Double]) -> ClosedRange<Double> {
+    public func percentileInterval(_ estimates: [Double]) -> Interval {
         let sorted = estimates.filter(\.isFinite).sorted()
         guard !sorted.isEmpty else { return Self.undefinedInterval }
         let level = confidence.isFinite ? min(1, max(0, confidence)) : 0.95
         let tail = (1 - level) / 2
         let lower = Self.quantile(sorted, tail), upper = Self.quantile(sorted, 1 - tail)
-        return min(lower, upper)...max(lower, upper)
+        return Interval(min(lower, upper), max(lower, upper))
     }
 
     /// The mean and the sample standard deviation (n − 1; 0 for a single value), e.g. of a metric over split seeds.
@@ -127,9 +127,8 @@ public struct Bootstrap: Sendable {
         return (mean, (squares / Double(xs.count - 1)).squareRoot())
     }
 
-    /// An interval with NaN bounds: what there is when nothing could be estimated (`ClosedRange`'s initialiser
-    /// refuses NaN, which compares false with everything).
-    public static let undefinedInterval = ClosedRange<Double>(uncheckedBounds: (lower: .nan, upper: .nan))
+    /// An interval with NaN bounds: what there is when nothing could be estimated.
+    public static let undefinedInterval = Interval(.nan, .nan)
 
     static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
@@ -194,7 +193,7 @@ public struct BootstrapResults: Sendable {
     public var seconds: Double
     var means: [Key: Double]
     var resampled: [Key: [Double]]
-    var intervals: [Key: ClosedRange<Double>]
+    var intervals: [Key: Interval]
 
     /// The series are the reports' `metrics.perUser[metric]`; a report without them (or with another number of
     /// test users than the first report that has them) gets no interval and no ratio.
@@ -222,7 +221,7 @@ public struct BootstrapResults: Sendable {
             if complete { names.append(report.name) }
         }
         let draws = bootstrap.resampledMeans(series)
-        var means: [Key: Double] = [:], resampled: [Key: [Double]] = [:], intervals: [Key: ClosedRange<Double>] = [:]
+        var means: [Key: Double] = [:], resampled: [Key: [Double]] = [:], intervals: [Key: Interval] = [:]
         for (index, key) in keys.enumerated() {
             means[key] = Bootstrap.mean(series[index])
             resampled[key] = draws[index]
@@ -244,7 +243,7 @@ public struct BootstrapResults: Sendable {
     }
 
     /// The percentile interval of the mean; nil without resamples or per-user values.
-    public func interval(_ algorithm: String, _ metric: String) -> ClosedRange<Double>? {
+    public func interval(_ algorithm: String, _ metric: String) -> Interval? {
         intervals[Key(algorithm: algorithm, metric: metric)]
     }
 
@@ -366,4 +365,17 @@ public struct SplitSeedSummary: Sendable {
         }
         return ["seeds": seeds, "algorithms": perAlgorithm, "comparisons": comparisons]
     }
+}
+
+/// A confidence interval. Not a `ClosedRange`: an interval that could not be estimated has NaN bounds, which a
+/// range refuses.
+public struct Interval: Sendable, Equatable, CustomStringConvertible {
+    public var lowerBound: Double
+    public var upperBound: Double
+    public init(_ lowerBound: Double, _ upperBound: Double) {
+        self.lowerBound = lowerBound
+        self.upperBound = upperBound
+    }
+    public func contains(_ value: Double) -> Bool { lowerBound <= value && value <= upperBound }
+    public var description: String { "[\(lowerBound), \(upperBound)]" }
 }

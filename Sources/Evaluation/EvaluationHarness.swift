@@ -18,7 +18,10 @@ extension HarnessSettings {
 public struct HarnessSettings: Sendable {
     public var factors = 64
     public var iterations = 15
-    public var regularization: Float = 0.1
+    /// WRMF's λ; each row's is λ·(its likes + α0·the other side's rows)^ν.
+    public var regularization: Float = 0.003
+    /// Spark's ALS λ (ALS-WR: each row's is λ·its likes), its documented default.
+    public var sparkRegularization: Float = 0.1
     public var alpha: Float = 50
     public var conjugateGradientSteps = 3
     public var scaling = ConfidenceScaling.linear
@@ -27,15 +30,15 @@ public struct HarnessSettings: Sendable {
     public var learningRate: Float = 0.05
     /// WRMF as iALS revisited: α0, ν, and the initialisation (see `WRMF`).
     public var unobservedWeight: Float = 1
-    public var regularizationExponent: Float = 0
-    public var initialisation = WRMF.Initialisation.uniform
+    public var regularizationExponent: Float = 1
+    public var initialisation = WRMF.Initialisation.normal
     public var initialDeviation: Float = 0.1
     /// EASE's λ and the most-liked items its closed form covers.
-    public var easeRegularization: Float = 500
-    public var easeMaxItems = 20_000
+    public var easeRegularization: Float = 100
+    public var easeMaxItems = 30_000
     /// RP3beta's exponents.
-    public var rp3Alpha: Float = 1
-    public var rp3Beta: Float = 0.5
+    public var rp3Alpha: Float = 0.5
+    public var rp3Beta: Float = 0.2
     public var userAlpha: Float = 1e-6
     public var itemAlpha: Float = 1e-6
     public var maxSampled = 10
@@ -174,7 +177,7 @@ public struct EvaluationHarness: Sendable {
                     throw HarnessError(description: "spark-als needs Spark: give --spark-submit PATH (or set SPARK_SUBMIT or SPARK_HOME, or put spark-submit on the PATH)")
                 }
                 (spark.factors, spark.iterations, spark.regularization, spark.alpha, spark.seed) =
-                    (settings.factors, settings.iterations, settings.regularization, settings.alpha, settings.seed)
+                    (settings.factors, settings.iterations, settings.sparkRegularization, settings.alpha, settings.seed)
                 let model: WRMFModel
                 do {
                     model = try spark.fit(train, staging: settings.sparkStaging ?? FileManager.default.temporaryDirectory

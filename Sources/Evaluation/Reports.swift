@@ -68,12 +68,12 @@ public enum EvaluationReports {
     /// A finite number, or null (JSON has no NaN).
     static func jsonNumber(_ value: Double) -> Any { value.isFinite ? value : NSNull() }
 
-    static func jsonBounds(_ interval: ClosedRange<Double>) -> [Double]? {
+    static func jsonBounds(_ interval: Interval) -> [Double]? {
         interval.lowerBound.isFinite && interval.upperBound.isFinite ? [interval.lowerBound, interval.upperBound] : nil
     }
 
     /// `[low, high]`, or null when the interval is undefined.
-    static func jsonInterval(_ interval: ClosedRange<Double>) -> Any {
+    static func jsonInterval(_ interval: Interval) -> Any {
         if let bounds = jsonBounds(interval) { return bounds }
         return NSNull()
     }

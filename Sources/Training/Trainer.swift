@@ -149,9 +149,14 @@ public enum Trainer {
                     let row = foldIn.factors.row(item)
                     for column in 0..<foldIn.factors.columns { vectors[item * foldIn.factors.columns + column] = row[column] }
                 }
+                // The server solves (YᵀY + λ'I + Σ α'yyᵀ) x = Σ (1 + α') y. Training's user step divided by α0 is exactly
+                // that with α' = α/α0 and λ' = λ_u/α0; λ_u depends on the visitor's count, taken as 5 likes.
+                let settings = foldIn.settings
+                let base = max(settings.unobservedWeight, 1e-6)
                 try store.saveFoldInFactors(algorithm: algorithm.rawValue, modelIDs: snapshot.modelIDs,
-                                            factors: foldIn.factors.columns, regularization: foldIn.settings.regularization,
-                                            alpha: foldIn.settings.alpha, vectors: vectors)
+                                            factors: foldIn.factors.columns,
+                                            regularization: settings.rowRegularization(count: 5, otherSide: matrix.itemCount) / base,
+                                            alpha: settings.alpha / base, vectors: vectors)
             }
             let trained = TrainedAlgorithm(algorithm: algorithm, trainSeconds: trainSeconds,
                                            saveSeconds: (clock.now - saveStart).inSeconds,

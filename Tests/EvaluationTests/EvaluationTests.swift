@@ -101,10 +101,11 @@ import Testing
         let reports = try EvaluationHarness(settings: settings).run(Algorithm.evaluable.filter { $0 != .sparkALS },
                                                                      train: indexed.train.matrix, test: indexed.test.matrix,
                                                                      sideFeatures: side)
-        #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf", "warp", "warp-tags", "bpr", "bpr-tags"])
+        #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf", "ease", "rp3beta", "warp", "warp-tags", "bpr", "bpr-tags"])
         #expect(reports[2].curve.map(\.iteration) == [1, 2, 3])
-        #expect(reports[4].curve.map(\.iteration) == [1, 2, 3])
-        #expect(reports[4].parameters["features"] == "identity+3 side features")
+        #expect(reports[6].curve.map(\.iteration) == [1, 2, 3])
+        #expect(reports[6].parameters["features"] == "identity+3 side features")
+        #expect(reports[3].parameters["fitted_items"] == String(indexed.train.itemIDs.count))
         #expect(reports.allSatisfy { $0.metrics.values["cold_precision@10"] != nil })
         let json = try JSONSerialization.jsonObject(with: EvaluationReports.json(reports, split: ["users": 50])) as! [String: Any]
         let entries = json["algorithms"] as! [[String: Any]]
@@ -112,7 +113,7 @@ import Testing
             for key in MetricSet.keys + ["name", "parameters", "fit_seconds"] { #expect(entry[key] != nil, "missing \(key)") }
         }
         let table = EvaluationReports.table(reports)
-        #expect(table.split(separator: "\n").count == 8)
+        #expect(table.split(separator: "\n").count == 10)
         #expect(throws: HarnessError.self) {
             _ = try EvaluationHarness(settings: settings).run([.warpTags], train: indexed.train.matrix, test: indexed.test.matrix)
         }

@@ -1,4 +1,4 @@
-import Recommenders
+@testable import Recommenders
 import SeededRandom
 import Testing
 
