@@ -28,16 +28,32 @@ struct EvaluateCommand: ParsableCommand {
             transform: ArgumentCheck.nonEmpty)
     var db: String?
     @Option(help: "Write the split's train.csv and test.csv into this folder for other tools.", transform: ArgumentCheck.nonEmpty) var writeSplit: String?
-    @Option(help: "Comma-separated, any of: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ", ")).",
-            transform: { (text: String) throws -> [Algorithm] in
-                do { return try Algorithm.list(text, among: Algorithm.evaluable) } catch let error as UnknownAlgorithm {
+    @Option(name: .customLong("algorithms"), help: "Comma-separated, any of: \(Algorithm.evaluable.map(\.rawValue).joined(separator: ", ")); or all: every one the inputs allow (the -tags ones when there are features; spark-als is left to be named).",
+            transform: { (text: String) throws -> AlgorithmSelection in
+                if text.trimmingCharacters(in: .whitespaces) == "all" { return .all }
+                do { return .named(try Algorithm.list(text, among: Algorithm.evaluable)) } catch let error as UnknownAlgorithm {
                     throw ArgumentProblem(description: error.description)
                 }
             })
-    var algorithms: [Algorithm] = [.popularity, .itemKNN, .wrmf]
+    var algorithmSelection: AlgorithmSelection = .named([.popularity, .itemKNN, .wrmf])
+
+    enum AlgorithmSelection {
+        case all
+        case named([Algorithm])
+    }
+
+    /// The algorithms to run: `all` resolved against the inputs (features from a file or the catalogue).
+    var algorithms: [Algorithm] {
+        switch algorithmSelection {
+        case .named(let list): return list
+        case .all:
+            let hasFeatures = input.featuresURL != nil || (!input.hasFileInput && db != nil)
+            return Algorithm.evaluable.filter { $0 != .sparkALS && (hasFeatures || !$0.usesSideFeatures) }
+        }
+    }
     @Option(help: "Latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
     @Option(help: "ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
-    @Option(help: "WRMF's L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν (see --regularization-exponent).",
+    @Option(help: "WRMF's L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν, α0 and ν being --unobserved-weight and --regularization-exponent.",
             transform: ArgumentCheck.float(0...1e6))
     var regularization: Float = HarnessSettings().regularization
     @Option(help: "Confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
