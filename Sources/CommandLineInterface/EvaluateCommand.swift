@@ -53,7 +53,7 @@ struct EvaluateCommand: ParsableCommand {
     }
     @Option(help: "Latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
     @Option(help: "ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
-    @Option(help: "WRMF's L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν (α0 is --unobserved-weight, ν is the exponent set by --regularization-exponent).",
+    @Option(help: "WRMF's L2 regularisation λ, 0–1e6. With α0 = --unobserved-weight and ν = --regularization-exponent, each row's is λ·(its likes + α0·the other side's rows)^ν.",
             transform: ArgumentCheck.float(0...1e6))
     var regularization: Float = HarnessSettings().regularization
     @Option(help: "Confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
