@@ -73,6 +73,9 @@ struct EvaluateCommand: ParsableCommand {
     var coldThreshold = 10
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = 2
     @Option(help: "Write the results as JSON.", transform: ArgumentCheck.nonEmpty) var json: String?
+    @Option(help: "Write each test user's precision@10 and NDCG@10 per algorithm as CSV (algorithm,user,precision@10,ndcg@10), to pair with another tool's figures on the same split.",
+            transform: ArgumentCheck.nonEmpty)
+    var perUser: String?
     @Option(help: "Write precision@10 per iteration (train and test) as an SVG chart.", transform: ArgumentCheck.nonEmpty) var curves: String?
     @Option(help: "Also time top-N similar items for every item from the WRMF factors, 0–1000 (0: skip).",
             transform: ArgumentCheck.integer(0...1000))
@@ -112,6 +115,7 @@ struct EvaluateCommand: ParsableCommand {
             writeFeatures: writeFeatures.map(URL.init(fileURLWithPath:)), jsonOutput: json.map(URL.init(fileURLWithPath:)),
             curvesOutput: curves.map(URL.init(fileURLWithPath:)), similarItems: similarItems)
         evaluation.record = store
+        evaluation.perUserOutput = perUser.map(URL.init(fileURLWithPath:))
         evaluation.bootstrapResamples = uncertainty.bootstrap
         evaluation.splitSeeds = uncertainty.splitSeeds
         if let store, !input.hasFileInput, input.featuresURL == nil, algorithms.contains(where: \.usesSideFeatures) {

@@ -14,6 +14,9 @@ public struct EvaluationRun: Sendable {
     public var writeSplit: URL?
     public var writeFeatures: URL?
     public var jsonOutput: URL?
+    /// Each test user's precision@10 and NDCG@10 per algorithm (`algorithm,user,precision@10,ndcg@10` CSV), so another
+    /// tool's figures on the same split can be compared user by user (scripts/bench/quality.sh does).
+    public var perUserOutput: URL?
     public var curvesOutput: URL?
     /// Also time top-N similar items for every item from the WRMF factors (0 skips it).
     public var similarItems: Int
@@ -160,6 +163,19 @@ public struct EvaluationRun: Sendable {
             let lists = FactorSimilarity(neighbours: similarItems, threads: settings.threads).similarItems(factors)
             progress(String(format: "wrmf top-%d similar items for all %d items: %.2f s", similarItems, lists.count,
                             (clock.now - start).inSeconds))
+        }
+        if first, let perUserOutput {
+            let users = (0..<indexed.test.matrix.userCount).filter { indexed.test.matrix.userDegree($0) > 0 }
+            var csv = "algorithm,user,precision@10,ndcg@10\n"
+            for report in reports {
+                guard let precision = report.metrics.perUser["precision@10"], let ndcg = report.metrics.perUser["ndcg@10"],
+                      precision.count == users.count else { continue }
+                for (position, user) in users.enumerated() {
+                    csv += "\(report.name),\(indexed.train.userIDs[user]),\(precision[position]),\(ndcg[position])\n"
+                }
+            }
+            try Data(csv.utf8).write(to: perUserOutput, options: .atomic)
+            progress("per-user figures written to \(perUserOutput.path)")
         }
         var uncertainty: BootstrapResults?
         if bootstrapResamples > 0, testUsers > 0 {
