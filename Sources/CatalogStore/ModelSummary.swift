@@ -44,6 +44,16 @@ extension CatalogStore {
     }
 
     /// Every stored list of one algorithm, as model id → recommended model ids (best first).
+    /// Every model's like count, by mid.
+    public func likeCounts() throws -> [String: Int] {
+        try database.read { db in
+            var counts: [String: Int] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT mid, like_count FROM models")
+            while let row = try rows.next() { counts[row[0]] = row[1] }
+            return counts
+        }
+    }
+
     public func recommendationLists(algorithm: String) throws -> [String: [String]] {
         try database.read { db in
             var lists: [String: [String]] = [:]
