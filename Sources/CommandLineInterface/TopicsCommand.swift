@@ -14,7 +14,8 @@ struct TopicsCommand: ParsableCommand {
     @Option(help: "Also score the lists of the most-liked models alone (the hubs), as a share of the catalogue such as 1% (0.01–100), and flag an algorithm whose hubs fall more than 0.2 below its average.",
             transform: { text in
                 let number = text.hasSuffix("%") ? String(text.dropLast()) : text
-                guard let value = Double(number), value.isFinite, (0.01...100).contains(value) else {
+                guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+                      let value = Double(number), value.isFinite, (0.01...100).contains(value) else {
                     throw ArgumentProblem(description: "--most-liked must be a percentage between 0.01% and 100%, such as 1%")
                 }
                 return value

@@ -38,7 +38,7 @@ struct DeclaredOption: CustomStringConvertible {
         "--interactions", "--train", "--test", "--separator", "--write-split", "--write-features", "--json", "--curves",
         "--settings", "--features-out", "--topics", "--tag", "--category", "--model", "--api-base", "--site-base",
         "--anonymize-key", "--host", "--data-dir", "--algorithms", "--algorithm", "--scaling", "--schedule",
-        "--visual-descriptor", "--write", "--unix-socket", "--from", "--contact", "--list-endpoint", "--likes-source", "--engine", "--spark-master", "--spark-submit", "--spark-staging", "--static-pages",
+        "--visual-descriptor", "--write", "--unix-socket", "--from", "--contact", "--list-endpoint", "--likes-source", "--engine", "--spark-master", "--spark-submit", "--spark-staging", "--static-pages", "--per-user", "--initialisation",
     ]
     /// Durations rather than plain numbers.
     static let durationOptions: Set<String> = ["--older-than", "--refresh-every"]
