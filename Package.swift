@@ -79,8 +79,8 @@ let package = Package(
         ]),
         .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime"]),
         .target(name: "Training", dependencies: [
-            "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", "ImageCodecs", "ParallelWork", "Recommenders",
-            "SparkEngine", "VisualFeatures",
+            "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", "Evaluation", "ImageCodecs", "ParallelWork",
+            "Recommenders", "SparkEngine", "VisualFeatures",
         ]),
         .target(name: "Evaluation", dependencies: [
             "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", "ParallelWork", "Recommenders", "SeededRandom", "SparkEngine",
@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogSnapshotTests", dependencies: ["TestSupport", "CatalogSnapshot", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "CatalogImport", "CatalogStore", "CatalogFiles"]),
-        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "AlgorithmIdentity", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "VisualFeatures"]),
+        .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "AlgorithmIdentity", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "SeededRandom", "VisualFeatures"]),
         .testTarget(name: "CrawlerTests", dependencies: ["TestSupport", "Crawler", "SketchfabAPI", "FakeSketchfab", "CatalogFiles",
                                                       "CatalogStore", "CatalogImport", "ImageCodecs",
                                                       .product(name: "Hummingbird", package: "hummingbird"),

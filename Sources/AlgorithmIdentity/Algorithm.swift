@@ -22,7 +22,13 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     case rp3beta
 
     /// What `train` can run and the site can show, in the order of the model page.
-    public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .itemKNN, .popularity]
+    public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .itemKNN, .ease, .rp3beta, .popularity]
+
+    /// Where WRMF's carousel goes when another algorithm fills "Users who liked this also liked" (`train
+    /// --likes-algorithm`): among the baselines. A carousel leads the page when its stored display order is below
+    /// `firstBaselineOrder`.
+    public static let wrmfAsBaselineOrder = 46
+    public static let firstBaselineOrder = 40
 
     /// What `evaluate` and `tune` can fit and score on a split.
     public static let evaluable: [Algorithm] = [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warp, .warpTags, .bpr, .bprTags, .sparkALS]

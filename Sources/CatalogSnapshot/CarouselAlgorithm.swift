@@ -11,14 +11,6 @@ public enum CarouselAlgorithm: Equatable, Sendable {
         self = Algorithm(rawValue: name).map(Self.known) ?? .other(name)
     }
 
-    /// The original's three carousels lead the page; the rest sit behind a disclosure.
-    public var isBaseline: Bool {
-        switch self {
-        case .known(let algorithm): algorithm.isBaseline
-        case .other: true
-        }
-    }
-
     /// The word a card uses to say another carousel suggests it too.
     public var shortLabel: String {
         switch self {

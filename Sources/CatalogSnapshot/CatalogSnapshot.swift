@@ -43,6 +43,8 @@ public final class CatalogSnapshot: Sendable {
     /// The algorithm whose factors `foldIn` holds.
     public let foldInAlgorithm: String
     public let evaluation: PublishedCatalog.StoredEvaluation?
+    /// The newest run of `tune` per algorithm, by algorithm name.
+    public let tunings: [PublishedCatalog.StoredTuning]
     /// The picker's models, in the order it lists them.
     public let picker: [Int32]
     /// Every model, most liked first: the order of search results and of the home page's grid.
@@ -72,6 +74,7 @@ public final class CatalogSnapshot: Sendable {
         }
         foldInAlgorithm = published.foldIn?.algorithm ?? Algorithm.popularity.rawValue
         evaluation = published.evaluation
+        tunings = published.tunings
         picker = published.picker
         let searchOrder = (0..<Int32(models.count)).sorted { a, b in
             let left = models[Int(a)], right = models[Int(b)]
@@ -103,7 +106,7 @@ public final class CatalogSnapshot: Sendable {
         switch carousel.algorithm {
         case .known(.visual):
             return .similarity(score)
-        case .known(.wrmf), .known(.itemKNN):
+        case .known(.wrmf), .known(.itemKNN), .known(.ease), .known(.rp3beta):
             guard lists.coLikers[entry] >= 0 else { return .score(score) }
             let width = PublishedCatalog.Lists.connectingWidth
             let slots = lists.connecting[(entry * width)..<((entry + 1) * width)]

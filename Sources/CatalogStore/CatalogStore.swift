@@ -172,6 +172,18 @@ enum CatalogSchema {
                 );
                 """)
         }
+        migrator.registerMigration("2026-12-05-tuning-runs") { db in
+            // The stored runs of `tune`: the grid of settings tried on a validation split, as its JSON report, for
+            // the evaluation page's heat maps (the newest per algorithm is shown).
+            try db.execute(sql: """
+                CREATE TABLE tuning_runs (
+                    id INTEGER PRIMARY KEY,
+                    recorded_at TEXT NOT NULL,
+                    algorithm TEXT NOT NULL,
+                    report TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

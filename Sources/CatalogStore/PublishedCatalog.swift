@@ -46,6 +46,20 @@ public struct PublishedCatalog: Sendable {
         public var report: String
     }
 
+    /// The newest stored run of `tune` for one algorithm: the grid of settings it tried on a validation split.
+    public struct StoredTuning: Sendable {
+        public var algorithm: String
+        public var recordedAt: String
+        /// The report as `tune` stores it (`CatalogStore.saveTuning(report:)`).
+        public var report: String
+
+        public init(algorithm: String, recordedAt: String, report: String) {
+            self.algorithm = algorithm
+            self.recordedAt = recordedAt
+            self.report = report
+        }
+    }
+
     public var generation: Int64
     public var models: [ModelSummary]
     public var algorithms: [AlgorithmInfo]
@@ -60,6 +74,8 @@ public struct PublishedCatalog: Sendable {
     public var picker: [Int32]
     public var foldIn: FoldInFactors?
     public var evaluation: StoredEvaluation?
+    /// The newest run of `tune` per algorithm, ordered by algorithm name.
+    public var tunings: [StoredTuning] = []
 }
 
 extension CatalogStore {
@@ -102,7 +118,8 @@ extension CatalogStore {
                 featureModels: try PublishedCatalogReader.featureModels(db, index: index),
                 picker: try PublishedCatalogReader.picker(db, models: models, index: index),
                 foldIn: try PublishedCatalogReader.foldInFactors(db, index: index, modelCount: models.count),
-                evaluation: try PublishedCatalogReader.newestEvaluation(db))
+                evaluation: try PublishedCatalogReader.newestEvaluation(db),
+                tunings: try PublishedCatalogReader.newestTunings(db))
         }
     }
 
@@ -226,5 +243,14 @@ enum PublishedCatalogReader {
     static func newestEvaluation(_ db: Database) throws -> PublishedCatalog.StoredEvaluation? {
         try Row.fetchOne(db, sql: "SELECT recorded_at, report FROM evaluation_runs ORDER BY id DESC LIMIT 1")
             .map { PublishedCatalog.StoredEvaluation(recordedAt: $0[0], report: $0[1]) }
+    }
+
+    /// `tuning_runs`: the newest per algorithm, by algorithm name.
+    static func newestTunings(_ db: Database) throws -> [PublishedCatalog.StoredTuning] {
+        try Row.fetchAll(db, sql: """
+            SELECT algorithm, recorded_at, report FROM tuning_runs
+            WHERE id IN (SELECT max(id) FROM tuning_runs GROUP BY algorithm)
+            ORDER BY algorithm
+            """).map { PublishedCatalog.StoredTuning(algorithm: $0[0], recordedAt: $0[1], report: $0[2]) }
     }
 }

@@ -119,6 +119,23 @@ extension CatalogStore {
             try Self.publish(db)
         }
     }
+
+    /// Stores one run of `tune` (its JSON report: the grid of settings tried on a validation split) for the
+    /// evaluation page's heat map, and publishes it. The report must be a JSON object naming its `algorithm`.
+    public func saveTuning(report: Data, recordedAt: Date = Date()) throws {
+        guard let object = (try? JSONSerialization.jsonObject(with: report)) as? [String: Any] else {
+            throw CatalogStoreError.nothingStored("the tuning report is not a JSON object, so it was not stored")
+        }
+        guard let algorithm = object["algorithm"] as? String, !algorithm.isEmpty else {
+            throw CatalogStoreError.nothingStored("the tuning report names no \"algorithm\", so it was not stored")
+        }
+        try database.write { db in
+            try db.execute(sql: "INSERT INTO tuning_runs (recorded_at, algorithm, report) VALUES (?, ?, ?)",
+                           arguments: [ISO8601DateFormatter().string(from: recordedAt), algorithm,
+                                       String(decoding: report, as: UTF8.self)])
+            try Self.publish(db)
+        }
+    }
 }
 
 /// Why a likes-based suggestion was made: how many users liked both models, and up to three other models those

@@ -27,23 +27,25 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "WRMF L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν.",
             transform: ArgumentCheck.float(0...1e6))
     var regularization: Float = 0.003
-    @Option(help: "WRMF: α0, the weight of every unobserved pair (iALS revisited), 0–1e6. 1 with --regularization-exponent 0, --initialisation uniform and --regularization 0.1 is the classic model.",
-            transform: ArgumentCheck.float(0...1e6))
-    var unobservedWeight: Float = 1
-    @Option(help: "WRMF: ν, the exponent of the frequency-scaled regularisation, 0–2 (0: one λ for every row).", transform: ArgumentCheck.float(0...2))
-    var regularizationExponent: Float = 1
-    @Option(help: "WRMF: how factors start: normal (N(0, σ²/d), iALS revisited) or uniform (uniform(0, 0.01), classic).")
-    var initialisation: WRMF.Initialisation = .normal
-    @Option(help: "WRMF: σ of the normal initialisation, divided by √factors, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10))
-    var initSigma: Float = 0.1
+    @OptionGroup(title: "WRMF as iALS revisited, EASE, RP3beta") var likesModels: LikesModelOptions
+    @Option(help: "What fills \"Users who liked this also liked\": wrmf, ease, rp3beta, itemknn, or auto (the best of those trained, by precision@10 on a validation split of the likes; the page says which). The others stay carousels of their own.",
+            transform: { text in
+                if text == "auto" { return TrainingOptions.LikesCarousel.chosenOnValidation }
+                guard let algorithm = Algorithm(rawValue: text), LikesCarouselSelection.candidates.contains(algorithm) else {
+                    throw ArgumentProblem(description: "expected auto or one of \(LikesCarouselSelection.candidates.map(\.rawValue).joined(separator: ", "))")
+                }
+                return TrainingOptions.LikesCarousel.algorithm(algorithm)
+            })
+    var likesAlgorithm: TrainingOptions.LikesCarousel = .algorithm(.wrmf)
     @Option(help: "WRMF confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
     @Option(help: "warp-tags epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
     @Option(help: "warp-tags learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
     @Option(help: "warp-tags latent components, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var components = 64
     @Option(help: "warp-tags L2 penalty on item feature embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
     @Option(help: "warp-tags L2 penalty on user embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
-    @Option(help: "Settings file written by `recasketch tune --write` (overrides the warp-tags flags).", transform: ArgumentCheck.nonEmpty)
-    var settings: String?
+    @Option(help: "A settings file written by `recasketch tune --write`, for warp-tags or wrmf (overrides that algorithm's flags); repeat it for both.",
+            transform: ArgumentCheck.nonEmpty)
+    var settings: [String] = []
     @Option(help: "Random seed.") var seed: UInt64 = 42
     @OptionGroup var database: DatabaseOption
     @OptionGroup(title: "Visual") var visual: VisualDescriptorOptions
@@ -57,21 +59,39 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openExisting()
-        let wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
-                        seed: seed, threads: threads, unobservedWeight: unobservedWeight,
-                        regularizationExponent: regularizationExponent, initialisation: initialisation,
-                        initialDeviation: initSigma)
+        var wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
+                        seed: seed, threads: threads, unobservedWeight: likesModels.unobservedWeight,
+                        regularizationExponent: likesModels.regularizationExponent, initialisation: likesModels.initialisation,
+                        initialDeviation: likesModels.initSigma)
         var hybrid = HybridTraining(loss: .warp, factors: components, learningRate: learningRate, userAlpha: userAlpha,
                                     itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
-        if let settings {
-            do { hybrid = try TunedSettings.read(URL(fileURLWithPath: settings)).applied(to: hybrid) } catch {
-                throw CommandFailure("cannot read the settings in \(settings): \(error)")
+        for file in settings {
+            let url = URL(fileURLWithPath: file)
+            do {
+                if let grid = try GridSettings.read(url) {
+                    guard grid.algorithm == .wrmf else {
+                        throw CommandFailure("\(file) holds \(grid.algorithm.rawValue)'s settings; train takes wrmf's and warp-tags'")
+                    }
+                    wrmf = grid.applied(to: wrmf)
+                } else {
+                    hybrid = try TunedSettings.read(url).applied(to: hybrid)
+                }
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw CommandFailure("cannot read the settings in \(file): \(error)")
             }
         }
         let descriptor = wantsVisual ? try visual.resolve { print($0) } : .classical
         var options = TrainingOptions(algorithms: algorithms, neighbours: neighbours, threads: threads, wrmf: wrmf,
                                       hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
                                       visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca)
+        options.likesCarousel = likesAlgorithm
+        likesModels.apply(to: &options.selection)
+        options.selection.seed = seed
+        if case .algorithm(let chosen) = likesAlgorithm, !options.algorithms.contains(chosen) {
+            throw ValidationError("--likes-algorithm \(chosen.rawValue) is not among the algorithms to train")
+        }
         if spark.engine == .spark {
             options.spark = try spark.job(required: true)
             options.sparkStaging = spark.staging

@@ -1,6 +1,7 @@
 import AlgorithmIdentity
 import CatalogStore
 import ElapsedTime
+import Evaluation
 import Foundation
 import Recommenders
 import SparkEngine
@@ -26,6 +27,16 @@ public struct TrainingOptions: Sendable {
     public var spark: SparkALS?
     /// Where the Spark job's input, output and log go.
     public var sparkStaging: URL?
+    /// Which algorithm fills "Users who liked this also liked".
+    public var likesCarousel: LikesCarousel = .algorithm(.wrmf)
+    /// EASE's λ and size, RP3beta's exponents, and the settings the likes carousel's choice scores candidates with.
+    public var selection = HarnessSettings()
+
+    public enum LikesCarousel: Sendable, Equatable {
+        case algorithm(Algorithm)
+        /// The best of `LikesCarouselSelection.candidates` among the trained algorithms, on a validation split.
+        case chosenOnValidation
+    }
 
     /// `algorithms` defaults to every trainable one, less `visual` when there is no thumbnails folder.
     public init(algorithms: [Algorithm]? = nil, neighbours: Int = 12, threads: Int = 2,
@@ -69,13 +80,44 @@ public enum Trainer {
                                        pairs: snapshot.pairs)
         progress("loaded \(matrix.interactionCount) likes by \(matrix.userCount) users on \(matrix.itemCount) models")
         var results: [TrainedAlgorithm] = []
+        let likesCarousel: Algorithm
+        var choice: LikesCarouselChoice?
+        switch options.likesCarousel {
+        case .algorithm(let algorithm):
+            likesCarousel = algorithm
+        case .chosenOnValidation:
+            var settings = options.selection
+            (settings.factors, settings.iterations, settings.regularization, settings.alpha) =
+                (options.wrmf.factors, options.wrmf.iterations, options.wrmf.regularization, options.wrmf.alpha)
+            (settings.unobservedWeight, settings.regularizationExponent, settings.initialisation, settings.initialDeviation) =
+                (options.wrmf.unobservedWeight, options.wrmf.regularizationExponent, options.wrmf.initialisation, options.wrmf.initialDeviation)
+            settings.threads = options.threads
+            do {
+                choice = try LikesCarouselSelection.choose(store: store, among: options.algorithms, settings: settings, progress: progress)
+            } catch {
+                throw TrainingError(description: "choosing the likes carousel: \(error)")
+            }
+            likesCarousel = choice!.winner
+        }
         for algorithm in options.algorithms {
             let start = clock.now
             let lists: [[Neighbour]]
             var foldIn: (factors: FactorMatrix, settings: WRMF)?
             var parameters = ["neighbours": String(options.neighbours)]
             switch algorithm {
-            case .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta:
+            case .ease:
+                let ease = EASE(regularization: options.selection.easeRegularization, maxItems: options.selection.easeMaxItems,
+                                neighbours: options.neighbours, threads: options.threads)
+                do { lists = try ease.fit(matrix, progress: progress).lists } catch {
+                    throw TrainingError(description: "\(error)")
+                }
+                parameters.merge(ease.parameters) { _, new in new }
+            case .rp3beta:
+                let walk = RP3beta(alpha: options.selection.rp3Alpha, beta: options.selection.rp3Beta,
+                                   neighbours: options.neighbours, threads: options.threads)
+                lists = walk.similarItems(matrix)
+                parameters.merge(walk.parameters) { _, new in new }
+            case .warp, .bpr, .bprTags, .sparkALS:
                 throw TrainingError(description: "\(algorithm.rawValue) is compared by `evaluate`, not trained for the site")
             case .itemKNN:
                 lists = ItemKNN(neighbours: options.neighbours, threads: options.threads).similarItems(matrix)
@@ -98,7 +140,7 @@ public enum Trainer {
                 let model: WRMFModel
                 if var spark = options.spark {
                     (spark.factors, spark.iterations, spark.regularization, spark.alpha, spark.seed) =
-                        (wrmf.factors, wrmf.iterations, wrmf.regularization, wrmf.alpha, wrmf.seed)
+                        (wrmf.factors, wrmf.iterations, options.selection.sparkRegularization, wrmf.alpha, wrmf.seed)
                     let staging = options.sparkStaging ?? FileManager.default.temporaryDirectory.appendingPathComponent("recasketch-spark")
                     do { model = try spark.fit(matrix, staging: staging, progress: progress) } catch let error as SparkError {
                         throw TrainingError(description: error.description)
@@ -128,8 +170,16 @@ public enum Trainer {
             }
             let trainSeconds = (clock.now - start).inSeconds
             let saveStart = clock.now
-            let run = AlgorithmRun(algorithm: algorithm.rawValue, title: algorithm.title, description: algorithm.description,
-                                   displayOrder: algorithm.displayOrder, parameters: parameters,
+            // The likes carousel takes WRMF's title and place; WRMF, when another won it, joins the baselines.
+            var (title, description, displayOrder) = (algorithm.title, algorithm.description, algorithm.displayOrder)
+            if algorithm == likesCarousel, algorithm != .wrmf {
+                (title, displayOrder) = (Algorithm.wrmf.title, Algorithm.wrmf.displayOrder)
+            } else if algorithm == .wrmf, likesCarousel != .wrmf, options.algorithms.contains(likesCarousel) {
+                (title, displayOrder) = ("Likes (WRMF)", Algorithm.wrmfAsBaselineOrder)
+            }
+            if algorithm == likesCarousel, let choice { description += " " + choice.sentence }
+            let run = AlgorithmRun(algorithm: algorithm.rawValue, title: title, description: description,
+                                   displayOrder: displayOrder, parameters: parameters,
                                    trainedAt: Date(), trainSeconds: trainSeconds)
             var reasons: [[LikeOverlap]]?
             if algorithm.explainsWithLikes {

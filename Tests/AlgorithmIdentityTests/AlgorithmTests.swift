@@ -23,7 +23,7 @@ import Testing
             Issue.record("spark-als is not trainable")
         } catch {
             #expect(error.name == "spark-als")
-            #expect(error.description.contains("available: visual, wrmf, warp-tags, itemknn, popularity"))
+            #expect(error.description.contains("available: visual, wrmf, warp-tags, itemknn, ease, rp3beta, popularity"))
         }
     }
 }

@@ -63,7 +63,7 @@ import Testing
 
     @Test func badArgumentsAreUsageErrors() {
         for arguments in [["train", "--algorithms", "wrmf,nonsense"], ["similar"], ["evaluate"], ["no-such-command"],
-                          ["tune", "--likes", "x", "--algorithm", "wrmf"], ["similar", "--model", "not a link"]] {
+                          ["tune", "--likes", "x", "--algorithm", "spark-als"], ["similar", "--model", "not a link"]] {
             do {
                 _ = try RecASketchCommand.parseAsRoot(arguments)
                 Issue.record("\(arguments) was accepted")

@@ -16,12 +16,12 @@ import Training
         let results = try Trainer.run(TrainingOptions(neighbours: 3, threads: 2, wrmf: WRMF(factors: 2, regularization: 1, iterations: 10),
                                                       hybrid: HybridTraining(factors: 4, epochs: 10, threads: 1)),
                                       store: store)
-        #expect(results.map(\.algorithm) == [.wrmf, .warpTags, .itemKNN, .popularity])
+        #expect(results.map(\.algorithm) == [.wrmf, .warpTags, .itemKNN, .ease, .rp3beta, .popularity])
         #expect(results.allSatisfy { $0.modelsWithRecommendations == 6 })
 
         for (index, mid) in TinyCatalog.ids.enumerated() {
             let page = try #require(try await store.modelPage(mid: mid.rawValue))
-            #expect(page.1.map(\.algorithm) == ["wrmf", "warp-tags", "itemknn", "popularity"])
+            #expect(page.1.map(\.algorithm) == ["wrmf", "warp-tags", "itemknn", "ease", "rp3beta", "popularity"])
             let group = index < 3 ? TinyCatalog.ids[0..<3] : TinyCatalog.ids[3..<6]
             for list in page.1 {
                 let similar = list.models.map(\.mid)
@@ -31,6 +31,8 @@ import Training
             // The two taste groups never share a liker, so item-kNN stays inside the group, and WRMF ranks the
             // group's other two models first.
             #expect(page.1[2].models.allSatisfy { model in group.contains { $0.rawValue == model.mid } })
+            // So do EASE and RP3beta: no path leads across the groups.
+            for list in page.1[3...4] { #expect(list.models.allSatisfy { model in group.contains { $0.rawValue == model.mid } }) }
             #expect(page.1[0].models.prefix(2).allSatisfy { model in group.contains { $0.rawValue == model.mid } })
         }
     }

@@ -79,10 +79,33 @@ public struct WRMF: Sendable {
 
     /// Trains on `interactions`; `afterIteration(iteration, model)` is called after each full iteration
     /// (1-based), for learning curves and loss tracking.
-    public func fit(_ interactions: InteractionMatrix,
-                    afterIteration: (Int, WRMFModel) -> Void = { _, _ in }) -> WRMFModel {
+    /// `startingFrom`: a model of the same shape whose factors to start from instead of random ones (a warm start,
+    /// as a settings search does from a neighbouring setting). `shouldContinue(iteration, model)` may end training
+    /// early (a setting far behind in a search).
+    public func fit(_ interactions: InteractionMatrix, startingFrom: WRMFModel? = nil,
+                    afterIteration: (Int, WRMFModel) -> Void = { _, _ in },
+                    shouldContinue: (Int, WRMFModel) -> Bool = { _, _ in true }) -> WRMFModel {
         let confidence = scaling.scaled(interactions).mapValues { alpha * $0 }
         let model = WRMFModel(users: interactions.userCount, items: interactions.itemCount, factors: factors)
+        if let start = startingFrom, start.userFactors.rows == interactions.userCount,
+           start.itemFactors.rows == interactions.itemCount, start.userFactors.columns == factors {
+            _ = model.userFactors.storage.update(fromContentsOf: start.userFactors.storage)
+            _ = model.itemFactors.storage.update(fromContentsOf: start.itemFactors.storage)
+        } else {
+            initialise(model)
+        }
+        for iteration in 1...max(1, iterations) {
+            solveRows(model.userFactors, fixed: model.itemFactors, offsets: confidence.userOffsets,
+                      indices: confidence.userItems, extraConfidence: confidence.userValues)
+            solveRows(model.itemFactors, fixed: model.userFactors, offsets: confidence.itemOffsets,
+                      indices: confidence.itemUsers, extraConfidence: confidence.itemValues)
+            afterIteration(iteration, model)
+            if iteration < iterations, !shouldContinue(iteration, model) { break }
+        }
+        return model
+    }
+
+    private func initialise(_ model: WRMFModel) {
         switch initialisation {
         case .uniform:
             model.userFactors.randomise(seed: seed, stream: 1, scale: 0.01)
@@ -92,14 +115,6 @@ public struct WRMF: Sendable {
             model.userFactors.randomiseNormal(seed: seed, stream: 1, deviation: deviation)
             model.itemFactors.randomiseNormal(seed: seed, stream: 2, deviation: deviation)
         }
-        for iteration in 1...max(1, iterations) {
-            solveRows(model.userFactors, fixed: model.itemFactors, offsets: confidence.userOffsets,
-                      indices: confidence.userItems, extraConfidence: confidence.userValues)
-            solveRows(model.itemFactors, fixed: model.userFactors, offsets: confidence.itemOffsets,
-                      indices: confidence.itemUsers, extraConfidence: confidence.itemValues)
-            afterIteration(iteration, model)
-        }
-        return model
     }
 
     /// `α0 · fixedᵀ fixed` (the regularisation is added per row), summed in a fixed number of chunks and a fixed order so the result does not depend on

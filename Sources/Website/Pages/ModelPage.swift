@@ -43,8 +43,8 @@ extension PageSkeletons {
             }
             buffer.writeBytes(pages.carouselFrames[index].close)
         }
-        for index in shown where !carousels[index].algorithm.isBaseline { write(index) }
-        let baselines = shown.filter { carousels[$0].algorithm.isBaseline }
+        for index in shown where !carousels[index].isBaseline { write(index) }
+        let baselines = shown.filter { carousels[$0].isBaseline }
         if !baselines.isEmpty {
             buffer.writeBytes(pages.baselinesOpen)
             for index in baselines { write(index) }

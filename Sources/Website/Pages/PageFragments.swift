@@ -72,7 +72,7 @@ struct PageFragments: Sendable {
         }
         comparison = ComparisonFragments(snapshot)
         (baselinesOpen, baselinesClose) = try PageSkeleton<BaselinesFrameSlot>.frame(renderer: renderer, template: "baselines")
-        evaluation = Array(try renderer.render("evaluation", EvaluationView.context(snapshot.evaluation)).utf8)
+        evaluation = Array(try renderer.render("evaluation", EvaluationView.context(snapshot.evaluation, tunings: snapshot.tunings)).utf8)
 
         let options = try renderer.render("picker-options", PageViews.pickerOptionsContext(snapshot.picker.map { models[Int($0)] }))
         pickerOptions = Array(options.utf8)
