@@ -11,7 +11,7 @@ struct TuneCommand: ParsableCommand {
         discussion: """
             wrmf, ease, rp3beta and itemknn: a grid. WRMF's is 6 factor counts (8–128) × 6 λ (0.0003–0.1, on the \
             iALS-revisited scale) × 5 α (2–150), 180 settings; each setting after the first of its factors and α starts \
-            from its neighbour's factors (the next larger λ) with a third of the iterations (--no-shortcuts: every one \
+            from its neighbour's factors (the next smaller λ, when it did well) with a third of the iterations (--no-shortcuts: every one \
             from scratch), and one below half the best validation precision a third of the way through is stopped. \
             EASE: 6 λ (10–3000); RP3beta: 4 α × 6 β; item-kNN: 6 neighbour counts. The grid stops at --time-budget. \
             --db stores the grid in that catalogue, where /evaluation draws it as a heat map; --write saves the best \

@@ -48,13 +48,14 @@ public struct SettingsGrid: Sendable, Equatable {
         }
     }
 
-    /// Every combination, rows outermost; within a row and layer, columns in descending order, so a warm start
-    /// moves from the most regularised (smoothest) setting towards the least.
+    /// Every combination, rows outermost; within a row and layer, columns in ascending order, so a warm start moves
+    /// from the least regularised setting to the next: shrinking a fitted model is quick, while a model regularised
+    /// into the popularity ranking does not recover in a few iterations.
     public func points() -> [[String: Double]] {
         var points: [[String: Double]] = []
         for row in rows.values {
             for layer in layers?.values ?? [.nan] {
-                for column in (columns?.values ?? [.nan]).sorted(by: >) {
+                for column in (columns?.values ?? [.nan]).sorted() {
                     var point = [rows.name: row]
                     if let columns { point[columns.name] = column }
                     if let layers { point[layers.name] = layer }
@@ -89,8 +90,9 @@ public struct GridOutcome: Sendable {
 
 /// Grid search of an algorithm's settings on a validation split carved from the training likes (the test split is
 /// never read), within a time budget. WRMF's grid is walked so each setting can start from its neighbour's
-/// factors (same factors and α, the next larger λ) and needs a third of the iterations; a setting whose validation
-/// precision a third of the way through is below half the best so far is stopped there.
+/// factors (same factors and α, the next smaller λ) and needs a third of the iterations, when that neighbour did
+/// well (at least half the best so far); a setting fitted from scratch whose validation precision a third of the
+/// way through is below half the best so far is stopped there.
 public struct GridSearch: Sendable {
     public var algorithm: Algorithm
     public var grid: SettingsGrid
@@ -138,7 +140,7 @@ public struct GridSearch: Sendable {
         let start = clock.now
         var cells: [GridCell] = []
         var best: GridCell?
-        var previous: (key: [String: Double], model: WRMFModel)?
+        var previous: (key: [String: Double], model: WRMFModel, precision: Double)?
         let points = grid.points()
         for (index, point) in points.enumerated() {
             if clock.now - start > budget { break }
@@ -149,7 +151,9 @@ public struct GridSearch: Sendable {
                 // The warm start's key: the setting without λ.
                 var key = point
                 key["regularization"] = nil
-                let warm = shortcuts && previous?.key == key ? previous?.model : nil
+                // Only from a neighbour that did well: one regularised into the popularity ranking is no start.
+                let healthy = (previous?.precision ?? 0) >= 0.5 * (best?.precision ?? 0)
+                let warm = shortcuts && previous?.key == key && healthy ? previous?.model : nil
                 var wrmf = settings.wrmf
                 if warm != nil { wrmf.iterations = max(3, settings.iterations / 3) }
                 let checkpoint = max(1, wrmf.iterations / 3)
@@ -162,7 +166,7 @@ public struct GridSearch: Sendable {
                     return true
                 })
                 let metrics = evaluator.evaluate(WRMFScorer(model), train: trainMatrix, test: validationMatrix)
-                previous = (key, model)
+                previous = (key, model, metrics["precision@10"])
                 cell = GridCell(settings: point, precision: metrics["precision@10"], ndcg: metrics["ndcg@10"],
                                 seconds: (clock.now - cellStart).inSeconds, completed: completed)
             } else {

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 import numpy as np
 
-OURS = ["wrmf", "ease", "rp3beta", "itemknn", "warp", "warp-tags", "bpr"]
+OURS = ["wrmf", "ease", "rp3beta", "itemknn", "warp", "warp-tags", "bpr", "wrmf-tuned", "ease-tuned", "rp3beta-tuned"]
 PEERS = ["implicit-als", "lightfm-warp", "lightfm-warp-features", "spark-als"]
 
 

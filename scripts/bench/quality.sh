@@ -4,10 +4,13 @@
 # every algorithm of ours (`evaluate`, which also runs Spark MLlib's ALS in the same run) against implicit's ALS and
 # LightFM's WARP (with and without features) fitted on exactly the same split files. Each ratio comes with its 95%
 # paired bootstrap interval over the test users; "ahead" means the lower bound is above 1. Fit times are printed by
-# each tool as it goes. Not a test: run it by hand (about 25 minutes on two cores).
+# each tool as it goes. Then WRMF, EASE and RP3beta again with settings `recasketch tune` found on a validation split
+# carved from that seed's training likes (never its test likes), named wrmf-tuned, ease-tuned and rp3beta-tuned in
+# the table (TUNED=0 skips this; the peers keep peers.py's settings). Not a test: run it by hand (about 25 minutes on
+# two cores, plus the tuning: TUNE_BUDGET per grid, 15m by default).
 #
 # Usage: scripts/bench/quality.sh [DIR]        (default bench-data/; kept out of git)
-#   SEEDS="1 2 3"  DATASETS="movielens sketchfab"
+#   SEEDS="1 2 3"  DATASETS="movielens sketchfab"  TUNED=1  TUNE_BUDGET=15m
 # Needs the peers in .peers/ (see scripts/bench/wrmf.sh) and Spark's spark-submit (SPARK_SUBMIT, or the pyspark
 # that .ci/run installs in .build-ci/spark).
 set -euo pipefail
@@ -52,6 +55,34 @@ for name in $datasets; do
         echo "### $name, split seed $seed: implicit and LightFM"
         .peers/bin/python scripts/bench/quality-peers.py --peers "$peers" --train "$split/train.csv" \
             --test "$split/test.csv" --features "$split/features.csv" --out "$split/peers.csv" --seed "$seed"
+        if [ "${TUNED:-1}" = 1 ]; then
+            echo "### $name, split seed $seed: WRMF, EASE and RP3beta tuned on a validation split of the training likes"
+            for algorithm in wrmf ease rp3beta; do
+                /usr/bin/time -f "tune $algorithm: %e s wall, %M KB peak" "$bin" tune --algorithm "$algorithm" \
+                    --train "$split/train.csv" --seed "$seed" --time-budget "${TUNE_BUDGET:-15m}" \
+                    --write "$split/tuned-$algorithm.json" | tail -1
+            done
+            tuned_flags=$(python3 - "$split" <<'PY'
+import json, sys
+split = sys.argv[1]
+flags = {"wrmf": {"factors": "--factors", "regularization": "--regularization", "alpha": "--alpha"},
+         "ease": {"regularization": "--ease-lambda"}, "rp3beta": {"alpha": "--rp3-alpha", "beta": "--rp3-beta"}}
+out = []
+for algorithm, names in flags.items():
+    settings = json.load(open(f"{split}/tuned-{algorithm}.json"))["settings"]
+    for key, flag in names.items():
+        value = settings[key]
+        out += [flag, str(int(value)) if key == "factors" else repr(value)]
+print(" ".join(out))
+PY
+)
+            echo "tuned: $tuned_flags"
+            # shellcheck disable=SC2086  # the flags are words
+            "$bin" evaluate --train "$split/train.csv" --test "$split/test.csv" --seed "$seed" \
+                --algorithms wrmf,ease,rp3beta $tuned_flags --similar-items 0 --bootstrap 0 --per-user "$split/tuned.csv" \
+                | grep -E "^(wrmf|ease|rp3beta) "
+            sed -E 's/^(wrmf|ease|rp3beta),/\1-tuned,/' "$split/tuned.csv" | tail -n +2 >> "$split/ours.csv"
+        fi
         ours+=("$split/ours.csv") theirs+=("$split/peers.csv")
     done
     .peers/bin/python scripts/bench/quality-compare.py --name "$name" \
