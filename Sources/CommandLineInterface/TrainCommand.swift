@@ -36,7 +36,7 @@ struct TrainCommand: ParsableCommand {
                 }
                 return TrainingOptions.LikesCarousel.algorithm(algorithm)
             })
-    var likesAlgorithm: TrainingOptions.LikesCarousel = .algorithm(.wrmf)
+    var likesAlgorithm: TrainingOptions.LikesCarousel?
     @Option(help: "WRMF confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
     @Option(help: "warp-tags epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
     @Option(help: "warp-tags learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
@@ -55,6 +55,12 @@ struct TrainCommand: ParsableCommand {
     var wantsVisual: Bool {
         guard thumbnails != nil else { return false }
         return algorithms?.contains(.visual) ?? true
+    }
+
+    func validate() throws {
+        if case .algorithm(let chosen)? = likesAlgorithm, let algorithms, !algorithms.contains(chosen) {
+            throw ValidationError("--likes-algorithm \(chosen.rawValue) is not among --algorithms")
+        }
     }
 
     func run() throws {
@@ -86,12 +92,9 @@ struct TrainCommand: ParsableCommand {
         var options = TrainingOptions(algorithms: algorithms, neighbours: neighbours, threads: threads, wrmf: wrmf,
                                       hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
                                       visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca)
-        options.likesCarousel = likesAlgorithm
+        options.likesCarousel = likesAlgorithm ?? .algorithm(.wrmf)
         likesModels.apply(to: &options.selection)
         options.selection.seed = seed
-        if case .algorithm(let chosen) = likesAlgorithm, !options.algorithms.contains(chosen) {
-            throw ValidationError("--likes-algorithm \(chosen.rawValue) is not among the algorithms to train")
-        }
         if spark.engine == .spark {
             options.spark = try spark.job(required: true)
             options.sparkStaging = spark.staging
