@@ -30,8 +30,9 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     public static let wrmfAsBaselineOrder = 46
     public static let firstBaselineOrder = 40
 
-    /// What `evaluate` and `tune` can fit and score on a split.
-    public static let evaluable: [Algorithm] = [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warp, .warpTags, .bpr, .bprTags, .sparkALS]
+    /// What `evaluate` can fit and score on a split (visual from a catalogue's stored lists: it learns nothing from
+    /// likes, so the lists the site serves are scored as they are).
+    public static let evaluable: [Algorithm] = [.visual, .popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warp, .warpTags, .bpr, .bprTags, .sparkALS]
 
     /// Algorithms scored in `evaluate` through their item-to-item lists (a user's score for an item is the sum of
     /// its similarity in the lists of the user's training likes), the way the carousels use them.

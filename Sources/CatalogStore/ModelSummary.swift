@@ -54,6 +54,22 @@ extension CatalogStore {
         }
     }
 
+    /// An algorithm's stored lists with their scores, keyed by the models' database ids as text (the item ids
+    /// `evaluate --db` splits the catalogue's likes under), best first.
+    public func storedNeighbours(algorithm: String) throws -> [String: [(item: String, score: Float)]] {
+        try database.read { db in
+            var lists: [String: [(item: String, score: Float)]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT model_id, recommended_id, score FROM recommendations WHERE algorithm = ? ORDER BY model_id, rank
+                """, arguments: [algorithm])
+            while let row = try rows.next() {
+                let model: Int64 = row[0], recommended: Int64 = row[1], score: Double = row[2]
+                lists[String(model), default: []].append((String(recommended), Float(score)))
+            }
+            return lists
+        }
+    }
+
     public func recommendationLists(algorithm: String) throws -> [String: [String]] {
         try database.read { db in
             var lists: [String: [String]] = [:]

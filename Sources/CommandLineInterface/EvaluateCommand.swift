@@ -47,8 +47,11 @@ struct EvaluateCommand: ParsableCommand {
         switch algorithmSelection {
         case .named(let list): return list
         case .all:
-            let hasFeatures = input.featuresURL != nil || (!input.hasFileInput && db != nil)
-            return Algorithm.evaluable.filter { $0 != .sparkALS && (hasFeatures || !$0.usesSideFeatures) }
+            let catalogue = !input.hasFileInput && db != nil
+            let hasFeatures = input.featuresURL != nil || catalogue
+            return Algorithm.evaluable.filter {
+                $0 != .sparkALS && (hasFeatures || !$0.usesSideFeatures) && ($0 != .visual || catalogue)
+            }
         }
     }
     @Option(help: "Latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
@@ -109,6 +112,19 @@ struct EvaluateCommand: ParsableCommand {
             settings.sparkStaging = spark.staging
         }
         let store = try db.map { try CatalogStore(existingAt: $0) }
+        var algorithms = self.algorithms
+        if algorithms.contains(.visual) {
+            guard let store, !input.hasFileInput else {
+                throw ValidationError("visual is scored from a catalogue's stored visual lists: give --db PATH without --interactions, --likes or --train")
+            }
+            settings.visualLists = try store.storedNeighbours(algorithm: Algorithm.visual.rawValue)
+            if settings.visualLists?.isEmpty ?? true {
+                guard case .all = algorithmSelection else {
+                    throw CommandFailure("\(store.path) holds no visual lists: run `recasketch train --algorithms visual --thumbnails DIR` first")
+                }
+                algorithms.removeAll { $0 == .visual }
+            }
+        }
         var evaluation = EvaluationRun(
             source: input.hasFileInput ? input.source : .catalog(store!), holdout: input.holdoutSplit, algorithms: algorithms, settings: settings,
             featuresFile: input.featuresURL, writeSplit: writeSplit.map(URL.init(fileURLWithPath:)),

@@ -84,15 +84,20 @@ public struct DemoPipeline: Sendable {
             progress("[4/5] evaluate: a run is already stored")
         } else {
             // The site's /evaluation page: the catalogue's likes split and scored, its tags for the hybrid model.
+            // The visual carousel is scored from the lists it serves (it learns nothing from likes), the rest fitted on
+            // the split: the page's carousels side by side on the same held-out likes.
+            var settings = HarnessSettings()
+            settings.visualLists = try store.storedNeighbours(algorithm: Algorithm.visual.rawValue)
+            let visual: [Algorithm] = settings.visualLists?.isEmpty == false ? [.visual] : []
             var evaluation = EvaluationRun(source: .catalog(store),
                                            holdout: HoldoutSplit(seed: 42, allowFewerUsers: true),
-                                           algorithms: [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warpTags], settings: HarnessSettings(),
+                                           algorithms: visual + [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warpTags], settings: settings,
                                            similarItems: 0)
             evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
             evaluation.record = store
             do {
                 try evaluation.run { _ in }
-                progress("[4/5] evaluate: popularity, itemknn, wrmf, ease, rp3beta, warp-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")
+                progress("[4/5] evaluate: visual, popularity, itemknn, wrmf, ease, rp3beta, warp-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")
             } catch {
                 // The recommendations are what the demo is about: a catalogue too small to split still serves.
                 progress("[4/5] evaluate: skipped (\(error)); the /evaluation page stays empty")

@@ -36,6 +36,9 @@ public struct HarnessSettings: Sendable {
     /// EASE's λ and the most-liked items its closed form covers.
     public var easeRegularization: Float = 100
     public var easeMaxItems = 30_000
+    /// The visual carousel's stored lists (`evaluate --db` on a catalogue trained with visual), by item id: visual
+    /// learns nothing from likes, so the lists the site serves are scored as they are.
+    public var visualLists: [String: [(item: String, score: Float)]]?
     /// RP3beta's exponents.
     public var rp3Alpha: Float = 0.5
     public var rp3Beta: Float = 0.2
@@ -102,7 +105,7 @@ public struct EvaluationHarness: Sendable {
 
     /// `sideFeatures` are (item index, feature name, weight), needed by the `-tags` algorithms.
     public func run(_ algorithms: [Algorithm], train: InteractionMatrix, test: InteractionMatrix,
-                    sideFeatures: [(item: Int, feature: String, weight: Float)] = [],
+                    sideFeatures: [(item: Int, feature: String, weight: Float)] = [], itemIDs: [String] = [],
                     progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
         if algorithms.contains(where: \.usesSideFeatures) && sideFeatures.isEmpty {
             throw HarnessError(description: "the -tags algorithms need item features (--features FILE)")
@@ -120,7 +123,15 @@ public struct EvaluationHarness: Sendable {
             var itemFactors: FactorMatrix?
             switch algorithm {
             case .visual:
-                throw HarnessError(description: "visual is not scored on held-out likes; evaluate one of \(Algorithm.evaluable.map(\.rawValue).joined(separator: ", "))")
+                guard let stored = settings.visualLists, !itemIDs.isEmpty else {
+                    throw HarnessError(description: "visual is scored from a catalogue's stored visual lists: evaluate --db PATH (without another input) on a catalogue trained with visual")
+                }
+                let index = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().map { ($1, Int32($0)) })
+                let lists = itemIDs.map { id in
+                    (stored[id] ?? []).compactMap { entry in index[entry.item].map { Neighbour(item: $0, score: entry.score) } }
+                }
+                scorer = ItemKNNScorer(train, neighbours: lists)
+                parameters = ["lists": "as served (\(lists.filter { !$0.isEmpty }.count) models with a list)"]
             case .popularity:
                 scorer = PopularityScorer(train)
                 fitSeconds = (clock.now - start).inSeconds

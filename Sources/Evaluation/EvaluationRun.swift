@@ -144,6 +144,7 @@ public struct EvaluationRun: Sendable {
         }
         let reports = try EvaluationHarness(settings: settings).run(algorithms, train: indexed.train.matrix,
                                                                     test: indexed.test.matrix, sideFeatures: sideFeatures,
+                                                                    itemIDs: indexed.train.itemIDs,
                                                                     progress: progress)
         progress("")
         progress(EvaluationReports.table(reports))

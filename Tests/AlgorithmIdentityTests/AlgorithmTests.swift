@@ -12,7 +12,7 @@ import Testing
         #expect(Algorithm.trainable.sorted() == Algorithm.trainable, "trainable is in page order")
         #expect(Algorithm.trainable.filter { !$0.isBaseline } == [.visual, .wrmf, .warpTags])
         #expect(Set(Algorithm.trainable.map(\.shortLabel)).count == Algorithm.trainable.count, "marks tell carousels apart")
-        #expect(!Algorithm.evaluable.contains(.visual), "visual is not scored on likes")
+        #expect(Algorithm.evaluable.first == .visual && Algorithm.evaluable.filter(\.isScoredByLists) == [.visual, .itemKNN, .ease, .rp3beta])
     }
 
     @Test func aListIsParsedAmongTheAllowedAndNamesTheFirstStranger() throws {

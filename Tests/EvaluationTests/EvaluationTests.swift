@@ -98,7 +98,7 @@ import Testing
         settings.epochs = 3
         settings.learningCurves = true
         let side = (0..<indexed.train.itemIDs.count).map { (item: $0, feature: "tag:\($0 % 3)", weight: Float(1)) }
-        let reports = try EvaluationHarness(settings: settings).run(Algorithm.evaluable.filter { $0 != .sparkALS },
+        let reports = try EvaluationHarness(settings: settings).run(Algorithm.evaluable.filter { $0 != .sparkALS && $0 != .visual },
                                                                      train: indexed.train.matrix, test: indexed.test.matrix,
                                                                      sideFeatures: side)
         #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf", "ease", "rp3beta", "warp", "warp-tags", "bpr", "bpr-tags"])

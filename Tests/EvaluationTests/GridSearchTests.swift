@@ -73,3 +73,24 @@ import Testing
         #expect(try GridSettings.read(other) == nil, "another kind of settings file is left to its own reader")
     }
 }
+
+@Suite struct VisualScoringTests {
+    /// Two users liked item a in training and held out b; the visual lists say a's neighbour is b, so visual puts
+    /// b first for both. Without stored lists visual is refused with the way to get them.
+    @Test func theServedListsAreScoredByTheListRule() throws {
+        let train: HoldoutSplit.Triples = [("u1", "a", 1), ("u2", "a", 1), ("u3", "b", 1), ("u3", "c", 1)]
+        let test: HoldoutSplit.Triples = [("u1", "b", 1), ("u2", "b", 1)]
+        let indexed = EvaluationHarness.index(train: train, test: test)
+        var settings = HarnessSettings()
+        settings.visualLists = ["a": [(item: "b", score: 0.9), (item: "c", score: 0.1)]]
+        let report = try EvaluationHarness(settings: settings).run([.visual], train: indexed.train.matrix, test: indexed.test.matrix,
+                                                                    itemIDs: indexed.train.itemIDs)[0]
+        #expect(report.metrics["precision@5"] == 0.2 && report.metrics["ndcg@10"] == 1)
+        do {
+            _ = try EvaluationHarness(settings: HarnessSettings()).run([.visual], train: indexed.train.matrix, test: indexed.test.matrix)
+            Issue.record("visual without lists was scored")
+        } catch {
+            #expect("\(error)".contains("--db"))
+        }
+    }
+}
