@@ -13,7 +13,7 @@ from collections import defaultdict
 import numpy as np
 
 OURS = ["wrmf", "ease", "rp3beta", "itemknn", "warp", "warp-tags", "bpr", "wrmf-tuned", "ease-tuned", "rp3beta-tuned"]
-PEERS = ["implicit-als", "lightfm-warp", "lightfm-warp-features", "spark-als"]
+PEERS = ["implicit-als", "lightfm-warp", "lightfm-warp-features", "spark-als", "spark-als-same-settings"]
 
 
 def read(path):

@@ -6,7 +6,8 @@
 # paired bootstrap interval over the test users; "ahead" means the lower bound is above 1. Fit times are printed by
 # each tool as it goes. Then WRMF, EASE and RP3beta again with settings `recasketch tune` found on a validation split
 # carved from that seed's training likes (never its test likes), named wrmf-tuned, ease-tuned and rp3beta-tuned in
-# the table (TUNED=0 skips this; the peers keep peers.py's settings). Not a test: run it by hand (about 25 minutes on
+# the table, with Spark's ALS at the tuned WRMF's factors, iterations and α as spark-als-same-settings (TUNED=0 skips
+# this; the other peers keep peers.py's settings). Not a test: run it by hand (about 25 minutes on
 # two cores, plus the tuning: TUNE_BUDGET per grid, 15m by default).
 #
 # Usage: scripts/bench/quality.sh [DIR]        (default bench-data/; kept out of git)
@@ -78,10 +79,13 @@ PY
 )
             echo "tuned: $tuned_flags"
             # shellcheck disable=SC2086  # the flags are words
+            # Spark's ALS again at the tuned WRMF's factors, iterations and α (its own λ): the same-settings pair.
             "$bin" evaluate --train "$split/train.csv" --test "$split/test.csv" --seed "$seed" \
-                --algorithms wrmf,ease,rp3beta $tuned_flags --similar-items 0 --bootstrap 0 --per-user "$split/tuned.csv" \
-                | grep -E "^(wrmf|ease|rp3beta) "
-            sed -E 's/^(wrmf|ease|rp3beta),/\1-tuned,/' "$split/tuned.csv" | tail -n +2 >> "$split/ours.csv"
+                --algorithms wrmf,ease,rp3beta,spark-als $tuned_flags --spark-submit "$spark_submit" \
+                --spark-staging "$split/spark" --similar-items 0 --bootstrap 0 --per-user "$split/tuned.csv" \
+                | grep -E "^(wrmf|ease|rp3beta|spark-als) "
+            sed -E 's/^(wrmf|ease|rp3beta),/\1-tuned,/; s/^spark-als,/spark-als-same-settings,/' "$split/tuned.csv" \
+                | tail -n +2 >> "$split/ours.csv"
         fi
         ours+=("$split/ours.csv") theirs+=("$split/peers.csv")
     done
