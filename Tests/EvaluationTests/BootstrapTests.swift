@@ -73,25 +73,6 @@ import Testing
         #expect(single.mean == 0.5 && single.standardDeviation == 0)
     }
 
-    @Test func theEvaluatorKeepsEveryTestUsersValues() {
-        let train = InteractionMatrix(userCount: 3, itemCount: 4, pairs: [(0, 0), (1, 1), (2, 0)])
-        let test = InteractionMatrix(userCount: 3, itemCount: 4, pairs: [(0, 1), (1, 3)])
-        struct Fixed: ItemScorer {
-            func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
-                for item in 0..<output.count { output[item] = Float(output.count - item) }
-            }
-        }
-        let result = RankingEvaluator(threads: 2).evaluate(Fixed(), train: train, test: test)
-        #expect(Set(result.perUser.keys) == Set(MetricSet.perUserKeys))
-        #expect(result.perUser["precision@5"] == [0.2, 0.2])
-        for key in MetricSet.perUserKeys {
-            let values = result.perUser[key] ?? []
-            #expect(values.count == 2)
-            #expect(Self.mean(values) == result[key], "\(key): the average is the mean of the per-user values")
-        }
-        #expect(result.perUser["coverage@10"] == nil)
-    }
-
     /// Two hand-made reports over the same 300 test users.
     static var reports: [AlgorithmReport] {
         func report(_ algorithm: Algorithm, shift: Double, seed: UInt64) -> AlgorithmReport {

@@ -83,6 +83,14 @@ import Testing
         #expect(abs(result["recall@10"] - 1) < 1e-12)
         #expect(abs(result["ndcg@10"] - (1 + 0.5) / 2) < 1e-12)
         #expect(abs(result["coverage@10"] - 1) < 1e-12)
+        // Every test user's values are kept, for the bootstrap; their mean is the reported average.
+        #expect(Set(result.perUser.keys) == Set(MetricSet.perUserKeys))
+        #expect(result.perUser["precision@5"] == [0.2, 0.2])
+        for key in MetricSet.perUserKeys {
+            let values = result.perUser[key] ?? []
+            #expect(values.count == 2 && values.reduce(0, +) / 2 == result[key], "\(key)")
+        }
+        #expect(result.perUser["coverage@10"] == nil)
     }
 }
 

@@ -197,24 +197,12 @@ public final class SymmetricMatrix: @unchecked Sendable {
     /// The inverse of a small symmetric positive-definite matrix (row-major), through its Cholesky factor; nil when
     /// it is not positive definite.
     static func invertSmall(_ a: [Double], n: Int) -> [Double]? {
-        var lower = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var sum = a[i * n + j]
-                for k in 0..<j { sum -= lower[i * n + k] * lower[j * n + k] }
-                if i == j {
-                    guard sum > 0, sum.isFinite else { return nil }
-                    lower[i * n + i] = sum.squareRoot()
-                } else {
-                    lower[i * n + j] = sum / lower[j * n + j]
-                }
-            }
-        }
+        guard let lower = Cholesky.factor(a, n: n) else { return nil }
         // L⁻¹, lower triangular, column by column.
         var lowerInverse = [Double](repeating: 0, count: n * n)
         for column in 0..<n {
             lowerInverse[column * n + column] = 1 / lower[column * n + column]
-            for i in (column + 1)..<max(column + 1, n) {
+            for i in (column + 1)..<n {
                 var sum = 0.0
                 for k in column..<i { sum -= lower[i * n + k] * lowerInverse[k * n + column] }
                 lowerInverse[i * n + column] = sum / lower[i * n + i]

@@ -5,19 +5,7 @@ public enum Cholesky {
     /// positive definite.
     public static func solve(_ a: [Double], _ b: [Double], n: Int) -> [Double]? {
         precondition(a.count == n * n && b.count == n)
-        var lower = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var sum = a[i * n + j]
-                for k in 0..<j { sum -= lower[i * n + k] * lower[j * n + k] }
-                if i == j {
-                    guard sum > 0 else { return nil }
-                    lower[i * n + i] = sum.squareRoot()
-                } else {
-                    lower[i * n + j] = sum / lower[j * n + j]
-                }
-            }
-        }
+        guard let lower = factor(a, n: n) else { return nil }
         var y = [Double](repeating: 0, count: n)
         for i in 0..<n {
             var sum = b[i]
@@ -31,5 +19,23 @@ public enum Cholesky {
             x[i] = sum / lower[i * n + i]
         }
         return x
+    }
+
+    /// The lower-triangular `L` with `A = L Lᵀ` (row-major), or nil when `A` is not positive definite.
+    public static func factor(_ a: [Double], n: Int) -> [Double]? {
+        var lower = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var sum = a[i * n + j]
+                for k in 0..<j { sum -= lower[i * n + k] * lower[j * n + k] }
+                if i == j {
+                    guard sum > 0, sum.isFinite else { return nil }
+                    lower[i * n + i] = sum.squareRoot()
+                } else {
+                    lower[i * n + j] = sum / lower[j * n + j]
+                }
+            }
+        }
+        return lower
     }
 }
