@@ -177,7 +177,10 @@ public enum Trainer {
             } else if algorithm == .wrmf, likesCarousel != .wrmf, options.algorithms.contains(likesCarousel) {
                 (title, displayOrder) = ("Likes (WRMF)", Algorithm.wrmfAsBaselineOrder)
             }
-            if algorithm == likesCarousel, let choice { description += " " + choice.sentence }
+            if algorithm == likesCarousel, let choice {
+                description += " " + choice.sentence
+                parameters["chosen_by"] = "the best of \(choice.figures.count) on a validation split of the likes"
+            }
             let run = AlgorithmRun(algorithm: algorithm.rawValue, title: title, description: description,
                                    displayOrder: displayOrder, parameters: parameters,
                                    trainedAt: Date(), trainSeconds: trainSeconds)

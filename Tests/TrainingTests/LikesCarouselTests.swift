@@ -52,6 +52,7 @@ enum GroupedCatalog {
         let info = try #require(published.algorithms.first { $0.algorithm == winner })
         #expect(info.displayOrder == Algorithm.wrmf.displayOrder)
         #expect(info.description.contains("Chosen for this carousel on a validation split"))
+        #expect(info.parameters.contains("chosen_by"), "the heading's label says it was chosen")
         for candidate in ["wrmf", "ease", "rp3beta", "itemknn"] { #expect(info.description.contains(candidate)) }
     }
 

@@ -42,8 +42,9 @@ enum PageViews {
     /// The carousel's small print: the algorithm, and for a visual one which image descriptor produced it.
     static func descriptorLabel(algorithm: String, parameters: String) -> String {
         guard let data = parameters.data(using: .utf8),
-              let values = try? JSONSerialization.jsonObject(with: data) as? [String: String],
-              let descriptor = values["descriptor"] else { return algorithm }
+              let values = try? JSONSerialization.jsonObject(with: data) as? [String: String] else { return algorithm }
+        if let chosen = values["chosen_by"] { return "\(algorithm) · \(chosen)" }
+        guard let descriptor = values["descriptor"] else { return algorithm }
         if descriptor.hasPrefix("classical") { return "\(algorithm) · colour layout and edge orientations" }
         if descriptor.hasPrefix("efficientnet-lite0") { return "\(algorithm) · EfficientNet-Lite0 CNN features (ImageNet)" }
         return "\(algorithm) · \(descriptor)"
