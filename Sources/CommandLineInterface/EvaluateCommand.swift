@@ -86,6 +86,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         try input.validate(needsTest: true, catalogue: db)
+        if case .named(let list) = algorithmSelection, list.contains(.visual), input.hasFileInput || db == nil {
+            throw ValidationError("visual is scored from a catalogue's stored visual lists: give --db PATH without --interactions, --likes or --train")
+        }
     }
 
     func run() throws {

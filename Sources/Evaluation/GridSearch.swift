@@ -135,6 +135,9 @@ public struct GridSearch: Sendable {
         let (inner, validation) = try validationSplit.split(train)
         let indexed = EvaluationHarness.index(train: inner, test: validation)
         let trainMatrix = indexed.train.matrix, validationMatrix = indexed.test.matrix
+        guard validationMatrix.interactionCount > 0 else {
+            throw HarnessError(description: "the training likes leave no validation split (no user has 10 likes to hold 5 out): too few likes to tune on")
+        }
         let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: 0)
         let clock = ContinuousClock()
         let start = clock.now

@@ -94,3 +94,12 @@ import Testing
         }
     }
 }
+
+@Suite struct GridSearchInputTests {
+    @Test func tooFewLikesForAValidationSplitIsAnErrorNotAWinner() {
+        let tiny: HoldoutSplit.Triples = [("u1", "a", 1), ("u1", "b", 1), ("u2", "a", 1)]
+        #expect(throws: HarnessError.self) {
+            try GridSearch(algorithm: .itemKNN, grid: SettingsGrid.standard(for: .itemKNN)!, settings: HarnessSettings()).run(train: tiny)
+        }
+    }
+}
