@@ -43,7 +43,6 @@ extension CatalogStore {
         try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM algorithm_runs") ?? 0 }
     }
 
-    /// Every stored list of one algorithm, as model id → recommended model ids (best first).
     /// Every model's like count, by mid.
     public func likeCounts() throws -> [String: Int] {
         try database.read { db in
@@ -70,6 +69,7 @@ extension CatalogStore {
         }
     }
 
+    /// Every stored list of one algorithm, as model id → recommended model ids (best first).
     public func recommendationLists(algorithm: String) throws -> [String: [String]] {
         try database.read { db in
             var lists: [String: [String]] = [:]

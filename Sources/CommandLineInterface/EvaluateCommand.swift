@@ -116,10 +116,8 @@ struct EvaluateCommand: ParsableCommand {
         }
         let store = try db.map { try CatalogStore(existingAt: $0) }
         var algorithms = self.algorithms
-        if algorithms.contains(.visual) {
-            guard let store, !input.hasFileInput else {
-                throw ValidationError("visual is scored from a catalogue's stored visual lists: give --db PATH without --interactions, --likes or --train")
-            }
+        // validate() and `all` keep visual to a catalogue without another input.
+        if algorithms.contains(.visual), let store {
             settings.visualLists = try store.storedNeighbours(algorithm: Algorithm.visual.rawValue)
             if settings.visualLists?.isEmpty ?? true {
                 guard case .all = algorithmSelection else {

@@ -3,7 +3,7 @@ import Evaluation
 import Recommenders
 
 /// The settings of the likes models beyond the classic WRMF flags: WRMF as iALS revisited, EASE and RP3beta.
-/// Shared by `evaluate` and `tune`, applied to the harness's settings in one place.
+/// Shared by `evaluate`, `tune` and `train`, applied to the harness's settings in one place.
 struct LikesModelOptions: ParsableArguments {
     @Option(help: "WRMF: α0, the weight of every unobserved pair (iALS revisited), 0–1e6. 1 with --regularization-exponent 0 and --initialisation uniform is the classic model.",
             transform: ArgumentCheck.float(0...1e6))

@@ -26,7 +26,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "WRMF ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
     @Option(help: "WRMF L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν.",
             transform: ArgumentCheck.float(0...1e6))
-    var regularization: Float = 0.003
+    var regularization: Float = HarnessSettings().regularization
     @OptionGroup(title: "WRMF as iALS revisited, EASE, RP3beta") var likesModels: LikesModelOptions
     @Option(help: "What fills \"Users who liked this also liked\": wrmf, ease, rp3beta, itemknn, or auto (the best of those trained, by precision@10 on a validation split of the likes; the page says which). The others stay carousels of their own.",
             transform: { text in
@@ -65,10 +65,11 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         let store = try database.openExisting()
-        var wrmf = WRMF(factors: factors, regularization: regularization, alpha: alpha, iterations: iterations,
-                        seed: seed, threads: threads, unobservedWeight: likesModels.unobservedWeight,
-                        regularizationExponent: likesModels.regularizationExponent, initialisation: likesModels.initialisation,
-                        initialDeviation: likesModels.initSigma)
+        var selection = HarnessSettings()
+        likesModels.apply(to: &selection)
+        (selection.factors, selection.regularization, selection.alpha, selection.iterations, selection.seed, selection.threads) =
+            (factors, regularization, alpha, iterations, seed, threads)
+        var wrmf = selection.wrmf
         var hybrid = HybridTraining(loss: .warp, factors: components, learningRate: learningRate, userAlpha: userAlpha,
                                     itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
         for file in settings {
@@ -93,8 +94,7 @@ struct TrainCommand: ParsableCommand {
                                       hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
                                       visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca)
         options.likesCarousel = likesAlgorithm ?? .algorithm(.wrmf)
-        likesModels.apply(to: &options.selection)
-        options.selection.seed = seed
+        options.selection = selection
         if spark.engine == .spark {
             options.spark = try spark.job(required: true)
             options.sparkStaging = spark.staging

@@ -12,6 +12,14 @@ extension HarnessSettings {
              unobservedWeight: unobservedWeight, regularizationExponent: regularizationExponent,
              initialisation: initialisation, initialDeviation: initialDeviation)
     }
+
+    /// These settings with `wrmf`'s model settings (the inverse of `wrmf`; threads and seed stay).
+    public mutating func adopt(_ wrmf: WRMF) {
+        (factors, iterations, regularization, alpha, conjugateGradientSteps, scaling) =
+            (wrmf.factors, wrmf.iterations, wrmf.regularization, wrmf.alpha, wrmf.conjugateGradientSteps, wrmf.scaling)
+        (unobservedWeight, regularizationExponent, initialisation, initialDeviation) =
+            (wrmf.unobservedWeight, wrmf.regularizationExponent, wrmf.initialisation, wrmf.initialDeviation)
+    }
 }
 
 /// Hyperparameters the harness hands to each algorithm.
@@ -34,14 +42,14 @@ public struct HarnessSettings: Sendable {
     public var initialisation = WRMF.Initialisation.normal
     public var initialDeviation: Float = 0.1
     /// EASE's λ and the most-liked items its closed form covers.
-    public var easeRegularization: Float = 100
-    public var easeMaxItems = 30_000
+    public var easeRegularization = EASE().regularization
+    public var easeMaxItems = EASE().maxItems
     /// The visual carousel's stored lists (`evaluate --db` on a catalogue trained with visual), by item id: visual
     /// learns nothing from likes, so the lists the site serves are scored as they are.
     public var visualLists: [String: [(item: String, score: Float)]]?
     /// RP3beta's exponents.
-    public var rp3Alpha: Float = 0.5
-    public var rp3Beta: Float = 0.2
+    public var rp3Alpha = RP3beta().alpha
+    public var rp3Beta = RP3beta().beta
     public var userAlpha: Float = 1e-6
     public var itemAlpha: Float = 1e-6
     public var maxSampled = 10

@@ -129,10 +129,7 @@ public struct GridSearch: Sendable {
     }
 
     public func run(train: HoldoutSplit.Triples, progress: (GridCell, Int, Int) -> Void = { _, _, _ in }) throws -> GridOutcome {
-        let validationSplit = HoldoutSplit(holdout: 5, fraction: 0.2, seed: settings.seed &+ 1,
-                                           threshold: KCoreFilter(minimumUserInteractions: 1, minimumItemInteractions: 1),
-                                           allowFewerUsers: true)
-        let (inner, validation) = try validationSplit.split(train)
+        let (inner, validation) = try HoldoutSplit.validation(seed: settings.seed).split(train)
         let indexed = EvaluationHarness.index(train: inner, test: validation)
         let trainMatrix = indexed.train.matrix, validationMatrix = indexed.test.matrix
         guard validationMatrix.interactionCount > 0 else {

@@ -20,6 +20,13 @@ public struct HoldoutSplit: Sendable {
         self.allowFewerUsers = allowFewerUsers
     }
 
+    /// The validation split a settings search carves from training likes (never the test set): 5 likes of 20% of
+    /// the users, taken from all who have 10 when fewer qualify, no thresholding (the training split already was).
+    public static func validation(seed: UInt64) -> HoldoutSplit {
+        HoldoutSplit(holdout: 5, fraction: 0.2, seed: seed &+ 1,
+                     threshold: KCoreFilter(minimumUserInteractions: 1, minimumItemInteractions: 1), allowFewerUsers: true)
+    }
+
     public struct SplitError: Error, CustomStringConvertible {
         public var description: String
     }

@@ -111,9 +111,7 @@ public struct HyperparameterSearch: Sendable {
             throw HarnessError(description: "tune works on \(Algorithm.learningToRank.map(\.rawValue).joined(separator: ", ")), not \(algorithm.rawValue)")
         }
         // A training split has already lost likes to the test set, so fewer users may qualify: take all who do.
-        let validationSplit = HoldoutSplit(holdout: 5, fraction: 0.2, seed: seed &+ 1,
-                                           threshold: KCoreFilter(minimumUserInteractions: 1, minimumItemInteractions: 1),
-                                           allowFewerUsers: true)
+        let validationSplit = HoldoutSplit.validation(seed: seed)
         let (inner, validation) = try validationSplit.split(train)
         let indexed = EvaluationHarness.index(train: inner, test: validation)
         let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })

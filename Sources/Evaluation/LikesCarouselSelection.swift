@@ -6,16 +6,11 @@ import Recommenders
 /// Which likes-based algorithm fills "Users who liked this also liked": the one with the best precision@10 on a
 /// validation split of the catalogue's likes (5 likes of 20% of the users held out, seeded), each candidate fitted
 /// on the rest with the harness's settings and scored the way `evaluate` scores it.
-public struct LikesCarouselChoice: Sendable, Equatable {
+public struct LikesCarouselChoice: Sendable {
     public var winner: Algorithm
     /// Every candidate's validation precision@10, in candidate order.
     public var figures: [(algorithm: Algorithm, precision: Double)]
     public var validationUsers: Int
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.winner == rhs.winner && lhs.validationUsers == rhs.validationUsers
-            && lhs.figures.map(\.algorithm) == rhs.figures.map(\.algorithm) && lhs.figures.map(\.precision) == rhs.figures.map(\.precision)
-    }
 
     /// What the page says under the carousel's title.
     public var sentence: String {

@@ -10,13 +10,7 @@ public enum EvaluationReports {
             rows.append([report.name, String(format: "%.2f", report.fitSeconds)]
                         + metricKeys.map { String(format: "%.4f", report.metrics[$0]) })
         }
-        let widths = columns.indices.map { column in rows.map { $0[column].count }.max()! }
-        return rows.map { row in
-            row.enumerated().map { index, cell in
-                index == 0 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[index] - cell.count) + cell
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        return aligned(rows, rightAligned: Set(1..<columns.count))
     }
 
     /// The metrics whose paired ratios are compared between algorithms.
@@ -79,10 +73,6 @@ public enum EvaluationReports {
     }
 
     /// precision@10 and ndcg@10 of each algorithm with the bootstrap interval of its mean: `0.0783 [0.0741, 0.0826]`.
-    public static func intervalsTable(_ reports: [AlgorithmReport], _ bootstrap: Bootstrap) -> String {
-        intervalsTable(BootstrapResults(reports, bootstrap: bootstrap))
-    }
-
     public static func intervalsTable(_ results: BootstrapResults) -> String {
         var rows = [["algorithm"] + comparedMetrics]
         for algorithm in results.algorithms {
@@ -98,10 +88,6 @@ public enum EvaluationReports {
 
     /// Every pair of algorithms once (a listed before b): mean(a) / mean(b) of precision@10 and of ndcg@10 over the
     /// test users, the interval of that ratio over the same resampled users for both, and what it says.
-    public static func comparisonsTable(_ reports: [AlgorithmReport], _ bootstrap: Bootstrap) -> String {
-        comparisonsTable(BootstrapResults(reports, bootstrap: bootstrap))
-    }
-
     public static func comparisonsTable(_ results: BootstrapResults) -> String {
         var rows: [[String]] = []
         let names = results.algorithms

@@ -87,17 +87,15 @@ public enum Trainer {
             likesCarousel = algorithm
         case .chosenOnValidation:
             var settings = options.selection
-            (settings.factors, settings.iterations, settings.regularization, settings.alpha) =
-                (options.wrmf.factors, options.wrmf.iterations, options.wrmf.regularization, options.wrmf.alpha)
-            (settings.unobservedWeight, settings.regularizationExponent, settings.initialisation, settings.initialDeviation) =
-                (options.wrmf.unobservedWeight, options.wrmf.regularizationExponent, options.wrmf.initialisation, options.wrmf.initialDeviation)
+            settings.adopt(options.wrmf)
             settings.threads = options.threads
+            let chosen: LikesCarouselChoice
             do {
-                choice = try LikesCarouselSelection.choose(store: store, among: options.algorithms, settings: settings, progress: progress)
+                chosen = try LikesCarouselSelection.choose(store: store, among: options.algorithms, settings: settings, progress: progress)
             } catch {
                 throw TrainingError(description: "choosing the likes carousel: \(error)")
             }
-            likesCarousel = choice!.winner
+            (choice, likesCarousel) = (chosen, chosen.winner)
         }
         for algorithm in options.algorithms {
             let start = clock.now

@@ -121,7 +121,7 @@ import Testing
 
         let table = EvaluationReports.intervalsTable(results)
         #expect(table.split(separator: "\n").count == 3 && table.contains(" ["))
-        let pairs = EvaluationReports.comparisonsTable(reports, Bootstrap(resamples: 200, seed: 4))
+        let pairs = EvaluationReports.comparisonsTable(results)
         #expect(pairs.hasPrefix("popularity / wrmf") && pairs.contains("behind") && pairs.contains("p@10"))
     }
 
