@@ -97,8 +97,11 @@ let package = Package(
         // Serving: the in-memory snapshot a server answers from (no web dependency), the website over it (pages,
         // API, middleware, model pages as files, reloads), and `serve` wiring it with metrics and background jobs.
         .target(name: "CatalogSnapshot", dependencies: ["AlgorithmIdentity", "CatalogStore", "Recommenders"]),
+        // What visitors click, counted: the events the page's script sends, their checks against a page's lists,
+        // the counts per day and the online report (no web, no database); the multileaving the script also does.
+        .target(name: "OnlineEvaluation", dependencies: ["AlgorithmIdentity"]),
         .target(name: "Website", dependencies: [
-            "AlgorithmIdentity", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "ParallelWork", "SketchfabAPI",
+            "AlgorithmIdentity", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "OnlineEvaluation", "ParallelWork", "SketchfabAPI",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -121,11 +124,19 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // `simulate-visitors`: simulated visitors on the demo catalogue against a running site, through the events API.
+        .target(name: "VisitorSimulation", dependencies: [
+            "AlgorithmIdentity", "CatalogFiles", "OnlineEvaluation", "SeededRandom",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+
         // The subcommands: each parses its flags and calls one library function.
         .target(name: "CommandLineInterface", dependencies: [
             "AlgorithmIdentity", "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler",
             "DemoCatalog", "DemoPipeline", "ElapsedTime", "Evaluation", "ImageCodecs", "NetworkWeights", "Recommenders",
-            "Serving", "SketchfabAPI", "SparkEngine", "Training", "VisualFeatures", "Website",
+            "Serving", "SketchfabAPI", "SparkEngine", "Training", "VisitorSimulation", "VisualFeatures", "Website",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The product binary: `@main` and nothing else.

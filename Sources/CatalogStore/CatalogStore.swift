@@ -184,6 +184,30 @@ enum CatalogSchema {
                 );
                 """)
         }
+        migrator.registerMigration("2026-12-06-visitor-counts") { db in
+            // What visitors click, as counts only (see OnlineEvaluation): no visitor, address, agent, referrer or
+            // time finer than the day is stored. Each server instance adds its own counts to these rows.
+            try db.execute(sql: """
+                CREATE TABLE visitor_card_counts (
+                    day TEXT NOT NULL,
+                    carousel TEXT NOT NULL,
+                    position INTEGER NOT NULL CHECK (position >= 0),
+                    impressions INTEGER NOT NULL DEFAULT 0 CHECK (impressions >= 0),
+                    clicks INTEGER NOT NULL DEFAULT 0 CHECK (clicks >= 0),
+                    PRIMARY KEY (day, carousel, position)
+                ) WITHOUT ROWID;
+                CREATE TABLE visitor_pair_counts (
+                    day TEXT NOT NULL,
+                    first TEXT NOT NULL,
+                    second TEXT NOT NULL,
+                    wins INTEGER NOT NULL DEFAULT 0 CHECK (wins >= 0),
+                    losses INTEGER NOT NULL DEFAULT 0 CHECK (losses >= 0),
+                    ties INTEGER NOT NULL DEFAULT 0 CHECK (ties >= 0),
+                    PRIMARY KEY (day, first, second),
+                    CHECK (first < second)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -24,7 +24,8 @@ public struct RecASketchCommand: AsyncParsableCommand {
         subcommands: [DemoCommand.self, CrawlCommand.self, RefreshThumbnailsCommand.self, GenerateCommand.self,
                       ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self,
                       TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self,
-                      FeaturesCommand.self, BackupCommand.self, RestoreCommand.self, BenchVisualCommand.self, BenchForYouCommand.self])
+                      FeaturesCommand.self, BackupCommand.self, RestoreCommand.self, BenchVisualCommand.self, BenchForYouCommand.self,
+                      SimulateVisitorsCommand.self])
 
     public init() {}
 }

@@ -10,9 +10,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the explorer pages.",
         discussion: """
             Routes: / (picker and most liked), /models/{mid}, /index?mid=… and /index?link=… (redirects), /search, \
-            /random, /tags/{tag}, /categories/{slug}, /about, /evaluation (the newest `evaluate --db` run), \
+            /random, /tags/{tag}, /categories/{slug}, /about, /evaluation (the newest `evaluate --db` run and what visitors click), \
             /api/v1/… (JSON, described by /openapi.json; POST /api/v1/recommendations folds a visitor's likes into \
-            WRMF for "For you"), /healthz, /metrics \
+            WRMF for "For you"; POST /api/v1/events counts the pages' carousel views and clicks), /healthz, /metrics \
             (Prometheus), /thumbnails/{mid}.jpg (with --thumbnails). Everything a page shows is loaded into memory at \
             start; when `import` or `train` publishes a new catalogue (or on SIGHUP) the server loads it beside the \
             old one and switches without dropping a request. SIGTERM or SIGINT stops accepting connections and \
@@ -49,6 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
                                discussion: "DIR/current links to the complete set for the catalogue being served (DIR/generation-N/models/{mid}.html), rewritten after each newly published catalogue and replaced in one step; the previous set is kept. Instances sharing DIR take turns. deploy/nginx/recasketch.conf sends these files and passes everything else to the instances."),
             transform: ArgumentCheck.nonEmpty)
     var staticPages: String?
+    @Option(help: ArgumentHelp("The window of days, 1–3650, \"What visitors click\" reports on /evaluation and /api/v1/evaluation/online when a request names none (?days=N or ?days=all; default: every day counted).",
+                               discussion: "The model pages' script reports carousels coming into view and cards clicked to POST /api/v1/events (never under Do Not Track or Global Privacy Control); the server keeps counts only, per UTC day, carousel and position, adds them to the database every second and once more on SIGTERM. Instances sharing the database each add their own."),
+            transform: ArgumentCheck.integer(1...3650))
+    var days: Int?
     @OptionGroup(title: "Sketchfab API (for --refresh-every)") var sketchfab: SketchfabClientOptions
 
     func validate() throws {
@@ -75,9 +79,11 @@ struct ServeCommand: AsyncParsableCommand {
         let refresh = try (refreshEvery ?? Self.refreshSetting.value()).map { interval in
             ServeConfiguration.ThumbnailRefresh(interval: interval, concurrency: sketchfab.concurrency, sketchfab: sketchfab.configuration)
         }
-        return ServeConfiguration(databasePath: database.path, address: address, thumbnailsDirectory: thumbnails,
-                                  reloadCheckInterval: .seconds(try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2),
-                                  staticPagesDirectory: try staticPages ?? Self.staticPagesSetting.value(), thumbnailRefresh: refresh)
+        var configuration = ServeConfiguration(databasePath: database.path, address: address, thumbnailsDirectory: thumbnails,
+                                               reloadCheckInterval: .seconds(try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2),
+                                               staticPagesDirectory: try staticPages ?? Self.staticPagesSetting.value(), thumbnailRefresh: refresh)
+        configuration.onlineDays = days
+        return configuration
     }
 
     func run() async throws {

@@ -51,7 +51,9 @@ public enum Serve {
         }
         return Application(router: site.router,
                            configuration: .init(address: bindAddress, serverName: "RecASketch"),
-                           services: services + [site.reloader],
+                           // Shut down in reverse: the server stops taking requests first, so the counts'
+                           // last write (on graceful shutdown) holds every event it accepted.
+                           services: services + [site.reloader, site.countsWriter],
                            onServerRunning: { _ in
                                // Owner and group (the web server's) may connect; nobody else.
                                if case .unixSocket(let path) = configuration.address { chmod(path, 0o660) }

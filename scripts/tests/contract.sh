@@ -10,4 +10,4 @@ source "$(dirname "$0")/../lib/common.sh"
 cd "$repo_root"
 schemathesis_venv
 site_under_test "$@"
-.build-ci/schemathesis/bin/schemathesis run "$site_url/openapi.json" --checks all --max-examples 100 --seed 42
+.build-ci/schemathesis/bin/schemathesis --config-file scripts/tests/schemathesis.toml run "$site_url/openapi.json" --checks all --max-examples 100 --seed 42

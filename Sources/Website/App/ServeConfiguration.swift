@@ -35,6 +35,10 @@ public struct ServeConfiguration: Sendable {
     public var thumbnailRefresh: ThumbnailRefresh?
     /// The algorithms the about page describes, trained or not.
     public var aboutAlgorithms: [AlgorithmDescription]
+    /// `serve --days`: the window of days "What visitors click" reports when a request names none (nil: all).
+    public var onlineDays: Int?
+    /// How often visitors' counts are written to the database (and once more on shutdown).
+    public var countsWriteInterval: Duration = .seconds(1)
 
     public init(databasePath: String, address: Address = .tcp(host: "127.0.0.1", port: 8080), thumbnailsDirectory: String? = nil,
                 reloadCheckInterval: Duration = .seconds(2), staticPagesDirectory: String? = nil,

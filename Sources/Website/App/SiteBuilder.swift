@@ -11,14 +11,21 @@ public struct Site {
     public let router: Router<BasicRequestContext>
     public let holder: ServedCatalogHolder
     public let reloader: CatalogReloadService
+    /// Visitors' counts in memory, and the job that writes them to the database every second and on shutdown.
+    public let counter: VisitorCounter
+    public let countsWriter: VisitorCountsService
 }
 
 /// Builds the router shared by `serve` and the tests: loads the first catalogue (one that cannot be loaded stops
 /// the start with its error) and wires the routes to the holder of the catalogue being served.
 public func buildSite(_ configuration: ServeConfiguration, storage: some SiteStorage, renderer: PageRenderer,
-                      metrics: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "recasketch.serve")) throws -> Site {
+                      metrics: PrometheusCollectorRegistry? = nil, logger: Logger = Logger(label: "recasketch.serve"),
+                      counter: VisitorCounter = VisitorCounter()) throws -> Site {
     let loader = ServedCatalogLoader(storage: storage, renderer: renderer, aboutAlgorithms: configuration.aboutAlgorithms)
     let holder = ServedCatalogHolder(try loader.loadNow())
+    // The counts so far (every instance's), so the first report after a restart is whole.
+    try counter.readStored(from: storage)
+    let online = OnlineSection(counter: counter, renderer: renderer, defaultDays: configuration.onlineDays)
     let router = Router()
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ForwardedRequestIDMiddleware())
@@ -33,8 +40,9 @@ public func buildSite(_ configuration: ServeConfiguration, storage: some SiteSto
         router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))
     }
     let skeletons = try PageSkeletons(renderer: renderer)
-    PageController(holder: holder, renderer: renderer, skeletons: skeletons).addRoutes(to: router)
+    PageController(holder: holder, renderer: renderer, skeletons: skeletons, online: online).addRoutes(to: router)
     APIController(holder: holder).addRoutes(to: router)
+    EventsController(holder: holder, counter: counter, online: online).addRoutes(to: router)
     // Supervisors and load balancers probe with GET or HEAD.
     let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
         _ = try await storage.ping()
@@ -69,5 +77,6 @@ public func buildSite(_ configuration: ServeConfiguration, storage: some SiteSto
     }
     let reloader = CatalogReloadService(holder: holder, loader: loader, interval: configuration.reloadCheckInterval,
                                          logger: logger, staticPages: staticPages)
-    return Site(router: router, holder: holder, reloader: reloader)
+    let countsWriter = VisitorCountsService(counter: counter, storage: storage, interval: configuration.countsWriteInterval, logger: logger)
+    return Site(router: router, holder: holder, reloader: reloader, counter: counter, countsWriter: countsWriter)
 }

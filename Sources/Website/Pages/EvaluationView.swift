@@ -107,6 +107,14 @@ enum EvaluationView {
         }
     }
 
+    /// Each algorithm's precision at 10 in the stored run (empty without one).
+    static func precisionAtTen(_ stored: PublishedCatalog.StoredEvaluation?) -> [String: Double] {
+        guard let stored, let report = try? JSONDecoder().decode(Report.self, from: Data(stored.report.utf8)) else { return [:] }
+        var values: [String: Double] = [:]
+        for algorithm in report.algorithms { values[algorithm.name] = algorithm.metrics["precision@10"] }
+        return values
+    }
+
     static func context(_ stored: PublishedCatalog.StoredEvaluation?, tunings: [PublishedCatalog.StoredTuning] = []) -> [String: Any] {
         var context: [String: Any] = ["title": "Evaluation"]
         guard let stored else { return context }

@@ -10,6 +10,7 @@ struct PageController: Sendable {
     let holder: ServedCatalogHolder
     let renderer: PageRenderer
     let skeletons: PageSkeletons
+    let online: OnlineSection
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         for method in [HTTPRequest.Method.get, .head] {
@@ -129,10 +130,21 @@ struct PageController: Sendable {
         return PageResponse.page(request, catalog: catalog, key: "about") { $0.writeBytes(catalog.pages.about) }
     }
 
-    /// `/evaluation`: the newest stored offline evaluation, rendered with the catalogue.
+    /// `/evaluation`: the newest stored offline evaluation, rendered with the catalogue, around "What visitors
+    /// click" for `?days=` (the server's `--days` when absent).
     @Sendable func evaluation(_ request: Request, context: BasicRequestContext) throws -> Response {
         let catalog = holder.current
-        return PageResponse.page(request, catalog: catalog, key: "evaluation") { $0.writeBytes(catalog.pages.evaluation) }
+        let days: Int?
+        do { days = try EventsController.days(request.uri.queryParameters["days"], default: online.defaultDays) } catch {
+            return try errorPage(request, catalog, .badRequest, heading: "That window of days could not be read", message: error.detail)
+        }
+        let section = try online.html(days: days, catalog: catalog)
+        // The counts change by the second: revalidated after 5 seconds, not the catalogue pages' 60.
+        return PageResponse.page(request, catalog: catalog, key: "evaluation/\(section.tag)", maxAge: 5) { buffer in
+            buffer.writeBytes(catalog.pages.evaluation.head)
+            buffer.writeBytes(section.html)
+            buffer.writeBytes(catalog.pages.evaluation.tail)
+        }
     }
 
     /// Error pages are rare: rendered per request, never cached by the client.

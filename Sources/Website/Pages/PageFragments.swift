@@ -25,7 +25,11 @@ struct PageFragments: Sendable {
     let baselinesOpen: [UInt8]
     let baselinesClose: [UInt8]
     let comparison: ComparisonFragments
-    let evaluation: [UInt8]
+    /// `/evaluation` before and after its online section.
+    let evaluation: (head: [UInt8], tail: [UInt8])
+    /// The stored offline run's precision at 10 per algorithm, beside the online counts.
+    let offlinePrecision: [String: Double]
+    static let onlineMarker = "<!--online-section-->"
     let pickerOptions: [UInt8]
     /// The picker's options with one model selected, for the models it lists.
     let pickerSelected: [Int32: [UInt8]]
@@ -67,12 +71,20 @@ struct PageFragments: Sendable {
         carouselFrames = try snapshot.carousels.map { carousel in
             let label = PageViews.descriptorLabel(algorithm: carousel.info.algorithm, parameters: carousel.info.parameters)
             let frame = try PageSkeleton<CarouselFrameSlot>.frame(renderer: renderer, template: "carousel",
-                                                                  fixed: ["title": carousel.info.title, "algorithm": label])
+                                                                  fixed: ["title": carousel.info.title, "algorithm": label,
+                                                                          "name": carousel.info.algorithm])
             return CarouselFrame(open: frame.open, close: frame.close)
         }
         comparison = ComparisonFragments(snapshot)
         (baselinesOpen, baselinesClose) = try PageSkeleton<BaselinesFrameSlot>.frame(renderer: renderer, template: "baselines")
-        evaluation = Array(try renderer.render("evaluation", EvaluationView.context(snapshot.evaluation, tunings: snapshot.tunings)).utf8)
+        // "What visitors click" changes by the second: the page is kept as the bytes around its place.
+        var evaluationContext = EvaluationView.context(snapshot.evaluation, tunings: snapshot.tunings)
+        evaluationContext["online"] = Self.onlineMarker
+        let evaluationPage = Array(try renderer.render("evaluation", evaluationContext).utf8)
+        let marker = Array(Self.onlineMarker.utf8)
+        let at = evaluationPage.firstRange(of: marker) ?? evaluationPage.endIndex..<evaluationPage.endIndex
+        evaluation = (Array(evaluationPage[..<at.lowerBound]), Array(evaluationPage[at.upperBound...]))
+        offlinePrecision = EvaluationView.precisionAtTen(snapshot.evaluation)
 
         let options = try renderer.render("picker-options", PageViews.pickerOptionsContext(snapshot.picker.map { models[Int($0)] }))
         pickerOptions = Array(options.utf8)

@@ -50,7 +50,7 @@ public struct PageRenderer: Sendable {
 
     static let requiredTemplates = ["home", "model", "model-article", "carousel", "grid-card", "no-recommendations",
                                     "about", "error", "feature", "search", "search-empty", "picker-options",
-                                    "carousel-card", "baselines", "evaluation"]
+                                    "carousel-card", "baselines", "evaluation", "online"]
 
     /// Renders from dictionaries rather than structs: the template engine reads structs through reflection,
     /// which is markedly slower per request. A template that does not render is an error, never an empty page.

@@ -6,8 +6,8 @@ import Hummingbird
 /// revalidates with `If-None-Match` and gets a 304 until the catalogue is published again; HEAD gets the headers alone.
 enum PageResponse {
     static func page(_ request: Request, catalog: ServedCatalog, key: String, contentType: String = "text/html; charset=utf-8",
-                     write: (inout ByteBuffer) -> Void) -> Response {
-        conditional(request, etag: "\"\(catalog.tag)-\(fingerprint(key))\"", maxAge: 60, contentType: contentType) {
+                     maxAge: Int = 60, write: (inout ByteBuffer) -> Void) -> Response {
+        conditional(request, etag: "\"\(catalog.tag)-\(fingerprint(key))\"", maxAge: maxAge, contentType: contentType) {
             // A model page with five carousels is about 60 KB: start big enough that it is never copied to grow.
             var buffer = ByteBufferAllocator().buffer(capacity: 96 * 1024)
             write(&buffer)

@@ -232,7 +232,160 @@
     });
   }
 
+  // ---- What visitors click: counted, never tracked ---------------------------------------------------------------
+  // On a model's page the leading carousels come in a fresh random order on every view (none wins by being on top),
+  // and a first carousel mixes their lists by team-draft multileaving, without saying who placed which card. The
+  // page reports, with navigator.sendBeacon, each carousel as it comes into view and each card clicked: the page's
+  // model, the carousel, the cards and a position. No cookie, no id, nothing stored in the browser; nothing at all
+  // is sent when the browser asks for Do Not Track or Global Privacy Control.
+  var counting = !(navigator.doNotTrack === "1" || window.doNotTrack === "1" || navigator.globalPrivacyControl === true);
+  var eventQueue = [], eventTimer = 0;
+
+  function sendEvents() {
+    window.clearTimeout(eventTimer);
+    while (eventQueue.length > 0) {
+      var body = JSON.stringify({ events: eventQueue.splice(0, 32) });
+      var sent = false;
+      try { sent = navigator.sendBeacon && navigator.sendBeacon("/api/v1/events", body); } catch (error) { sent = false; }
+      if (!sent) {
+        fetch("/api/v1/events", { method: "POST", body: body, keepalive: true, credentials: "omit",
+                                   headers: { "Content-Type": "text/plain;charset=UTF-8" } }).catch(function () {});
+      }
+    }
+  }
+
+  function queueEvent(event, now) {
+    if (!counting) { return; }
+    eventQueue.push(event);
+    window.clearTimeout(eventTimer);
+    if (now) { sendEvents(); } else { eventTimer = window.setTimeout(sendEvents, 400); }
+  }
+
+  function cardModel(card) {
+    var heart = card.querySelector("button.heart");
+    return heart ? heart.dataset.mid : "";
+  }
+
+  function shuffled(values) {
+    var copy = values.slice();
+    for (var index = copy.length - 1; index > 0; index--) {
+      var other = Math.floor(Math.random() * (index + 1));
+      var value = copy[index]; copy[index] = copy[other]; copy[other] = value;
+    }
+    return copy;
+  }
+
+  // Rounds in which every algorithm, in a new random order, adds its best card not yet taken (the server's
+  // TeamDraftMultileaving does the same for the visitor simulator).
+  function teamDraft(teams, length) {
+    var merged = [], taken = {}, next = teams.map(function () { return 0; });
+    while (merged.length < length) {
+      var added = false;
+      shuffled(teams.map(function (team, index) { return index; })).forEach(function (index) {
+        if (merged.length >= length) { return; }
+        var cards = teams[index].cards;
+        while (next[index] < cards.length && taken[cardModel(cards[next[index]])]) { next[index]++; }
+        if (next[index] >= cards.length) { return; }
+        var card = cards[next[index]];
+        taken[cardModel(card)] = true;
+        merged.push({ card: card, team: teams[index].algorithm });
+        added = true;
+      });
+      if (!added) { break; }
+    }
+    return merged;
+  }
+
+  function setUpComparison() {
+    var match = /^\/models\/([0-9A-Za-z]+)\/?$/.exec(window.location.pathname);
+    if (!match) { return; }
+    var page = match[1];
+    var sections = Array.prototype.slice.call(document.querySelectorAll("section.carousel[data-algorithm]"));
+    var leading = sections.filter(function (section) { return !section.closest("details.baselines"); });
+    if (leading.length === 0) { return; }
+    // The leading carousels in a fresh order, in the places they held.
+    var anchor = document.createComment("carousels");
+    leading[0].parentNode.insertBefore(anchor, leading[0]);
+    var order = shuffled(leading);
+    var place = anchor;
+    order.forEach(function (section) { place.parentNode.insertBefore(section, place.nextSibling); place = section; });
+    var baselineBox = document.querySelector("details.baselines");
+    if (baselineBox) {
+      var baselines = sections.filter(function (section) { return section.closest("details.baselines"); });
+      shuffled(baselines).forEach(function (section) { baselineBox.appendChild(section); });
+    }
+
+    var counted = [];
+    if (leading.length >= 2) {
+      var teams = leading.map(function (section) {
+        return { algorithm: section.dataset.algorithm, cards: Array.prototype.slice.call(section.querySelectorAll("li.card")) };
+      });
+      var length = Math.max.apply(null, teams.map(function (team) { return team.cards.length; }));
+      var merged = teamDraft(teams, length);
+      var picked = element("section", { "class": "carousel picked", "aria-labelledby": "picked-title", "data-carousel": "picked" });
+      var heading = element("h2", { id: "picked-title" }, "Picked from all of them ");
+      heading.appendChild(element("small", {}, "the carousels below, mixed"));
+      picked.appendChild(heading);
+      var track = element("ul", { "class": "track", tabindex: "0", "aria-label": "Picked from all of them" });
+      merged.forEach(function (entry) {
+        var card = entry.card.cloneNode(true);
+        // No labels: which carousel placed the card, or suggests it too, would tell the visitor whose it is.
+        card.querySelectorAll(".also, button.why, .why-text").forEach(function (node) { node.remove(); });
+        card.dataset.team = entry.team;
+        track.appendChild(card);
+      });
+      picked.appendChild(track);
+      anchor.parentNode.insertBefore(picked, anchor);
+      picked.rankers = teams.map(function (team) { return team.algorithm; });
+      counted.push(picked);
+    }
+    counted = counted.concat(sections);
+    if (!counting) { return; }
+
+    var decided = false;
+    function describe(section) {
+      var cards = Array.prototype.slice.call(section.querySelectorAll("li.card"));
+      var picked = section.dataset.carousel === "picked";
+      return { cards: cards, carousel: picked ? "picked" : section.dataset.algorithm, picked: picked };
+    }
+    if ("IntersectionObserver" in window) {
+      var observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) { return; }
+          observer.unobserve(entry.target);
+          var seen = describe(entry.target);
+          var event = { type: "impression", page: page, carousel: seen.carousel, models: seen.cards.map(cardModel) };
+          if (seen.picked) { event.placed_by = seen.cards.map(function (card) { return card.dataset.team; }); }
+          queueEvent(event, false);
+        });
+      }, { threshold: 0.5 });
+      counted.forEach(function (section) { observer.observe(section); });
+    }
+
+    function clicked(event) {
+      if (event.type === "auxclick" && event.button !== 1) { return; }
+      var link = event.target.closest("a");
+      var card = link && link.closest("li.card");
+      var section = card && card.closest("section.carousel");
+      if (!section || counted.indexOf(section) < 0) { return; }
+      var seen = describe(section);
+      var click = { type: "click", page: page, carousel: seen.carousel, model: cardModel(card), position: seen.cards.indexOf(card) };
+      if (seen.picked) {
+        click.credited = card.dataset.team;
+        click.rankers = section.rankers;
+        click.first = !decided;
+        decided = true;
+      }
+      queueEvent(click, true);
+    }
+    document.addEventListener("click", clicked, true);
+    document.addEventListener("auxclick", clicked, true);
+    window.addEventListener("pagehide", sendEvents);
+    document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { sendEvents(); } });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpComparison();
     var search = document.getElementById("q");
     if (search) { enhanceSearch(search); }
     document.querySelectorAll("a.view3d").forEach(function (link) {

@@ -1,0 +1,91 @@
+import AlgorithmIdentity
+import CatalogSnapshot
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Metrics
+import OnlineEvaluation
+
+/// `POST /api/v1/events`, where the page's script reports carousels coming into view and cards clicked, and
+/// `GET /api/v1/evaluation/online`, the counts' report. An event is counted only when the models and algorithms it
+/// names are on that page's lists where it says; a body with one bad event is refused whole (422, naming it).
+struct EventsController: Sendable {
+    let holder: ServedCatalogHolder
+    let counter: VisitorCounter
+    let online: OnlineSection
+
+    /// A page view's impressions and a click fit in a few kilobytes; nginx caps the body at the same size.
+    static let maximumBody = 16 * 1024
+    static let maximumDays = 3650
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/api/v1/events", use: events)
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("/api/v1/evaluation/online", method: method, use: report)
+        }
+    }
+
+    @Sendable func events(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        // sendBeacon sends a string as text/plain (a JSON type would need a CORS preflight elsewhere); both are read.
+        guard let type = request.headers[.contentType]?.lowercased(),
+              type.hasPrefix("application/json") || type.hasPrefix("text/plain") else {
+            Counter(label: "recasketch_visitor_events_refused_total").increment()
+            throw Problem(status: .unsupportedMediaType, title: "Unsupported media type",
+                          detail: "Send the events as application/json (or text/plain, as navigator.sendBeacon does).")
+        }
+        let body: ByteBuffer
+        do { body = try await request.body.collect(upTo: Self.maximumBody) } catch {
+            Counter(label: "recasketch_visitor_events_refused_total").increment()
+            throw Problem(status: .contentTooLarge, title: "Content too large", detail: "The body may be at most \(Self.maximumBody) bytes.")
+        }
+        let lists = SnapshotPageLists(snapshot: holder.current.snapshot)
+        let counted: [CountedEvent]
+        do {
+            let events = try VisitorEvent.parse(Data(body.readableBytesView))
+            counted = try events.enumerated().map { index, event throws(VisitorEventError) in
+                try event.checked(against: lists, at: events.count == 1 ? "the event" : "events[\(index)]")
+            }
+        } catch {
+            Counter(label: "recasketch_visitor_events_refused_total").increment()
+            throw Problem(status: .unprocessableContent, title: "Event not counted", detail: error.description)
+        }
+        counter.record(counted)
+        Counter(label: "recasketch_visitor_events_total").increment(by: counted.count)
+        return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+    }
+
+    @Sendable func report(_ request: Request, context: BasicRequestContext) throws -> Response {
+        let days = try Self.days(request.uri.queryParameters["days"], default: online.defaultDays)
+        let (report, _) = online.report(days: days)
+        var json = report.json
+        json["generation"] = holder.current.generation
+        let data = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return PageResponse.uncached(request, status: .ok, contentType: JSONBody.contentType, body: ByteBuffer(bytes: data))
+    }
+
+    /// `?days=N` (1 to 3650) or `?days=all`; absent, the server's `--days`.
+    static func days(_ text: Substring?, default fallback: Int?) throws(Problem) -> Int? {
+        guard let text else { return fallback }
+        if text == "all" { return nil }
+        guard let value = Int(text), (1...maximumDays).contains(value) else {
+            throw .badRequest("days must be a whole number from 1 to \(maximumDays), or all, not “\(text.prefix(40))”.")
+        }
+        return value
+    }
+}
+
+/// The lists a served catalogue shows on a model's page, for checking events.
+struct SnapshotPageLists: PageLists {
+    let snapshot: CatalogSnapshot
+
+    func list(on page: String, by algorithm: Algorithm) -> [String]? {
+        guard let model = snapshot.model(page),
+              let carousel = snapshot.carousels.first(where: { $0.algorithm == .known(algorithm) }) else { return nil }
+        let list = carousel.list(of: model)
+        return list.isEmpty ? nil : list.map { snapshot.models[Int($0)].mid }
+    }
+
+    func leads(_ algorithm: Algorithm) -> Bool {
+        snapshot.carousels.first { $0.algorithm == .known(algorithm) }.map { !$0.isBaseline } ?? false
+    }
+}
