@@ -24,9 +24,9 @@ struct SimulateVisitorsCommand: AsyncParsableCommand {
     var topics = "demo-data/catalog/model_topics.psv"
     @Option(help: "Chance of clicking a first card on the page's topic, above 0 and at most 1.",
             transform: ArgumentCheck.real(0...1))
-    var onTopic = 0.15
+    var onTopic = 0.06
     @Option(help: "Chance of clicking a first card on another topic, 0–1, below --on-topic.", transform: ArgumentCheck.real(0...1))
-    var offTopic = 0.03
+    var offTopic = 0.01
     @Option(help: "Share of the click chance each later card keeps (position bias), above 0 and at most 1.",
             transform: ArgumentCheck.real(0...1))
     var positionDecay = 0.85
@@ -48,9 +48,8 @@ struct SimulateVisitorsCommand: AsyncParsableCommand {
                 url: url, topicsFile: URL(fileURLWithPath: topics), pageViews: pageViews, seed: UInt64(seed),
                 behaviour: behaviour, concurrency: concurrency,
                 progress: { done in
-                    if done % 1000 == 0 || done == total { FileHandle.standardError.write(Data("\r\(done)/\(total) page views".utf8)) }
+                    if done % 1000 == 0 || done == total { FileHandle.standardError.write(Data("\(done)/\(total) page views\n".utf8)) }
                 })
-            FileHandle.standardError.write(Data("\n".utf8))
         } catch {
             throw CommandFailure("simulate-visitors: \(error)")
         }

@@ -35,7 +35,7 @@ public struct OnlineReport: Sendable, Equatable {
         /// The sign test of wins against losses, and the same after Holm's adjustment for every pair of the report.
         public let pValue: Double
         public let adjustedPValue: Double
-        /// The preferred algorithm when the adjusted p-value is below 0.05.
+        /// The preferred algorithm when the adjusted p-value is below `significance`.
         public let winner: Algorithm?
         /// Roughly how many more views of the mixed carousel a verdict needs at the preference seen so far (80%
         /// power); nil once there is a verdict, or while there is no preference to measure.
@@ -57,7 +57,9 @@ public struct OnlineReport: Sendable, Equatable {
     /// In the mixed carousel.
     public let pickedPositions: [PositionRow]
     public let pairs: [PairRow]
-    public static let significance = 0.05
+    /// A winner is named when the Holm-adjusted p-value is below 1%: the report is read again and again as counts
+    /// grow, and each look is another chance to name a winner by luck, so the level is stricter than the usual 5%.
+    public static let significance = 0.01
 
     /// The report of `tally` over the `days` days up to `today` (all of them when nil).
     public init(_ tally: VisitorTally, days: Int?, today: VisitorDay) {

@@ -2,8 +2,9 @@ import Foundation
 
 /// The few tests the online report needs, in closed form.
 public enum OnlineStatistics {
-    /// z for a two-sided 95% interval, and for 80% power.
+    /// z for a two-sided 95% interval, for a two-sided test at 1% (the report's level), and for 80% power.
     static let z95 = 1.959_963_984_540_054
+    static let z99 = 2.575_829_303_548_901
     static let z80 = 0.841_621_233_572_914_3
 
     /// Wilson's score interval for `successes` of `trials` at 95%: unlike the normal approximation it stays inside
@@ -37,7 +38,7 @@ public enum OnlineStatistics {
         return min(1, 2 * exp(logSum))
     }
 
-    /// Holm's step-down adjustment: p-values that can be compared with 0.05 however many pairs are tested at once.
+    /// Holm's step-down adjustment: p-values that can be compared with the level however many pairs are tested at once.
     public static func holmAdjusted(_ pValues: [Double]) -> [Double] {
         let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
         var adjusted = pValues, running = 0.0
@@ -49,11 +50,11 @@ public enum OnlineStatistics {
     }
 
     /// How many decided page views (a win or a loss) a sign test needs to find a preference of `share` (the
-    /// winner's share of them) at the 5% level with 80% power; nil when there is no preference to find.
+    /// winner's share of them) at the 1% level with 80% power; nil when there is no preference to find.
     public static func decisionsNeeded(share: Double) -> Int? {
         let effect = abs(share - 0.5)
         guard effect > 1e-9, share > 0, share < 1 else { return nil }
-        let numerator = z95 * 0.5 + z80 * (share * (1 - share)).squareRoot()
+        let numerator = z99 * 0.5 + z80 * (share * (1 - share)).squareRoot()
         return Int((numerator / effect * numerator / effect).rounded(.up))
     }
 }

@@ -37,8 +37,9 @@ public enum SimulateVisitors {
         lines.append("the site's report, every day:")
         for row in outcome.report["algorithms"] as? [[String: Any]] ?? [] {
             let interval = (row["ctr_interval"] as? [Double]).map { String(format: " [%.4f, %.4f]", $0[0], $0[1]) } ?? ""
-            lines.append(String(format: "  %-10@ %8d views %7d clicks  click-through %.4f%@", (row["algorithm"] as? String ?? "?") as NSString,
-                                row["impressions"] as? Int ?? 0, row["clicks"] as? Int ?? 0, row["ctr"] as? Double ?? 0, interval as NSString))
+            let name = (row["algorithm"] as? String ?? "?").padding(toLength: 10, withPad: " ", startingAt: 0)
+            lines.append("  " + name + String(format: " %8d views %7d clicks  click-through %.4f", row["impressions"] as? Int ?? 0,
+                                                row["clicks"] as? Int ?? 0, row["ctr"] as? Double ?? 0) + interval)
         }
         for pair in outcome.report["pairs"] as? [[String: Any]] ?? [] {
             let needed = (pair["more_impressions_needed"] as? Int).map { ", about \($0) more views for a verdict" } ?? ""

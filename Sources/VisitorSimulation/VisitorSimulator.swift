@@ -20,7 +20,7 @@ public struct VisitorSimulator: Sendable {
         /// Chance of scrolling on from one carousel to the next.
         public var scrollOn: Double
 
-        public init(onTopic: Double = 0.15, offTopic: Double = 0.03, positionDecay: Double = 0.85, scrollOn: Double = 0.7) {
+        public init(onTopic: Double = 0.06, offTopic: Double = 0.01, positionDecay: Double = 0.85, scrollOn: Double = 0.7) {
             self.onTopic = onTopic
             self.offTopic = offTopic
             self.positionDecay = positionDecay

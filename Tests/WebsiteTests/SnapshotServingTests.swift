@@ -280,6 +280,13 @@ final class FlakyStorage: SiteStorage {
     }
     func publishedGeneration() throws -> Int64 { try store.publishedGeneration() }
     func ping() async throws -> Int { try await store.ping() }
+    /// Visitors' counts: their writes fail while `countsFailing` is set.
+    let countsFailing = Mutex(false)
+    func addVisitorCounts(cards: [VisitorCardRow], pairs: [VisitorPairRow]) throws {
+        if countsFailing.withLock({ $0 }) { throw Broken() }
+        try store.addVisitorCounts(cards: cards, pairs: pairs)
+    }
+    func visitorCounts() throws -> (cards: [VisitorCardRow], pairs: [VisitorPairRow]) { try store.visitorCounts() }
 }
 
 import Synchronization

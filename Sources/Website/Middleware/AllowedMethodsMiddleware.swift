@@ -1,10 +1,11 @@
 import HTTPTypes
 import Hummingbird
 
-/// The site and the API read, except one resource that computes from a posted body: any other method is a 405
+/// The site and the API read, except the resources that take a posted body (For you, the visitor events): any other
+/// method is a 405
 /// that says which are allowed.
 struct AllowedMethodsMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var postOnly: Set<String> { ["/api/v1/recommendations"] }
+    static var postOnly: Set<String> { ["/api/v1/recommendations", "/api/v1/events"] }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let allowed: [HTTPRequest.Method] = Self.postOnly.contains(request.uri.path) ? [.post] : [.get, .head]
