@@ -127,7 +127,9 @@ import Testing
             aboutAlgorithms: [AlgorithmDescription(name: "visual", title: "Visually similar", description: "Thumbnails that look alike."),
                                     AlgorithmDescription(name: "wrmf", title: "Users who liked this also liked", description: "Matrix factorisation."),
                                     AlgorithmDescription(name: "popularity", title: "Most liked", description: "The most liked models.")])
-        let site = try buildSite(configuration, storage: store, renderer: try await PageRenderer())
+        // A fixed day, so the online section's window reads the same on any date.
+        let site = try buildSite(configuration, storage: store, renderer: try await PageRenderer(),
+                                 counter: VisitorCounter(now: { Date(timeIntervalSince1970: 1_764_892_800) }))
         let answer = try await Application(router: site.router).test(.router) { client in
             let headers: HTTPFields = example.body == nil ? [:] : [.contentType: "application/json"]
             return try await client.execute(uri: example.uri, method: example.method, headers: headers,
