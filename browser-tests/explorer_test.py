@@ -228,6 +228,111 @@ def keyboard_carousel(driver, base, model_path):
     print("  keyboard: Tab to a carousel, End scrolls it, Tab and Enter open a card")
 
 
+def online_counts(base):
+    """The site's click counts, keyed like "wrmf clicks" and "visual vs wrmf wins"."""
+    report = api(base, "/api/v1/evaluation/online?days=all")
+    counts = {}
+    for row in report["algorithms"]:
+        counts[row["algorithm"] + " views"] = row["impressions"]
+        counts[row["algorithm"] + " clicks"] = row["clicks"]
+    for row in report["pairs"]:
+        for field in ("wins", "losses", "ties"):
+            counts[f"{row['a']} vs {row['b']} {field}"] = row[field]
+    return counts
+
+
+def settled_counts(base):
+    """The counts once no beacon is on its way (two reads a second apart agree)."""
+    previous = online_counts(base)
+    for _ in range(WAIT_SECONDS):
+        time.sleep(1)
+        current = online_counts(base)
+        if current == previous:
+            return current
+        previous = current
+    raise AssertionError("the click counts kept changing")
+
+
+def click_card(driver, card):
+    link = card.find_element(By.CSS_SELECTOR, "a.name")
+    target = link.get_attribute("href")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center', behavior: 'instant'})", link)
+    link.click()
+    wait(driver).until(conditions.url_to_be(target))
+    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def visitor_counting(driver, base, model_path):
+    """Cards clicked in three carousels are credited exactly so in /api/v1/evaluation/online, with no cookie set."""
+    before = settled_counts(base)
+    orders = set()
+    for _ in range(6):
+        driver.get(base + model_path)
+        orders.add(tuple(driver.execute_script(
+            "return [...document.querySelectorAll('section.carousel')].filter(s => !s.closest('details'))"
+            ".map(s => s.dataset.algorithm || s.dataset.carousel || s.id)")))
+    check(all(order[0] == "picked" for order in orders), f"“Picked from all of them” comes first: {orders}")
+    check(len(orders) >= 2, f"the carousels' order changes between page views: {orders}")
+    picked = driver.find_element(By.CSS_SELECTOR, "section.carousel.picked")
+    check(not picked.find_elements(By.CSS_SELECTOR, ".also, button.why"), "the mixed carousel's cards carry no labels")
+    check(not picked.find_element(By.CSS_SELECTOR, "h2").text.lower().count("visual"), "the mixed carousel names no algorithm")
+    rankers = [section.get_attribute("data-algorithm") for section in
+               driver.find_elements(By.CSS_SELECTOR, "section.carousel[data-algorithm]")
+               if not section.find_elements(By.XPATH, "ancestor::details")]
+    card = picked.find_elements(By.CSS_SELECTOR, "li.card")[1]
+    credited = card.get_attribute("data-team")
+    click_card(driver, card)
+    expected = {"picked clicks": 1}
+    for other in rankers:
+        if other == credited:
+            continue
+        first, second = sorted([credited, other])
+        expected[f"{first} vs {second} {'wins' if first == credited else 'losses'}"] = 1
+    chosen = []
+    for position in (2, 0):
+        sections = [section for section in driver.find_elements(By.CSS_SELECTOR, "section.carousel[data-algorithm]")
+                    if not section.find_elements(By.XPATH, "ancestor::details")
+                    and section.get_attribute("data-algorithm") not in chosen
+                    and len(section.find_elements(By.CSS_SELECTOR, "li.card")) > position]
+        check(sections, "an algorithm's carousel to click in")
+        algorithm = sections[0].get_attribute("data-algorithm")
+        chosen.append(algorithm)
+        expected[f"{algorithm} clicks"] = 1
+        click_card(driver, sections[0].find_elements(By.CSS_SELECTOR, "li.card")[position])
+    check(driver.get_cookies() == [], "no cookie is set")
+    deadline = time.time() + WAIT_SECONDS
+    while True:
+        after = online_counts(base)
+        clicks = {key: after.get(key, 0) - before.get(key, 0) for key in set(after) | set(before)
+                  if key.endswith((" clicks", " wins", " losses", " ties"))}
+        clicks = {key: value for key, value in clicks.items() if value}
+        if clicks == expected or time.time() > deadline:
+            break
+        time.sleep(0.25)
+    check(clicks == expected, f"the clicks credited are exactly the three made: {clicks} against {expected}")
+    check(after.get("picked views", 0) > before.get("picked views", 0), "the mixed carousel's views are counted")
+    keys = driver.execute_script("return Object.keys(window.localStorage)")
+    check(all(key == "recasketch.likes" for key in keys), f"nothing but the likes is kept in the browser: {keys}")
+    print(f"  counted: {', '.join(f'{key} +{value}' for key, value in sorted(clicks.items()))}; no cookie")
+
+
+def global_privacy_control(base, model_path):
+    """With Global Privacy Control the page sends nothing: clicks leave the counts as they were."""
+    driver = browser(*DESKTOP)
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {
+            "source": "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true});"})
+        before = settled_counts(base)
+        driver.get(base + model_path)
+        check(driver.execute_script("return navigator.globalPrivacyControl") is True, "the browser asks for privacy")
+        click_card(driver, driver.find_elements(By.CSS_SELECTOR, "section.carousel.picked li.card")[0])
+        click_card(driver, driver.find_elements(By.CSS_SELECTOR, "section.carousel[data-algorithm] li.card")[0])
+        check(settled_counts(base) == before, "nothing is counted under Global Privacy Control")
+        print("  Global Privacy Control: two clicks, nothing sent")
+    finally:
+        driver.quit()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", required=True, help="the served explorer, e.g. http://127.0.0.1:18099")
@@ -244,6 +349,7 @@ def main():
         why_this(desktop)
         for_you(desktop)
         viewer(desktop)
+        visitor_counting(desktop, base, paths["model"])
         check(not console_errors(desktop), "no console errors on the desktop walk")
         accessibility(desktop, base, paths)
     finally:
@@ -263,6 +369,7 @@ def main():
         check(not console_errors(phone), "no console errors on the phone walk")
     finally:
         phone.quit()
+    global_privacy_control(base, paths["model"])
     print(f"browser tests: {check.passed} checks passed; screenshots in {arguments.screenshots}")
 
 

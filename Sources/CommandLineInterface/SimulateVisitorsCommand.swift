@@ -30,7 +30,7 @@ struct SimulateVisitorsCommand: AsyncParsableCommand {
     @Option(help: "Share of the click chance each later card keeps (position bias), above 0 and at most 1.",
             transform: ArgumentCheck.real(0...1))
     var positionDecay = 0.85
-    @Option(help: "Chance of scrolling on from one carousel to the next, 0–1.", transform: ArgumentCheck.real(0...1))
+    @Option(help: "Chance, from 0 to 1, of scrolling on from one carousel to the next.", transform: ArgumentCheck.real(0...1))
     var scrollOn = 0.7
     @Option(help: "Page views in flight at once, 1–64.", transform: ArgumentCheck.integer(1...64)) var concurrency = 8
 

@@ -171,7 +171,7 @@ import Testing
         try await withApp { client in
             try await client.execute(uri: "/evaluation", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(text(response).contains("No evaluation is stored in this catalogue yet"))
+                #expect(text(response).contains("No offline evaluation is stored in this catalogue yet"))
             }
         }
         let report = TinyCatalog.evaluationReport
