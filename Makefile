@@ -6,7 +6,7 @@
 ARGS ?=
 
 .PHONY: help test demo ci check-imports check-architecture fuzz contract browser deploy-test \
-	bench-pipeline bench-serve bench-deploy bench-crawl bench-wrmf bench-warp bench-quality bench-cnn-peer bench-visual bench-for-you
+	bench-pipeline bench-serve bench-deploy bench-crawl bench-wrmf bench-warp bench-quality bench-cnn-peer bench-visual bench-for-you bench-events
 
 help: ## list the tasks
 	@echo 'make TASK [ARGS="…"]   (ARGS go to the script; its environment variables pass through)'
@@ -59,6 +59,9 @@ bench-warp: ## WARP with and without tags vs LightFM, 3 seeds (needs .peers/ and
 
 bench-quality: ## every algorithm vs implicit, LightFM and Spark, paired intervals over 3 split seeds (needs .peers/), ARGS=[DIR]
 	scripts/bench/quality.sh $(ARGS)
+
+bench-events: ## visitor events through nginx: per-client limit, events/s, pages while 2,000 events/s arrive, SIGTERM/SIGKILL
+	scripts/bench/events.sh
 
 bench-cnn-peer: ## the same CNN in ONNX Runtime (needs .peers/ with onnx, onnxruntime, pillow), ARGS="--images DIR …"
 	.peers/bin/python scripts/bench/cnn-peer.py $(or $(ARGS),--images bench-data/catalog/thumbnails)
