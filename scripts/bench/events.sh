@@ -12,7 +12,7 @@
 #   SIGKILL     the same with SIGKILL mid-stream: what is lost (at most the last second's counts).
 # On two cores nginx, the instances and wrk share the same two cores. Needs nginx (Debian nginx-light), wrk, curl and
 # python3; builds the 3,000-model demo in bench-data/events-demo once (DATA=DIR uses another served demo folder).
-#   DURATION=10 CONNECTIONS=64 EVENTS_RATE=2000 scripts/bench/events.sh
+#   DURATION=10 CONNECTIONS=64 EVENTS_RATE=2000 RUNS=3 scripts/bench/events.sh
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/../lib/common.sh"
@@ -31,7 +31,8 @@ cp "$data/recasketch.sqlite" "$work/bench.sqlite"
 awk -F'|' 'NR > 1 { gsub("\r", "", $NF); if ($NF ~ /^[0-9a-zA-Z]+$/) print "/models/" $NF }' "$data/catalog/model_urls.psv" > "$work/models.txt"
 scripts/lib/local-nginx.sh "$work" "$nginx_port" "$(realpath "$data/catalog/thumbnails")"
 # The benchmark's copy with the per-client rate lifted (all of wrk's load comes from 127.0.0.1).
-sed 's/zone=recasketch_events:10m rate=10r\/s/zone=recasketch_events:10m rate=1000000r\/s/; s/zone=recasketch_events burst=20 nodelay/zone=recasketch_events burst=100000 nodelay/' \
+sed 's/zone=recasketch_events:10m rate=10r\/s/zone=recasketch_events:10m rate=1000000r\/s/; s/zone=recasketch_events burst=20 nodelay/zone=recasketch_events burst=100000 nodelay/;
+     s/zone=recasketch_api:10m rate=20r\/s/zone=recasketch_api:10m rate=1000000r\/s/; s/zone=recasketch_api burst=40 nodelay/zone=recasketch_api burst=100000 nodelay/' \
     "$work/recasketch.conf" > "$work/recasketch-open.conf"
 sed "s|$work/recasketch.conf|$work/recasketch-open.conf|; s|pid $work/nginx.pid|pid $work/nginx-open.pid|" "$work/nginx.conf" > "$work/nginx-open.conf"
 serve() {  # INSTANCE → serves on WORK/run/recasketch-INSTANCE.sock
@@ -44,10 +45,14 @@ for _ in $(seq 600); do
     sleep 0.2
 done
 for _ in $(seq 1200); do [ -e "$work/pages/current" ] && break; sleep 0.1; done
+site="http://127.0.0.1:$nginx_port"
+# The bodies are read from the API through the open copy (the API's own per-client limit would stop the reads).
+nginx -c "$work/nginx-open.conf"
+sleep 1
+per_body=$(python3 scripts/bench/events-bodies.py "$site" 100 "$work/bodies.txt")
+nginx -s quit -c "$work/nginx-open.conf"; sleep 1
 nginx -c "$work/nginx.conf"
 sleep 1
-site="http://127.0.0.1:$nginx_port"
-per_body=$(python3 scripts/bench/events-bodies.py "$site" 100 "$work/bodies.txt")
 python3 -c "
 import json, sys
 for line in open(sys.argv[1]):
@@ -80,17 +85,21 @@ pages() {  # → "req/s p99"
     read -r rps p99 _ < <(wrk_figures <<<"$output")
     echo "$rps $p99"
 }
-read -r alone alone_p99 < <(pages)
-# About EVENTS_RATE events/s: 8 connections, each waiting DELAY ms before each body of per_body events.
-delay=$(( 8 * 1000 * per_body / events_rate ))
-BODIES="$work/bodies.txt" DELAY_MS="$delay" wrk -t1 -c8 -d"$((duration + 2))s" -s scripts/wrk/events.lua "$site" > "$work/background.txt" &
-background=$!
-sleep 1
-read -r loaded loaded_p99 < <(pages)
-wait "$background"
-read -r bg_rps _ bg_bad _ < <(wrk_figures < "$work/background.txt")
-printf "pages: %s req/s alone (p99 %s); %s req/s (p99 %s) with %.0f events/s arriving (%s failed): ratio %.2f\n" \
-    "$alone" "$alone_p99" "$loaded" "$loaded_p99" "$(echo "$bg_rps * $per_body" | bc)" "$bg_bad" "$(echo "scale=4; $loaded / $alone" | bc)"
+# About EVENTS_RATE events/s: 10 connections, each waiting DELAY ms before each body of per_body events. Alone and
+# loaded alternate, RUNS times, so drift of the machine shows as spread rather than as a ratio.
+# (Each request's own round trip, about 3 ms here, comes on top of the wait: hence the 7/8.)
+delay=$(( 10 * 1000 * per_body * 7 / events_rate / 8 ))
+for run in $(seq "${RUNS:-3}"); do
+    read -r alone alone_p99 < <(pages)
+    BODIES="$work/bodies.txt" DELAY_MS="$delay" wrk -t1 -c10 -d"$((duration + 2))s" -s scripts/wrk/events.lua "$site" > "$work/background.txt" &
+    background=$!
+    sleep 1
+    read -r loaded loaded_p99 < <(pages)
+    wait "$background"
+    read -r bg_rps _ bg_bad _ < <(wrk_figures < "$work/background.txt")
+    printf "pages, run %d: %s req/s alone (p99 %s); %s req/s (p99 %s) with %.0f events/s arriving (%s failed): ratio %.2f\n" "$run" \
+        "$alone" "$alone_p99" "$loaded" "$loaded_p99" "$(echo "$bg_rps * $per_body" | bc)" "$bg_bad" "$(echo "scale=4; $loaded / $alone" | bc)"
+done
 nginx -s quit -c "$work/nginx-open.conf"
 kill $(jobs -p) 2>/dev/null || true; wait 2>/dev/null || true
 
