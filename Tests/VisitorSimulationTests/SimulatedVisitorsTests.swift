@@ -76,7 +76,10 @@ extension SiteConnection {
     func simulate(seed: UInt64, pageViews: Int, behaviour: VisitorSimulator.Behaviour) async throws -> VisitorSimulator.Outcome {
         let site = try buildSite(ServeConfiguration(databasePath: store.path), storage: store, renderer: try await PageRenderer(),
                                  counter: VisitorCounter())
-        return try await Application(router: site.router).test(.router) { client in
+        // Tens of thousands of requests: their log lines would drown the test output.
+        var quiet = Logger(label: "simulated-visitors")
+        quiet.logLevel = .warning
+        return try await Application(router: site.router, logger: quiet).test(.router) { client in
             let simulator = VisitorSimulator(connection: .router(client), topics: TwoTopicCatalog.topics, behaviour: behaviour)
             return try await simulator.run(pageViews: pageViews, seed: seed)
         }
