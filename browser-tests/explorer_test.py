@@ -283,11 +283,12 @@ def visitor_counting(driver, base, model_path):
     credited = card.get_attribute("data-team")
     click_card(driver, card)
     expected = {"picked clicks": 1}
-    for other in rankers:
-        if other == credited:
-            continue
-        first, second = sorted([credited, other])
-        expected[f"{first} vs {second} {'wins' if first == credited else 'losses'}"] = 1
+    # A win for the algorithm that placed the card against each other one; a tie for the pairs without it.
+    for index, a in enumerate(rankers):
+        for b in rankers[index + 1:]:
+            first, second = sorted([a, b])
+            outcome = "wins" if first == credited else "losses" if second == credited else "ties"
+            expected[f"{first} vs {second} {outcome}"] = 1
     chosen = []
     for position in (2, 0):
         sections = [section for section in driver.find_elements(By.CSS_SELECTOR, "section.carousel[data-algorithm]")
