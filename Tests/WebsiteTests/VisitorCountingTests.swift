@@ -94,6 +94,7 @@ import Testing
             #expect(page.contains("Picked from all of them"))
             #expect(page.contains("Offline and online, side by side"))
             #expect(page.contains("<td>0</td><td>3</td><td>0</td>"), "wins, losses and ties of the pair")
+            #expect(page.contains("not distinguishable"))
             let about = try await client.execute(uri: "/about", method: .get) { String(buffer: $0.body) }
             #expect(about.contains("No cookie is set"))
         }

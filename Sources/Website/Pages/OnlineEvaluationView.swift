@@ -39,6 +39,7 @@ enum OnlineEvaluationView {
                 "a": pair.first.title, "b": pair.second.title, "wins": grouped(pair.wins), "losses": grouped(pair.losses),
                 "ties": grouped(pair.ties), "delta": String(format: "%+.3f", pair.delta), "p": pValue(pair.adjustedPValue),
             ]
+            entry["hasWinner"] = pair.winner != nil
             if let winner = pair.winner { entry["winner"] = winner.title }
             if let more = pair.moreImpressionsNeeded {
                 entry["needed"] = "about \(grouped(more)) more views of the mixed carousel for a verdict"
