@@ -152,7 +152,9 @@ private struct WireEvent: Decodable {
             return value
         }
         func modelID(_ text: String, _ field: String) throws(VisitorEventError) -> String {
-            guard (1...64).contains(text.utf8.count), text.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }) else {
+            var letters = true
+            for byte in text.utf8 where !((byte >= 48 && byte <= 57) || (byte | 0x20 >= 97 && byte | 0x20 <= 122)) { letters = false; break }
+            guard letters, (1...64).contains(text.utf8.count) else {
                 throw VisitorEventError("\(place).\(field) is not a model id: “\(text.prefix(40))”.")
             }
             return text

@@ -12,6 +12,7 @@ struct ThreeCarousels: PageLists {
     ]
 
     func list(on page: String, by algorithm: Algorithm) -> [String]? { page == Self.page ? Self.lists[algorithm] : nil }
+    func entry(for model: String) -> String? { model }
     func leads(_ algorithm: Algorithm) -> Bool { !algorithm.isBaseline }
 }
 

@@ -74,18 +74,22 @@ struct EventsController: Sendable {
     }
 }
 
-/// The lists a served catalogue shows on a model's page, for checking events.
+/// The lists a served catalogue shows on a model's page, for checking events: models as their index in the
+/// snapshot, so a check compares integers and copies no id.
 struct SnapshotPageLists: PageLists {
     let snapshot: CatalogSnapshot
 
-    func list(on page: String, by algorithm: Algorithm) -> [String]? {
+    func list(on page: String, by algorithm: Algorithm) -> [Int32]? {
         guard let model = snapshot.model(page),
-              let carousel = snapshot.carousels.first(where: { $0.algorithm == .known(algorithm) }) else { return nil }
-        let list = carousel.list(of: model)
-        return list.isEmpty ? nil : list.map { snapshot.models[Int($0)].mid }
+              let index = snapshot.carousels.firstIndex(where: { $0.algorithm == .known(algorithm) }) else { return nil }
+        let list = snapshot.carousels[index].list(of: model)
+        return list.isEmpty ? nil : Array(list)
     }
 
+    func entry(for model: String) -> Int32? { snapshot.model(model) }
+
     func leads(_ algorithm: Algorithm) -> Bool {
-        snapshot.carousels.first { $0.algorithm == .known(algorithm) }.map { !$0.isBaseline } ?? false
+        guard let index = snapshot.carousels.firstIndex(where: { $0.algorithm == .known(algorithm) }) else { return false }
+        return !snapshot.carousels[index].isBaseline
     }
 }
