@@ -100,8 +100,14 @@ let package = Package(
         // What visitors click, counted: the events the page's script sends, their checks against a page's lists,
         // the counts per day and the online report (no web, no database); the multileaving the script also does.
         .target(name: "OnlineEvaluation", dependencies: ["AlgorithmIdentity"]),
+        // Models outside the catalogue, read live from Sketchfab: the reader, the catalogue's image features in
+        // memory, and the directory that keeps, coalesces and limits the reads.
+        .target(name: "LiveModels", dependencies: [
+            "CatalogStore", "ImageCodecs", "SketchfabAPI", "VisualFeatures",
+        ], swiftSettings: numericSettings),
         .target(name: "Website", dependencies: [
-            "AlgorithmIdentity", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "OnlineEvaluation", "ParallelWork", "SketchfabAPI",
+            "AlgorithmIdentity", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "LiveModels", "OnlineEvaluation", "ParallelWork",
+            "SketchfabAPI", "VisualFeatures",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "Logging", package: "swift-log"),
@@ -134,7 +140,7 @@ let package = Package(
         // The subcommands: each parses its flags and calls one library function.
         .target(name: "CommandLineInterface", dependencies: [
             "AlgorithmIdentity", "Benchmarks", "CatalogFiles", "CatalogImport", "CatalogStore", "ConvolutionalNetwork", "Crawler",
-            "DemoCatalog", "DemoPipeline", "ElapsedTime", "Evaluation", "ImageCodecs", "NetworkWeights", "Recommenders",
+            "DemoCatalog", "DemoPipeline", "ElapsedTime", "Evaluation", "ImageCodecs", "LiveModels", "NetworkWeights", "Recommenders",
             "Serving", "SketchfabAPI", "SparkEngine", "Training", "VisitorSimulation", "VisualFeatures", "Website",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -189,6 +195,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .testTarget(name: "LiveModelsTests", dependencies: ["TestSupport",
+            "LiveModels", "Website", "FakeSketchfab", "SketchfabAPI", "CatalogStore", "CatalogFiles", "ImageCodecs", "VisualFeatures",
+            "AlgorithmIdentity",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
         .testTarget(name: "OnlineEvaluationTests", dependencies: ["OnlineEvaluation", "AlgorithmIdentity", "SeededRandom"]),
         .testTarget(name: "VisitorSimulationTests", dependencies: ["TestSupport",

@@ -208,6 +208,18 @@ enum CatalogSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("2026-12-06-live-models") { db in
+            // Models outside the catalogue that `serve --live-models` read from Sketchfab and computed suggestions
+            // for, as the JSON record the server keeps: a restart serves them without a fetch, and instances sharing
+            // the database share them.
+            try db.execute(sql: """
+                CREATE TABLE live_models (
+                    mid TEXT PRIMARY KEY,
+                    fetched_at REAL NOT NULL,
+                    record TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,6 +1,16 @@
 import Foundation
 import GRDB
 
+/// The content key of the image feature cache: FNV-1a 64 of the file's bytes and their count, not a security
+/// measure. `train` keys what it describes by it; a server with live models finds the catalogue's features by it.
+public enum ImageChecksum {
+    public static func of(_ data: Data) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return String(hash, radix: 16) + "-" + String(data.count)
+    }
+}
+
 extension CatalogStore {
     /// Every model's thumbnail URL, where one is known, keyed by database id.
     public func thumbnailURLs() throws -> [Int64: String] {

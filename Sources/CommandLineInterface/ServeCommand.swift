@@ -1,8 +1,12 @@
 import ArgumentParser
 import Crawler
+import LiveModels
+import SketchfabAPI
+import VisualFeatures
 import Serving
 import Website
 import Foundation
+import Synchronization
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,7 +57,19 @@ struct ServeCommand: AsyncParsableCommand {
                                discussion: "The model pages' script reports carousels coming into view and cards clicked to POST /api/v1/events (never under Do Not Track or Global Privacy Control); the server keeps counts only, per UTC day, carousel and position, adds them to the database every second and once more on SIGTERM. Instances sharing the database each add their own."),
             transform: ArgumentCheck.integer(1...3650))
     var days: Int?
-    @OptionGroup(title: "Sketchfab API (for --refresh-every)") var sketchfab: SketchfabClientOptions
+    @Flag(help: ArgumentHelp("Answer models outside the catalogue live: a pasted link, /?mid=, /models/{mid} or the API reads the model from Sketchfab (GET /v3/models/{uid}), its thumbnail, and finds its neighbours in the catalogue.",
+                             discussion: "Off by default. Uses --api-base, --site-base and --contact (required against the real API), --live-rate, --live-concurrency, --live-max-age and --live-cache. \"Visually similar\" needs --thumbnails (the catalogue's features are read from the feature cache by each thumbnail's checksum); \"Likes + tags\" uses the tags the Likes + tags model knows. Live models are kept in memory and in the database's live_models table."))
+    var liveModels = false
+    @Option(help: "Requests per second to Sketchfab for live models, whatever the traffic, 0.01–100.", transform: ArgumentCheck.real(0.01...100))
+    var liveRate: Double = 2
+    @Option(help: "Live models read from Sketchfab at once, 1–64.", transform: ArgumentCheck.integer(1...64))
+    var liveConcurrency = 4
+    @Option(help: "Read a kept live model again after this long (e.g. 48h, the default).", transform: ArgumentCheck.duration(minimum: .seconds(1)))
+    var liveMaxAge: Duration = .seconds(48 * 3600)
+    @Option(help: "Live models kept in memory, least recently viewed dropped first, 1–1,000,000 (default 1,000; the rest stay in the database).",
+            transform: ArgumentCheck.integer(1...1_000_000))
+    var liveCache = 1000
+    @OptionGroup(title: "Sketchfab API (for --refresh-every and --live-models)") var sketchfab: SketchfabClientOptions
 
     func validate() throws {
         _ = try Self.hostSetting.value()
@@ -64,7 +80,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         _ = try Self.reloadCheckSetting.value()
         _ = try Self.staticPagesSetting.value()
-        if try refreshEvery ?? Self.refreshSetting.value() != nil { try sketchfab.requireContact() }
+        if try refreshEvery ?? Self.refreshSetting.value() != nil || liveModels { try sketchfab.requireContact() }
     }
 
     /// The one configuration `serve` runs with: each setting from its flag, else its environment variable, else
@@ -83,10 +99,44 @@ struct ServeCommand: AsyncParsableCommand {
                                                reloadCheckInterval: .seconds(try reloadCheckSeconds ?? Self.reloadCheckSetting.value() ?? 2),
                                                staticPagesDirectory: try staticPages ?? Self.staticPagesSetting.value(), thumbnailRefresh: refresh)
         configuration.onlineDays = days
+        if liveModels {
+            // Few attempts and a short timeout: a visitor is waiting; a failure becomes a 503 page for a minute.
+            var client = sketchfab.configuration
+            client.requestsPerSecond = liveRate
+            client.maximumAttempts = min(client.maximumAttempts, 2)
+            client.timeout = min(client.timeout, .seconds(5))
+            let weights = VisualWeightsLoader()
+            configuration.liveModels = LiveModelOptions(
+                sketchfab: client, transport: .live(),
+                settings: .init(capacity: liveCache, maximumAge: liveMaxAge, concurrency: liveConcurrency),
+                descriptor: { weights.descriptor(named: $0) })
+        }
         return configuration
     }
 
     func run() async throws {
         try await Serve.run(serveConfiguration())
+    }
+}
+
+/// The descriptor a catalogue's visual carousel names, for live models: the classical one, or the CNN with the
+/// installed weights at the input side the name says (loaded once, when first asked).
+final class VisualWeightsLoader: Sendable {
+    private let loaded = Mutex<[String: VisualDescriptor?]>([:])
+
+    func descriptor(named name: String) -> VisualDescriptor? {
+        if name == VisualDescriptor.classical.name { return .classical }
+        return loaded.withLock { cache in
+            if let known = cache[name] { return known }
+            var found: VisualDescriptor?
+            let prefix = "efficientnet-lite0-imagenet-"
+            if name.hasPrefix(prefix), name.hasSuffix("px"), let side = Int(name.dropFirst(prefix.count).dropLast(2)),
+               let network = try? loadNetwork(nil) {
+                let candidate = VisualDescriptor.efficientNetLite0(network, inputSide: side)
+                if candidate.name == name { found = candidate }
+            }
+            cache[name] = found
+            return found
+        }
     }
 }

@@ -84,10 +84,17 @@ public struct FaultInjection: Sendable {
     public var seed: UInt64
     /// Models whose likes always answer 500: a crawl must report them, not skip them silently.
     public var brokenModels: Set<String>
+    /// Models whose thumbnails the CDN answers with bytes that are no image.
+    public var brokenThumbnails: Set<String>
+    /// Added to every answer that is not a 404: a far-away server's round trip.
+    public var latency: Duration
 
     public init(serverErrors: Double = 0, rateLimits: Double = 0, truncatedBodies: Double = 0, slowAnswers: Double = 0,
-                slowDelay: Duration = .milliseconds(300), seed: UInt64 = 7, brokenModels: Set<String> = []) {
+                slowDelay: Duration = .milliseconds(300), seed: UInt64 = 7, brokenModels: Set<String> = [],
+                brokenThumbnails: Set<String> = [], latency: Duration = .zero) {
         self.brokenModels = brokenModels
+        self.brokenThumbnails = brokenThumbnails
+        self.latency = latency
         self.serverErrors = serverErrors
         self.rateLimits = rateLimits
         self.truncatedBodies = truncatedBodies
@@ -156,6 +163,7 @@ public final class FakeSketchfab: Sendable {
     }
 
     private func respond(_ body: [UInt8], contentType: String) async throws -> Response {
+        if faults.latency > .zero { try await Task.sleep(for: faults.latency) }
         switch drawFault() {
         case .serverError:
             return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "{\"detail\": \"oops\"}")))
@@ -233,6 +241,10 @@ public final class FakeSketchfab: Sendable {
 
     public func buildRouter() -> Router<BasicRequestContext> {
         let router = Router()
+        // Not Sketchfab's: how many requests this fake has answered, for benchmarks that run it as a process.
+        router.get("/__requests") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "\(self.requestCount)\n")))
+        }
         // Documented sorts only (createdAt, viewCount, likedAt): `sort_by=-likeCount` is ignored, newest come first.
         router.get("/v3/models") { request, _ -> Response in
             let base = Self.base(request)
@@ -296,6 +308,9 @@ public final class FakeSketchfab: Sendable {
             }
             let sides = size.split(separator: ".")[0].split(separator: "x").compactMap { Int($0) }
             let width = min(2048, max(8, sides.first ?? 200)), height = min(2048, max(8, sides.count > 1 ? sides[1] : width))
+            if self.faults.brokenThumbnails.contains(uid) {
+                return try await self.respond(Array("not a jpeg at all".utf8), contentType: "image/jpeg")
+            }
             return try await self.respond(try JPEGCodec.encode(Self.cdnImage(uid: uid, width: width, height: height)), contentType: "image/jpeg")
         }
         return router

@@ -100,12 +100,8 @@ struct VisualTraining {
         return (lists, parameters)
     }
 
-    /// FNV-1a 64 of the file's bytes: a content key for the cache, not a security measure.
-    static func checksum(_ data: Data) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return String(hash, radix: 16) + "-" + String(data.count)
-    }
+    /// The feature cache's content key (`ImageChecksum`).
+    static func checksum(_ data: Data) -> String { ImageChecksum.of(data) }
 }
 
 /// The content key the feature cache uses, for tools and tests that look entries up.

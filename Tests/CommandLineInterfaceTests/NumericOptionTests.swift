@@ -41,7 +41,7 @@ struct DeclaredOption: CustomStringConvertible {
         "--visual-descriptor", "--write", "--unix-socket", "--from", "--contact", "--list-endpoint", "--likes-source", "--engine", "--spark-master", "--spark-submit", "--spark-staging", "--static-pages", "--per-user", "--initialisation",
     ]
     /// Durations rather than plain numbers.
-    static let durationOptions: Set<String> = ["--older-than", "--refresh-every"]
+    static let durationOptions: Set<String> = ["--older-than", "--refresh-every", "--live-max-age"]
 
     /// Arguments a subcommand needs before it looks at anything else.
     static let required: [String: [String]] = [

@@ -5,12 +5,15 @@ import CatalogStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LiveModels
 
 /// The JSON API, version 1, as `Static/openapi.json` describes it (served at `/openapi.json`). Answers are assembled
 /// from each model's JSON encoded once per publication; errors are `application/problem+json` (RFC 9457), thrown
 /// as `Problem`.
 struct APIController: Sendable {
     let holder: ServedCatalogHolder
+    /// With `serve --live-models`: models outside the catalogue, answered with `"live": true`.
+    let live: LiveModelDirectory?
 
     static let maximumLimit = 100
     /// The most models a visitor's likes may name, and the largest body read.
@@ -90,20 +93,43 @@ struct APIController: Sendable {
         }
     }
 
-    @Sendable func model(_ request: Request, context: BasicRequestContext) throws -> Response {
+    @Sendable func model(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let catalog = holder.current
-        let model = try resolve(try context.parameters.require("mid"), in: catalog.snapshot)
+        let mid = try context.parameters.require("mid")
+        if let found = try await liveModel(mid, in: catalog.snapshot) {
+            var buffer = ByteBuffer()
+            buffer.writeString("{\"model\":")
+            buffer.writeBytes(APIFragments.encode(ModelSummary(mid: found.mid, name: found.name, url: found.url,
+                                                               thumbnailURL: found.thumbnailURL, likeCount: found.likes)))
+            for (field, values) in [("tags", found.tags), ("categories", found.categories), ("suggestedTags", [])] {
+                buffer.writeString(",\"\(field)\":[")
+                for (position, value) in values.enumerated() {
+                    if position > 0 { buffer.writeString(",") }
+                    JSONBody.writeString(value, into: &buffer)
+                }
+                buffer.writeString("]")
+            }
+            buffer.writeString(",\"live\":true}")
+            let body = buffer
+            return PageResponse.page(request, catalog: catalog, key: "api/live/\(mid)/\(found.fetchedAt.timeIntervalSince1970)",
+                                     contentType: JSONBody.contentType) { $0.writeImmutableBuffer(body) }
+        }
+        let model = try resolve(mid, in: catalog.snapshot)
         return PageResponse.page(request, catalog: catalog, key: "api/m\(model)", contentType: JSONBody.contentType) {
             catalog.api.modelDetail(model, of: catalog.snapshot, into: &$0)
         }
     }
 
-    @Sendable func recommendations(_ request: Request, context: BasicRequestContext) throws -> Response {
+    @Sendable func recommendations(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let catalog = holder.current
         let snapshot = catalog.snapshot
-        let model = try resolve(try context.parameters.require("mid"), in: snapshot)
+        let mid = try context.parameters.require("mid")
         let query = request.uri.queryParameters
         let limit = try Self.limit(query["limit"], default: 12)
+        if let found = try await liveModel(mid, in: snapshot) {
+            return liveRecommendations(found, limit: limit, algorithm: query["algorithm"].map(String.init), request, catalog)
+        }
+        let model = try resolve(mid, in: snapshot)
         var shown = Array(snapshot.carousels.indices)
         let algorithmName = query["algorithm"].map(String.init)
         if let name = algorithmName {
@@ -169,6 +195,62 @@ struct APIController: Sendable {
             JSONBody.writeModels("models", models, from: catalog.api, into: &buffer)
             buffer.writeStaticString("}")
         }
+    }
+
+    /// The live model for a well-formed id outside the catalogue, when the server reads them; nil otherwise.
+    func liveModel(_ mid: String, in snapshot: CatalogSnapshot) async throws(Problem) -> LiveModel? {
+        guard let live, ModelID(mid) != nil, snapshot.model(mid) == nil else { return nil }
+        do {
+            return try await live.model(mid)
+        } catch {
+            switch error {
+            case .unknownToSketchfab:
+                throw .notFound("The model \(mid) is not in this catalogue, and Sketchfab does not know it.")
+            case .unreachable(_, let retryAfter):
+                throw Problem(status: .serviceUnavailable, title: "Sketchfab could not be reached",
+                              detail: "The model \(mid) is not in this catalogue, and Sketchfab did not answer in time to read it; try again later.",
+                              retryAfter: Int(retryAfter.components.seconds))
+            }
+        }
+    }
+
+    /// A live model's lists, as the catalogue's are written (`live: true`), catalogue models only.
+    func liveRecommendations(_ found: LiveModel, limit: Int, algorithm: String?, _ request: Request, _ catalog: ServedCatalog) -> Response {
+        let snapshot = catalog.snapshot
+        var lists: [(algorithm: Algorithm, suggestions: [LiveModel.Suggestion])] = []
+        if let visual = found.visual { lists.append((.visual, visual)) }
+        if let tagged = found.tagged { lists.append((.warpTags, tagged)) }
+        if let algorithm { lists = lists.filter { $0.algorithm.rawValue == algorithm } }
+        var buffer = ByteBuffer()
+        buffer.writeStaticString("{\"mid\":")
+        JSONBody.writeString(found.mid, into: &buffer)
+        buffer.writeStaticString(",\"live\":true,\"lists\":[")
+        for (position, list) in lists.enumerated() {
+            if position > 0 { buffer.writeStaticString(",") }
+            buffer.writeStaticString("{")
+            JSONBody.writeField("algorithm", list.algorithm.rawValue, first: true, into: &buffer)
+            JSONBody.writeField("title", list.algorithm.title, into: &buffer)
+            buffer.writeStaticString(",\"recommendations\":[")
+            let shown = list.suggestions.compactMap { suggestion in snapshot.model(suggestion.mid).map { ($0, suggestion.score) } }.prefix(limit)
+            for (rank, (model, score)) in shown.enumerated() {
+                buffer.writeStaticString(rank == 0 ? "{\"score\":" : ",{\"score\":")
+                JSONBody.writeScore(score, into: &buffer)
+                buffer.writeStaticString(",\"model\":")
+                catalog.api.modelJSON.write(model, into: &buffer)
+                if list.algorithm == .visual {
+                    buffer.writeStaticString(",\"why\":{\"kind\":\"image-similarity\",\"similarity\":")
+                    JSONBody.writeScore(score, into: &buffer)
+                    buffer.writeStaticString("}}")
+                } else {
+                    buffer.writeStaticString(",\"why\":{\"kind\":\"score\"}}")
+                }
+            }
+            buffer.writeStaticString("]}")
+        }
+        buffer.writeStaticString("]}")
+        let body = buffer
+        return PageResponse.page(request, catalog: catalog, key: "api/live/\(found.mid)/r/\(found.fetchedAt.timeIntervalSince1970)?\(algorithm ?? "")&\(limit)",
+                                 contentType: JSONBody.contentType) { $0.writeImmutableBuffer(body) }
     }
 
     func resolve(_ mid: String, in snapshot: CatalogSnapshot) throws(Problem) -> Int32 {

@@ -9,6 +9,8 @@ struct Problem: HTTPResponseError, Sendable {
     var status: HTTPResponse.Status
     var title: String
     var detail: String
+    /// Seconds to wait before asking again (503 while Sketchfab cannot be reached).
+    var retryAfter: Int?
 
     static func notFound(_ detail: String) -> Problem { Problem(status: .notFound, title: "Not found", detail: detail) }
     static func badRequest(_ detail: String) -> Problem { Problem(status: .badRequest, title: "Bad request", detail: detail) }
@@ -26,7 +28,9 @@ struct Problem: HTTPResponseError, Sendable {
         JSONBody.writeField("detail", detail, into: &buffer)
         JSONBody.writeField("instance", String(request.uri.path.prefix(300)), into: &buffer)
         buffer.writeStaticString("}")
-        return PageResponse.uncached(request, status: status, contentType: "application/problem+json", body: buffer)
+        var response = PageResponse.uncached(request, status: status, contentType: "application/problem+json", body: buffer)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 }
 

@@ -39,6 +39,8 @@ public struct ServeConfiguration: Sendable {
     public var onlineDays: Int?
     /// How often visitors' counts are written to the database (and once more on shutdown).
     public var countsWriteInterval: Duration = .seconds(1)
+    /// `serve --live-models`: a model outside the catalogue is read from Sketchfab and its suggestions computed.
+    public var liveModels: LiveModelOptions?
 
     public init(databasePath: String, address: Address = .tcp(host: "127.0.0.1", port: 8080), thumbnailsDirectory: String? = nil,
                 reloadCheckInterval: Duration = .seconds(2), staticPagesDirectory: String? = nil,

@@ -1,5 +1,6 @@
 import CatalogStore
 import Foundation
+import LiveModels
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -14,6 +15,9 @@ public struct Site {
     /// Visitors' counts in memory, and the job that writes them to the database every second and on shutdown.
     public let counter: VisitorCounter
     public let countsWriter: VisitorCountsService
+    /// With `--live-models`: the models read live, and the catalogue's image features they are compared with.
+    public let liveModels: LiveModelDirectory?
+    public let liveImages: CatalogImageIndex?
 }
 
 /// Builds the router shared by `serve` and the tests: loads the first catalogue (one that cannot be loaded stops
@@ -40,8 +44,11 @@ public func buildSite(_ configuration: ServeConfiguration, storage: some SiteSto
         router.add(middleware: FileMiddleware(folder, urlBasePath: "/thumbnails", searchForIndexHtml: false))
     }
     let skeletons = try PageSkeletons(renderer: renderer)
-    PageController(holder: holder, renderer: renderer, skeletons: skeletons, online: online).addRoutes(to: router)
-    APIController(holder: holder).addRoutes(to: router)
+    let live = try configuration.liveModels.map {
+        try LiveModelSite.directory($0, holder: holder, store: storage as? CatalogStore, thumbnails: configuration.thumbnailsDirectory)
+    }
+    PageController(holder: holder, renderer: renderer, skeletons: skeletons, online: online, live: live?.directory).addRoutes(to: router)
+    APIController(holder: holder, live: live?.directory).addRoutes(to: router)
     EventsController(holder: holder, counter: counter, online: online).addRoutes(to: router)
     // Supervisors and load balancers probe with GET or HEAD.
     let health: @Sendable (Request, BasicRequestContext) async throws -> Response = { request, _ in
@@ -78,5 +85,6 @@ public func buildSite(_ configuration: ServeConfiguration, storage: some SiteSto
     let reloader = CatalogReloadService(holder: holder, loader: loader, interval: configuration.reloadCheckInterval,
                                          logger: logger, staticPages: staticPages)
     let countsWriter = VisitorCountsService(counter: counter, storage: storage, interval: configuration.countsWriteInterval, logger: logger)
-    return Site(router: router, holder: holder, reloader: reloader, counter: counter, countsWriter: countsWriter)
+    return Site(router: router, holder: holder, reloader: reloader, counter: counter, countsWriter: countsWriter,
+                liveModels: live?.directory, liveImages: live?.images)
 }

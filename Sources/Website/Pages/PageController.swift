@@ -3,6 +3,7 @@ import CatalogStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import LiveModels
 
 /// The pages: the picker, a model with its carousels, tags and categories, search, the about page, and the
 /// original's `/index` URLs. Each takes the current catalogue once and assembles ready fragments from it.
@@ -11,6 +12,8 @@ struct PageController: Sendable {
     let renderer: PageRenderer
     let skeletons: PageSkeletons
     let online: OnlineSection
+    /// With `serve --live-models`: models outside the catalogue, read from Sketchfab.
+    let live: LiveModelDirectory?
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         for method in [HTTPRequest.Method.get, .head] {
@@ -70,13 +73,14 @@ struct PageController: Sendable {
         return PageResponse.page(request, catalog: catalog, key: "home") { $0.writeBytes(catalog.pages.home) }
     }
 
-    @Sendable func model(_ request: Request, context: BasicRequestContext) throws -> Response {
+    @Sendable func model(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let catalog = holder.current
         let mid = try context.parameters.require("mid")
         guard ModelID(mid) != nil else {
             return try errorPage(request, catalog, .notFound, heading: "No such model", message: ModelID.problem(with: mid) ?? "")
         }
         guard let model = catalog.snapshot.model(mid) else {
+            if let live { return try await livePage(mid, live: live, request, catalog) }
             return try errorPage(request, catalog, .notFound, heading: "No recommendations for this model",
                                  message: "The model \(mid) is not in this catalogue, so there are no recommendations for it. Pick another one below.")
         }
@@ -144,6 +148,29 @@ struct PageController: Sendable {
             buffer.writeBytes(catalog.pages.evaluation.head)
             buffer.writeBytes(section.html)
             buffer.writeBytes(catalog.pages.evaluation.tail)
+        }
+    }
+
+    /// A model outside the catalogue (`serve --live-models`): its page from the kept live model, read from Sketchfab
+    /// first if need be; 404 when Sketchfab does not know it, 503 with Retry-After when Sketchfab cannot be reached.
+    func livePage(_ mid: String, live: LiveModelDirectory, _ request: Request, _ catalog: ServedCatalog) async throws -> Response {
+        let found: LiveModel
+        do {
+            found = try await live.model(mid)
+        } catch .unknownToSketchfab {
+            return try errorPage(request, catalog, .notFound, heading: "Sketchfab does not know this model",
+                                 message: "Sketchfab has no public model \(mid), so there is nothing to suggest after it. Check the link, or pick another model below.")
+        } catch .unreachable(_, let retryAfter) {
+            var response = try errorPage(request, catalog, .serviceUnavailable, heading: "Sketchfab could not be reached just now",
+                                         message: "The model \(mid) is not in this catalogue, and Sketchfab did not answer in time to read it. Try again in a minute, or pick a model below.")
+            response.headers[.retryAfter] = String(retryAfter.components.seconds)
+            return response
+        }
+        var page = ByteBufferAllocator().buffer(capacity: 64 * 1024)
+        try skeletons.writeLiveModelPage(found, of: catalog, renderer: renderer, into: &page)
+        let rendered = page
+        return PageResponse.page(request, catalog: catalog, key: "live/\(mid)/\(found.fetchedAt.timeIntervalSince1970)") {
+            $0.writeImmutableBuffer(rendered)
         }
     }
 

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+
+/// A model read live from Sketchfab, as stored: its id, when it was read, and the server's JSON record of it.
+public struct LiveModelRow: Sendable, Equatable {
+    public var mid: String
+    public var fetchedAt: Date
+    public var record: String
+
+    public init(mid: String, fetchedAt: Date, record: String) {
+        self.mid = mid
+        self.fetchedAt = fetchedAt
+        self.record = record
+    }
+}
+
+extension CatalogStore {
+    /// Replaces the stored record of a live model.
+    public func saveLiveModel(_ row: LiveModelRow) throws {
+        try database.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO live_models (mid, fetched_at, record) VALUES (?, ?, ?)",
+                           arguments: [row.mid, row.fetchedAt.timeIntervalSince1970, row.record])
+        }
+    }
+
+    public func liveModel(_ mid: String) throws -> LiveModelRow? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT mid, fetched_at, record FROM live_models WHERE mid = ?", arguments: [mid]).map {
+                LiveModelRow(mid: $0[0], fetchedAt: Date(timeIntervalSince1970: $0[1]), record: $0[2])
+            }
+        }
+    }
+
+    /// How many live models are stored.
+    public func liveModelCount() throws -> Int {
+        try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM live_models") ?? 0 }
+    }
+}

@@ -1,0 +1,80 @@
+import Dispatch
+import Foundation
+import ImageCodecs
+import SketchfabAPI
+
+/// Reads one model from Sketchfab's Data API (`GET /v3/models/{uid}`, through the project's client: its
+/// User-Agent, retries and the rate limit every request shares), fetches its thumbnail and crops it as the crawler
+/// does, and finds its neighbours in the catalogue.
+public struct LiveModelReader: Sendable {
+    let client: SketchfabClient
+    /// The catalogue's image features; nil leaves "Visually similar" out.
+    let images: CatalogImageIndex?
+    /// The Likes + tags model's nearest catalogue models to the tags and categories it knows among these, and how many
+    /// it knew (from the snapshot being served).
+    let featureNeighbours: @Sendable (_ tags: [String], _ categories: [String]) -> (suggestions: [LiveModel.Suggestion], used: Int)?
+    let suggestions: Int
+    let thumbnailSide: Int
+    let now: @Sendable () -> Date
+
+    public init(client: SketchfabClient, images: CatalogImageIndex?,
+                featureNeighbours: @escaping @Sendable ([String], [String]) -> (suggestions: [LiveModel.Suggestion], used: Int)?,
+                suggestions: Int = 12, thumbnailSide: Int = 200, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.client = client
+        self.images = images
+        self.featureNeighbours = featureNeighbours
+        self.suggestions = suggestions
+        self.thumbnailSide = thumbnailSide
+        self.now = now
+    }
+
+    /// Why the likes carousel is left out for every live model, for now.
+    public static let likesNote = "Users who liked this also liked is left out: who liked a model outside the catalogue is not read live, so the likes model cannot place it."
+
+    public func read(_ mid: String) async throws(LiveModelFailure) -> LiveModel {
+        let model: SketchfabModel
+        do {
+            model = try await client.model(uid: mid)
+        } catch let error as SketchfabError where error.isNotFound {
+            throw .unknownToSketchfab
+        } catch {
+            throw .unreachable(reason: "\(error)", retryAfter: .seconds(60))
+        }
+        let tags = model.tags.compactMap(\.label), categories = model.categories.compactMap(\.label)
+        let thumbnail = model.thumbnail(side: thumbnailSide)
+        var visual: [LiveModel.Suggestion]?, visualNote: String?
+        if let images {
+            if let url = thumbnail?.url {
+                do {
+                    let bytes = try await client.fetchBytes(url)
+                    let side = thumbnailSide, descriptor = images.descriptor
+                    // Decoding and describing (a CNN pass) is blocking work: off the threads that serve requests.
+                    let features = try await Self.offThePool {
+                        descriptor.makeDescriber()(try ImageFile.decode(bytes).centreCroppedSquare().resizedBilinear(width: side, height: side))
+                    }
+                    visual = images.nearest(to: features, count: suggestions)
+                } catch is ImageCodecError {
+                    visualNote = "Visually similar is left out: its thumbnail could not be decoded."
+                } catch {
+                    visualNote = "Visually similar is left out: its thumbnail could not be fetched (\(error))."
+                }
+            } else {
+                visualNote = "Visually similar is left out: Sketchfab lists no thumbnail for it."
+            }
+        } else {
+            visualNote = "Visually similar is left out: this server has not loaded the catalogue's image features."
+        }
+        let near = featureNeighbours(tags, categories)
+        return LiveModel(
+            mid: model.uid, name: model.name, url: model.viewerUrl ?? "\(client.configuration.siteBase)/3d-models/\(model.uid)",
+            thumbnailURL: thumbnail?.url, likes: model.likeCount, tags: tags, categories: categories, fetchedAt: now(),
+            visual: visual, visualNote: visualNote, tagged: near.flatMap { $0.suggestions.isEmpty ? nil : $0.suggestions },
+            featuresUsed: near?.used ?? 0, featuresTotal: tags.count + categories.count, likesNote: Self.likesNote)
+    }
+
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+}

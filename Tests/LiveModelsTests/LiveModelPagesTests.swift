@@ -1,0 +1,192 @@
+import AlgorithmIdentity
+import CatalogFiles
+import CatalogStore
+import FakeSketchfab
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import ImageCodecs
+import LiveModels
+import SketchfabAPI
+import TestSupport
+import Testing
+import VisualFeatures
+@testable import Website
+
+/// Runs `body` with a fake Sketchfab on a free loopback port.
+func withFake<T: Sendable>(_ fake: FakeSketchfab, _ body: @Sendable @escaping (String) async throws -> T) async throws -> T {
+    let app = Application(router: fake.buildRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    let box = ResultBox<T>()
+    try await app.test(.live) { client in box.value = try await body("http://127.0.0.1:\(client.port!)") }
+    return box.value!
+}
+
+final class ResultBox<T>: @unchecked Sendable { var value: T? }
+
+/// Models only the fake has, shown by a site whose catalogue is TinyCatalog with local thumbnails and their
+/// classical features in the cache, as `train` leaves them.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct LiveModelPagesTests {
+    let folder: TemporaryDirectory
+    let store: CatalogStore
+    static let fake = FakeCatalogue.generate(models: 30, seed: 5)
+    static let catalogueIDs = TinyCatalog.ids.map(\.rawValue)
+
+    init() throws {
+        folder = try TemporaryDirectory()
+        store = try folder.store()
+        let thumbnails = folder.url.appendingPathComponent("thumbs")
+        try FileManager.default.createDirectory(at: thumbnails, withIntermediateDirectories: true)
+        let models = TinyCatalog.models
+        var features: [String: [Float]] = [:], local: [ModelID: String] = [:]
+        let describe = VisualDescriptor.classical.makeDescriber()
+        for (index, mid) in Self.catalogueIDs.enumerated() {
+            local[TinyCatalog.ids[index]] = "\(mid).jpg"
+            // The fake's images are coloured bands; half the catalogue looks like them.
+            let image = index < 3 ? FakeSketchfab.thumbnail(uid: Self.fake.models[index].uid, side: 200)
+                                  : RGBImage(width: 200, height: 200, fill: (UInt8(40 * index), 10, 200))
+            let bytes = Data(try JPEGCodec.encode(image))
+            try bytes.write(to: thumbnails.appendingPathComponent("\(mid).jpg"))
+            features[ImageChecksum.of(bytes)] = describe(try ImageFile.decode([UInt8](bytes)))
+        }
+        _ = try store.importCatalog(CatalogImportBatch(models: models, likes: TinyCatalog.likes, features: TinyCatalog.features,
+                                                       curated: Array(models.prefix(4)), localThumbnails: local))
+        try store.saveImageFeatures(features, descriptor: VisualDescriptor.classical.name)
+        let modelIDs = try store.trainingLikes().modelIDs
+        let visual = AlgorithmRun(algorithm: "visual", title: "Visually similar", description: "pixels", displayOrder: 10,
+                                  parameters: ["descriptor": VisualDescriptor.classical.name], trainedAt: Date(), trainSeconds: 0.1)
+        try store.saveRecommendations(visual, modelIDs: modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 1) % 6), score: Float(0.9))] })
+        try store.publish()
+    }
+
+    func site(_ base: String, rate: Double = 0, concurrency: Int = 4) async throws -> Site {
+        var configuration = ServeConfiguration(databasePath: store.path, thumbnailsDirectory: folder.url.appendingPathComponent("thumbs").path)
+        configuration.liveModels = LiveModelOptions(
+            sketchfab: SketchfabClientConfiguration(apiBase: base, siteBase: base, requestsPerSecond: rate, timeout: .seconds(2),
+                                                    maximumAttempts: 2, initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20)),
+            transport: .live(), settings: .init(capacity: 100, concurrency: concurrency))
+        return try buildSite(configuration, storage: store, renderer: try await PageRenderer())
+    }
+
+    func get(_ client: some TestClientProtocol, _ uri: String) async throws -> (status: HTTPResponse.Status, body: String, retryAfter: String?) {
+        try await client.execute(uri: uri, method: .get) { ($0.status, String(buffer: $0.body), $0.headers[.retryAfter]) }
+    }
+
+    @Test func aModelOnlyTheFakeHasGetsAPageWhoseCardsLeadIntoTheCatalogue() async throws {
+        let fake = FakeSketchfab(catalogue: Self.fake)
+        let uid = Self.fake.models[0].uid
+        try await withFake(fake) { base in
+            let site = try await site(base)
+            #expect(site.liveImages?.count == 6, "the catalogue's six thumbnails, from the feature cache")
+            let directory = site.liveModels
+            try await Application(router: site.router).test(.router) { client in
+                let page = try await get(client, "/models/\(uid)")
+                #expect(page.status == .ok)
+                #expect(page.body.contains("This model is not in the catalogue"))
+                #expect(page.body.contains(Self.fake.models[0].name))
+                #expect(page.body.contains("Visually similar"))
+                let linked = Self.catalogueIDs.filter { page.body.contains("href=\"/models/\($0)\"") }
+                #expect(linked.count >= 3, "cards lead into the catalogue")
+                #expect(page.body.contains("Users who liked this also liked is left out"))
+                #expect(!page.body.contains("data-algorithm"), "the script counts only catalogue pages")
+                let afterFirst = fake.requestCount
+                #expect(afterFirst == 2, "the model and its thumbnail")
+                // A repeat view, the API, /?mid= and a pasted link come from memory.
+                #expect(try await get(client, "/models/\(uid)").status == .ok)
+                let detail = try await get(client, "/api/v1/models/\(uid)")
+                #expect(detail.status == .ok && detail.body.contains("\"live\":true"))
+                let lists = try await get(client, "/api/v1/models/\(uid)/recommendations")
+                #expect(lists.body.contains("\"algorithm\":\"visual\"") && lists.body.contains("\"live\":true"))
+                #expect(Self.catalogueIDs.contains { lists.body.contains($0) })
+                #expect(fake.requestCount == afterFirst)
+                let reads = await directory?.reads
+                #expect(reads == 1)
+            }
+        }
+        // A restart serves the kept model without a fetch.
+        let silent = FakeSketchfab(catalogue: Self.fake)
+        try await withFake(silent) { base in
+            let site = try await site(base)
+            try await Application(router: site.router).test(.router) { client in
+                let status = try await get(client, "/models/\(uid)").status
+                #expect(status == .ok)
+            }
+            #expect(silent.requestCount == 0)
+        }
+        #expect(try store.liveModelCount() == 1)
+    }
+
+    /// Forty visitors asking for the same new model at once cost one read of it.
+    @Test func concurrentVisitorsShareOneRead() async throws {
+        let fake = FakeSketchfab(catalogue: Self.fake, faults: FaultInjection(latency: .milliseconds(100)))
+        let uid = Self.fake.models[1].uid
+        try await withFake(fake) { base in
+            let site = try await site(base)
+            try await Application(router: site.router).test(.router) { client in
+                let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                    for _ in 0..<40 { group.addTask { try await get(client, "/models/\(uid)").status } }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(statuses.allSatisfy { $0 == .ok })
+            }
+            #expect(fake.requestCount == 2, "one read of the model, one of its thumbnail")
+        }
+    }
+
+    /// However many models are asked for, requests to Sketchfab keep to the live rate.
+    @Test func requestsKeepToTheLiveRate() async throws {
+        let fake = FakeSketchfab(catalogue: Self.fake)
+        let rate = 10.0
+        try await withFake(fake) { base in
+            let site = try await site(base, rate: rate, concurrency: 8)
+            let started = ContinuousClock.now
+            try await Application(router: site.router).test(.router) { client in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for model in Self.fake.models[2..<10] { group.addTask { _ = try await get(client, "/models/\(model.uid)") } }
+                    try await group.waitForAll()
+                }
+            }
+            let elapsed = ContinuousClock.now - started
+            let requests = fake.requestCount
+            #expect(requests == 16)
+            // Evenly spaced at the rate: n requests take at least (n − 1) / rate.
+            #expect(elapsed >= .seconds(Double(requests - 1) / rate) * 0.95, "\(requests) requests in \(elapsed)")
+        }
+    }
+
+    @Test func failuresAreClearPagesWithTheRightStatus() async throws {
+        let broken = Self.fake.models[12].uid
+        let fake = FakeSketchfab(catalogue: Self.fake, faults: FaultInjection(brokenThumbnails: [broken]))
+        try await withFake(fake) { base in
+            let site = try await site(base)
+            try await Application(router: site.router).test(.router) { client in
+                let unknown = try await get(client, "/models/ffffffffffffffffffffffffffffffff")
+                #expect(unknown.status == .notFound)
+                #expect(unknown.body.contains("Sketchfab does not know this model"))
+                let api = try await get(client, "/api/v1/models/ffffffffffffffffffffffffffffffff")
+                #expect(api.status == .notFound && api.body.contains("Sketchfab does not know it"))
+                let page = try await get(client, "/models/\(broken)")
+                #expect(page.status == .ok)
+                #expect(page.body.contains("its thumbnail could not be decoded"))
+                // Catalogue pages are unaffected.
+                #expect(try await get(client, "/models/\(Self.catalogueIDs[0])").status == .ok)
+            }
+        }
+        let down = FakeSketchfab(catalogue: Self.fake, faults: FaultInjection(serverErrors: 1))
+        try await withFake(down) { base in
+            let site = try await site(base)
+            try await Application(router: site.router).test(.router) { client in
+                let page = try await get(client, "/models/\(Self.fake.models[13].uid)")
+                #expect(page.status == .serviceUnavailable)
+                #expect(page.retryAfter == "60")
+                #expect(page.body.contains("Sketchfab could not be reached just now"))
+                let asked = down.requestCount
+                // Remembered for a minute: no new request.
+                #expect(try await get(client, "/models/\(Self.fake.models[13].uid)").status == .serviceUnavailable)
+                #expect(down.requestCount == asked)
+                let api = try await get(client, "/api/v1/models/\(Self.fake.models[13].uid)/recommendations")
+                #expect(api.status == .serviceUnavailable && api.retryAfter == "60")
+                #expect(try await get(client, "/models/\(Self.catalogueIDs[1])").status == .ok)
+            }
+        }
+    }
+}
