@@ -42,7 +42,7 @@ while [ ${#uids[@]} -lt $((count + 1)) ]; do
 done
 percentiles() {  # seconds on stdin → "p50 p95" in ms
     sort -n | awk '{ v[NR] = $1 } END { i50 = int(NR * 0.5 + 0.5); i95 = int(NR * 0.95 + 0.5); if (i95 < 1) i95 = 1;
-        printf "%.0f %.0f", v[i50] * 1000, v[i95] * 1000 }'
+        printf "%.0f %.0f\n", v[i50] * 1000, v[i95] * 1000 }'
 }
 times() {  # URL… → one time_total a line, checking 200
     for url in "$@"; do
