@@ -36,3 +36,22 @@ extension CatalogStore {
         try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM live_models") ?? 0 }
     }
 }
+
+extension CatalogStore {
+    /// The models each of these users liked (by the user ids the catalogue stores), as model ids; users the
+    /// catalogue does not know are left out.
+    public func likedModels(ofUsers users: [String]) throws -> [String: [String]] {
+        try database.read { db in
+            let statement = try db.makeStatement(sql: """
+                SELECT models.mid FROM likes JOIN users ON users.id = likes.user_id JOIN models ON models.id = likes.model_id
+                WHERE users.uid = ?
+                """)
+            var liked: [String: [String]] = [:]
+            for user in Set(users) {
+                let mids = try String.fetchAll(statement, arguments: [user])
+                if !mids.isEmpty { liked[user] = mids }
+            }
+            return liked
+        }
+    }
+}

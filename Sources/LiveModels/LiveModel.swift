@@ -34,12 +34,15 @@ public struct LiveModel: Codable, Sendable, Equatable {
     /// Of the model's tags and categories, how many the Likes + tags model knows.
     public var featuresUsed: Int
     public var featuresTotal: Int
-    /// Why "Users who liked this also liked" is left out.
-    public var likesNote: String
+    /// "Users who liked this also liked": its factors solved from those of its likers the likes model knows (of the
+    /// first page Sketchfab lists), nearest models by cosine; nil when left out, and `likesNote` says why.
+    public var liked: [Suggestion]?
+    public var likersUsed: Int?
+    public var likesNote: String?
 
     public init(mid: String, name: String, url: String, thumbnailURL: String?, likes: Int, tags: [String], categories: [String],
                 fetchedAt: Date, visual: [Suggestion]?, visualNote: String?, tagged: [Suggestion]?, featuresUsed: Int,
-                featuresTotal: Int, likesNote: String) {
+                featuresTotal: Int, liked: [Suggestion]?, likersUsed: Int?, likesNote: String?) {
         self.mid = mid
         self.name = name
         self.url = url
@@ -53,6 +56,8 @@ public struct LiveModel: Codable, Sendable, Equatable {
         self.tagged = tagged
         self.featuresUsed = featuresUsed
         self.featuresTotal = featuresTotal
+        self.liked = liked
+        self.likersUsed = likersUsed
         self.likesNote = likesNote
     }
 }

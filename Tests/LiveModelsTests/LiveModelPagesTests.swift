@@ -8,6 +8,7 @@ import HummingbirdTesting
 import ImageCodecs
 import LiveModels
 import SketchfabAPI
+import Synchronization
 import TestSupport
 import Testing
 import VisualFeatures
@@ -22,6 +23,13 @@ func withFake<T: Sendable>(_ fake: FakeSketchfab, _ body: @Sendable @escaping (S
 }
 
 final class ResultBox<T>: @unchecked Sendable { var value: T? }
+
+/// Set once, read from any task.
+final class ManagedFlag: Sendable {
+    private let state = Mutex(false)
+    func set() { state.withLock { $0 = true } }
+    var value: Bool { state.withLock { $0 } }
+}
 
 /// Models only the fake has, shown by a site whose catalogue is TinyCatalog with local thumbnails and their
 /// classical features in the cache, as `train` leaves them.
@@ -48,13 +56,27 @@ final class ResultBox<T>: @unchecked Sendable { var value: T? }
             try bytes.write(to: thumbnails.appendingPathComponent("\(mid).jpg"))
             features[ImageChecksum.of(bytes)] = describe(try ImageFile.decode([UInt8](bytes)))
         }
-        _ = try store.importCatalog(CatalogImportBatch(models: models, likes: TinyCatalog.likes, features: TinyCatalog.features,
+        // Five of the fake's first model's likers liked the catalogue's cars too.
+        let likers = Self.fake.models[0].likers.prefix(5).flatMap { liker in
+            (0..<2).map { LikeRecord(modelName: TinyCatalog.names[$0], mid: TinyCatalog.ids[$0], user: liker) }
+        }
+        _ = try store.importCatalog(CatalogImportBatch(models: models, likes: TinyCatalog.likes + likers, features: TinyCatalog.features,
                                                        curated: Array(models.prefix(4)), localThumbnails: local))
         try store.saveImageFeatures(features, descriptor: VisualDescriptor.classical.name)
         let modelIDs = try store.trainingLikes().modelIDs
         let visual = AlgorithmRun(algorithm: "visual", title: "Visually similar", description: "pixels", displayOrder: 10,
                                   parameters: ["descriptor": VisualDescriptor.classical.name], trainedAt: Date(), trainSeconds: 0.1)
         try store.saveRecommendations(visual, modelIDs: modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 1) % 6), score: Float(0.9))] })
+        // A likes model in two dimensions: cars along the first, dragons along the second.
+        let wrmf = AlgorithmRun(algorithm: "wrmf", title: "Users who liked this also liked", description: "factors", displayOrder: 20,
+                                parameters: [:], trainedAt: Date(), trainSeconds: 0.1)
+        try store.saveRecommendations(wrmf, modelIDs: modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 2) % 6), score: Float(0.5))] })
+        var vectors: [Float] = []
+        for index in 0..<6 {
+            let small = Float(index) / 10
+            vectors += index < 3 ? [1, small] : [small, 1]
+        }
+        try store.saveFoldInFactors(algorithm: "wrmf", modelIDs: modelIDs, factors: 2, regularization: 0.1, alpha: 1, vectors: vectors)
         try store.publish()
     }
 
@@ -86,16 +108,20 @@ final class ResultBox<T>: @unchecked Sendable { var value: T? }
                 #expect(page.body.contains("Visually similar"))
                 let linked = Self.catalogueIDs.filter { page.body.contains("href=\"/models/\($0)\"") }
                 #expect(linked.count >= 3, "cards lead into the catalogue")
-                #expect(page.body.contains("Users who liked this also liked is left out"))
+                // Its likers the likes model knows liked the cars: the likes carousel leads there.
+                let likes = try #require(page.body.range(of: "aria-label=\"Users who liked this also liked\""))
+                let firstCard = page.body[likes.upperBound...].firstRange(of: "href=\"/models/").map { page.body[$0.upperBound...].prefix(32) }
+                #expect(firstCard.map { Self.catalogueIDs.prefix(3).contains(String($0)) } == true, "a car first: \(firstCard ?? "none")")
+                #expect(page.body.contains("from 5 of its likers the likes model knows"))
                 #expect(!page.body.contains("data-algorithm"), "the script counts only catalogue pages")
                 let afterFirst = fake.requestCount
-                #expect(afterFirst == 2, "the model and its thumbnail")
+                #expect(afterFirst == 3, "the model, its thumbnail and its likers")
                 // A repeat view, the API, /?mid= and a pasted link come from memory.
                 #expect(try await get(client, "/models/\(uid)").status == .ok)
                 let detail = try await get(client, "/api/v1/models/\(uid)")
                 #expect(detail.status == .ok && detail.body.contains("\"live\":true"))
                 let lists = try await get(client, "/api/v1/models/\(uid)/recommendations")
-                #expect(lists.body.contains("\"algorithm\":\"visual\"") && lists.body.contains("\"live\":true"))
+                #expect(lists.body.contains("\"algorithm\":\"visual\"") && lists.body.contains("\"algorithm\":\"wrmf\"") && lists.body.contains("\"live\":true"))
                 #expect(Self.catalogueIDs.contains { lists.body.contains($0) })
                 #expect(fake.requestCount == afterFirst)
                 let reads = await directory?.reads
@@ -128,7 +154,7 @@ final class ResultBox<T>: @unchecked Sendable { var value: T? }
                 }
                 #expect(statuses.allSatisfy { $0 == .ok })
             }
-            #expect(fake.requestCount == 2, "one read of the model, one of its thumbnail")
+            #expect(fake.requestCount == 3, "one read of the model, its thumbnail and its likers")
         }
     }
 
@@ -147,9 +173,36 @@ final class ResultBox<T>: @unchecked Sendable { var value: T? }
             }
             let elapsed = ContinuousClock.now - started
             let requests = fake.requestCount
-            #expect(requests == 16)
+            #expect(requests == 24, "eight models: each, its thumbnail and its likers")
             // Evenly spaced at the rate: n requests take at least (n − 1) / rate.
             #expect(elapsed >= .seconds(Double(requests - 1) / rate) * 0.95, "\(requests) requests in \(elapsed)")
+        }
+    }
+
+    /// While live reads hang on a slow Sketchfab, catalogue pages are answered as usual: every one of them before
+    /// the first live page is done.
+    @Test func cataloguePagesAreUnaffectedWhileLiveReadsHang() async throws {
+        let fake = FakeSketchfab(catalogue: Self.fake, faults: FaultInjection(latency: .seconds(1)))
+        try await withFake(fake) { base in
+            let site = try await site(base, concurrency: 2)
+            try await Application(router: site.router).test(.router) { client in
+                let liveDone = ManagedFlag()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for model in Self.fake.models[20..<26] {
+                        group.addTask {
+                            _ = try await get(client, "/models/\(model.uid)")
+                            liveDone.set()
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(50))
+                    for round in 0..<60 {
+                        let page = try await get(client, "/models/\(Self.catalogueIDs[round % 6])")
+                        #expect(page.status == .ok)
+                    }
+                    #expect(!liveDone.value, "sixty catalogue pages answered while the live reads were still waiting")
+                    try await group.waitForAll()
+                }
+            }
         }
     }
 
@@ -167,6 +220,7 @@ final class ResultBox<T>: @unchecked Sendable { var value: T? }
                 let page = try await get(client, "/models/\(broken)")
                 #expect(page.status == .ok)
                 #expect(page.body.contains("its thumbnail could not be decoded"))
+                #expect(page.body.contains("liked a model the likes model was trained on"), "none of its likers is in the catalogue")
                 // Catalogue pages are unaffected.
                 #expect(try await get(client, "/models/\(Self.catalogueIDs[0])").status == .ok)
             }

@@ -6,6 +6,7 @@ public final class FoldInRecommender: Sendable {
     public let factors: Int
     public let itemCount: Int
     let alpha: Double
+    let regularization: Double
     /// Item factors, rows padded to a multiple of 8 floats for the SIMD dot product.
     let rows: FactorMatrix
     let known: [Bool]
@@ -18,6 +19,7 @@ public final class FoldInRecommender: Sendable {
         self.factors = factors
         itemCount = known.count
         self.alpha = Double(alpha)
+        self.regularization = Double(regularization)
         self.known = known
         let rows = FactorMatrix(rows: known.count, columns: factors)
         var gram = [Double](repeating: 0, count: factors * factors)
@@ -44,8 +46,57 @@ public final class FoldInRecommender: Sendable {
     /// The `count` best models for a visitor who liked `liked`, best first; liked models never come back. Empty when
     /// none of the liked models has factors.
     public func recommend(liked: [Int], count: Int) -> [Neighbour] {
+        guard count > 0, let x = userFactors(liked: liked) else { return [] }
+        let excluded = Set(liked)
+        var best = TopK(capacity: count + excluded.count)
+        x.withUnsafeBufferPointer { user in
+            let n = rows.stride
+            for item in 0..<itemCount where known[item] {
+                best.insert(item: Int32(item), score: VectorKernels.dot(rows.row(item), user.baseAddress!, n))
+            }
+        }
+        return Array(best.sorted().lazy.filter { !excluded.contains(Int($0.item)) }.prefix(count))
+    }
+
+    /// The mirror, for a model the model never saw: its factors solved from the factors of users who liked it
+    /// (each folded in from their own likes), `(Σ (1 + α) xᵤxᵤᵀ + λI) y = Σ (1 + α) xᵤ` (the unobserved users'
+    /// term is left out: their factors are not kept), then the `count` models nearest to it by cosine, as the
+    /// likes carousel ranks its neighbours. Empty when none of the likers' likes has factors.
+    public func similarToLikedBy(_ likers: [[Int]], count: Int) -> [Neighbour] {
+        let users = likers.compactMap { userFactors(liked: $0) }
+        guard !users.isEmpty, count > 0 else { return [] }
+        var a = [Double](repeating: 0, count: factors * factors), b = [Double](repeating: 0, count: factors)
+        for x in users {
+            for i in 0..<factors {
+                let xi = Double(x[i])
+                b[i] += (1 + alpha) * xi
+                for j in 0..<factors { a[i * factors + j] += (1 + alpha) * xi * Double(x[j]) }
+            }
+        }
+        for i in 0..<factors { a[i * factors + i] += max(regularization, 1e-6) }
+        guard let solution = Cholesky.solve(a, b, n: factors) else { return [] }
+        var y = [Float](repeating: 0, count: rows.stride)
+        var norm: Float = 0
+        for i in 0..<factors { y[i] = Float(solution[i]); norm += y[i] * y[i] }
+        guard norm > 0 else { return [] }
+        norm = norm.squareRoot()
+        var best = TopK(capacity: count)
+        y.withUnsafeBufferPointer { item in
+            let n = rows.stride
+            for other in 0..<itemCount where known[other] {
+                let row = rows.row(other)
+                let length = VectorKernels.dot(row, row, n).squareRoot()
+                guard length > 0 else { continue }
+                best.insert(item: Int32(other), score: VectorKernels.dot(row, item.baseAddress!, n) / (length * norm))
+            }
+        }
+        return best.sorted()
+    }
+
+    /// A visitor's factors from the models they liked (padded to the rows' stride); nil when none has factors.
+    func userFactors(liked: [Int]) -> [Float]? {
         let usable = Set(liked.filter(isKnown)).sorted()
-        guard !usable.isEmpty, count > 0 else { return [] }
+        guard !usable.isEmpty else { return nil }
         var a = gram
         var b = [Double](repeating: 0, count: factors)
         for item in usable {
@@ -58,17 +109,9 @@ public final class FoldInRecommender: Sendable {
                 for j in 0..<factors { a[i * factors + j] += scaled * Double(y[j]) }
             }
         }
-        guard let solution = Cholesky.solve(a, b, n: factors) else { return [] }
+        guard let solution = Cholesky.solve(a, b, n: factors) else { return nil }
         var x = [Float](repeating: 0, count: rows.stride)
         for i in 0..<factors { x[i] = Float(solution[i]) }
-        let excluded = Set(liked)
-        var best = TopK(capacity: count + excluded.count)
-        x.withUnsafeBufferPointer { user in
-            let n = rows.stride
-            for item in 0..<itemCount where known[item] {
-                best.insert(item: Int32(item), score: VectorKernels.dot(rows.row(item), user.baseAddress!, n))
-            }
-        }
-        return Array(best.sorted().lazy.filter { !excluded.contains(Int($0.item)) }.prefix(count))
+        return x
     }
 }

@@ -219,6 +219,7 @@ struct APIController: Sendable {
         let snapshot = catalog.snapshot
         var lists: [(algorithm: Algorithm, suggestions: [LiveModel.Suggestion])] = []
         if let visual = found.visual { lists.append((.visual, visual)) }
+        if let liked = found.liked { lists.append((.wrmf, liked)) }
         if let tagged = found.tagged { lists.append((.warpTags, tagged)) }
         if let algorithm { lists = lists.filter { $0.algorithm.rawValue == algorithm } }
         var buffer = ByteBuffer()

@@ -29,13 +29,19 @@ enum LiveModelPage {
     static func writeCarousels(_ live: LiveModel, snapshot: CatalogSnapshot, pages: PageFragments, into buffer: inout ByteBuffer) {
         var computed = ["its thumbnail"]
         if live.tagged != nil { computed.append("its tags") }
-        buffer.writeString("<p class=\"notice live\" role=\"status\">This model is not in the catalogue: its suggestions were computed just now from \(computed.joined(separator: " and ")), against the catalogue’s models (read from Sketchfab \(HTML.escape(ISO8601DateFormatter().string(from: live.fetchedAt))))</p>\n")
+        if live.liked != nil { computed.append("its likers") }
+        buffer.writeString("<p class=\"notice live\" role=\"status\">This model is not in the catalogue: its suggestions were computed just now from \(computed.count > 1 ? computed.dropLast().joined(separator: ", ") + " and " + computed.last! : computed[0]), against the catalogue’s models (read from Sketchfab \(HTML.escape(ISO8601DateFormatter().string(from: live.fetchedAt))))</p>\n")
         var notes: [String] = []
         if let visual = live.visual, !visual.isEmpty {
             write(carousel: "Visually similar", label: "thumbnail features, cosine", id: "visual", visual, why: { String(format: "Its thumbnail looks alike: image similarity %.2f (1 is identical).", $0) },
                   snapshot: snapshot, pages: pages, into: &buffer)
         } else if let note = live.visualNote { notes.append(note) }
-        notes.append(live.likesNote)
+        if let liked = live.liked, !liked.isEmpty {
+            let used = live.likersUsed ?? 0
+            write(carousel: "Users who liked this also liked", label: "from \(used) of its likers the likes model knows", id: "likes", liked,
+                  why: { String(format: "Liked by the same kind of people: %@ of its likers are in the likes model (cosine %.2f).", "\(used)", $0) },
+                  snapshot: snapshot, pages: pages, into: &buffer)
+        } else if let note = live.likesNote { notes.append(note) }
         if let tagged = live.tagged, !tagged.isEmpty {
             let used = live.featuresUsed == 1 ? "1 of its \(live.featuresTotal) tags and categories" : "\(live.featuresUsed) of its \(live.featuresTotal) tags and categories"
             write(carousel: "Likes + tags", label: "nearest to \(used), by the Likes + tags model", id: "tags", tagged,

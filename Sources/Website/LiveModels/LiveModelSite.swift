@@ -40,10 +40,27 @@ enum LiveModelSite {
                                                 store: store, descriptor: descriptor)
             if images?.count == 0 { images = nil }
         }
+        var likes: (@Sendable ([String]) async -> (suggestions: [LiveModel.Suggestion], used: Int)?)?
+        if let store {
+            likes = { @Sendable likers in await nearestToLikers(likers, store: store, in: holder.current.snapshot) }
+        }
         let reader = LiveModelReader(
             client: SketchfabClient(configuration: options.sketchfab, transport: options.transport), images: images,
-            featureNeighbours: { tags, categories in nearestToFeatures(tags: tags, categories: categories, in: holder.current.snapshot) })
+            featureNeighbours: { tags, categories in nearestToFeatures(tags: tags, categories: categories, in: holder.current.snapshot) },
+            likesNeighbours: likes)
         return (LiveModelDirectory(reader: reader, store: store, settings: options.settings), images)
+    }
+
+    /// The likes model's nearest models to a model liked by `likers`: each liker the catalogue knows folded in from
+    /// their stored likes, the model's factors solved from theirs (`FoldInRecommender.similarToLikedBy`).
+    static func nearestToLikers(_ likers: [String], store: CatalogStore, in snapshot: CatalogSnapshot,
+                                count: Int = 12) async -> (suggestions: [LiveModel.Suggestion], used: Int)? {
+        guard let foldIn = snapshot.foldIn else { return nil }
+        guard let liked = try? await runOffThePool({ try store.likedModels(ofUsers: likers) }) else { return nil }
+        let lists = liked.values.map { $0.compactMap { snapshot.model($0).map(Int.init) } }.filter { !$0.isEmpty }
+        guard !lists.isEmpty else { return ([], 0) }
+        let neighbours = foldIn.similarToLikedBy(lists, count: count)
+        return (neighbours.map { LiveModel.Suggestion(mid: snapshot.models[Int($0.item)].mid, score: $0.score) }, lists.count)
     }
 
     /// The models the Likes + tags model places nearest to each tag and category it knows, added up by rank (1 for
