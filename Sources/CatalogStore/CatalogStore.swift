@@ -220,6 +220,20 @@ enum CatalogSchema {
                 );
                 """)
         }
+        migrator.registerMigration("2026-12-06-hybrid-vectors") { db in
+            // The Likes + tags model's embedding of each tag and category and each model's representation, so a
+            // server can place a model it never trained on from its tags (`serve --live-models`).
+            try db.execute(sql: """
+                CREATE TABLE hybrid_vectors (
+                    algorithm TEXT PRIMARY KEY REFERENCES algorithm_runs(algorithm) ON DELETE CASCADE,
+                    factors INTEGER NOT NULL CHECK (factors >= 1),
+                    feature_names TEXT NOT NULL,
+                    feature_vectors BLOB NOT NULL,
+                    model_ids BLOB NOT NULL,
+                    item_vectors BLOB NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

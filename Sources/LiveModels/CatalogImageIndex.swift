@@ -2,24 +2,14 @@ import CatalogStore
 import Foundation
 import VisualFeatures
 
-/// The catalogue's image features in memory, L2-normalised rows, for the nearest models to a live model's
-/// thumbnail by cosine. Read once per server from the thumbnails and the feature cache `train` filled (keyed by
-/// each file's checksum and the descriptor): no image is described at start.
+/// The catalogue's image features in memory, for the nearest models to a live model's thumbnail by cosine. Read
+/// once per server from the thumbnails and the feature cache `train` filled (keyed by each file's checksum and the
+/// descriptor): no image is described at start.
 public struct CatalogImageIndex: Sendable {
     public let descriptor: VisualDescriptor
-    public let mids: [String]
-    /// `mids.count × dimension`, row-major.
-    let features: [Float]
+    public let vectors: UnitVectors
 
-    public var count: Int { mids.count }
-    public var bytes: Int { features.count * MemoryLayout<Float>.size }
-
-    public init(descriptor: VisualDescriptor, mids: [String], features: [Float]) {
-        precondition(features.count == mids.count * descriptor.dimension)
-        self.descriptor = descriptor
-        self.mids = mids
-        self.features = features
-    }
+    public var count: Int { vectors.count }
 
     /// The models with a local thumbnail (`/thumbnails/{file}` under `thumbnails`) whose features the cache holds.
     public static func load(models: [(mid: String, thumbnailURL: String?)], thumbnails: URL, store: CatalogStore,
@@ -38,46 +28,49 @@ public struct CatalogImageIndex: Sendable {
         for (mid, checksum) in checksums {
             guard let values = cached[checksum], values.count == descriptor.dimension else { continue }
             mids.append(mid)
-            features.append(contentsOf: normalised(values))
+            features += values
         }
-        return CatalogImageIndex(descriptor: descriptor, mids: mids, features: features)
+        return CatalogImageIndex(descriptor: descriptor, vectors: UnitVectors(mids: mids, dimension: descriptor.dimension, values: features))
     }
 
-    static func normalised(_ values: [Float]) -> [Float] {
-        let norm = values.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? values.map { $0 / norm } : values
+    public func nearest(to features: [Float], count: Int) -> [LiveModel.Suggestion] {
+        vectors.nearest(to: features, count: count)
+    }
+}
+
+/// The Likes + tags model's vectors in memory: a model it never trained on is placed as training builds an item,
+/// the normalised sum of the embeddings of its tags and categories the model knows, and compared by cosine with
+/// every model's representation.
+public struct TagFoldIn: Sendable {
+    let features: [String: [Float]]
+    public let items: UnitVectors
+
+    /// From what `train` stored; models the catalogue no longer holds are left out.
+    public init(_ stored: HybridVectors, mids: [Int64: String]) {
+        var features: [String: [Float]] = [:]
+        for (index, key) in stored.features.enumerated() {
+            features[key.name] = Array(stored.featureVectors[(index * stored.factors)..<((index + 1) * stored.factors)])
+        }
+        self.features = features
+        var known: [String] = [], values: [Float] = []
+        for (index, id) in stored.modelIDs.enumerated() {
+            guard let mid = mids[id] else { continue }
+            known.append(mid)
+            values += stored.itemVectors[(index * stored.factors)..<((index + 1) * stored.factors)]
+        }
+        items = UnitVectors(mids: known, dimension: stored.factors, values: values)
     }
 
-    /// The `count` nearest catalogue models by cosine, best first.
-    public func nearest(to query: [Float], count wanted: Int) -> [LiveModel.Suggestion] {
-        let dimension = descriptor.dimension
-        guard query.count == dimension, !mids.isEmpty else { return [] }
-        let unit = Self.normalised(query)
-        var best: [(index: Int, score: Float)] = []
-        features.withUnsafeBufferPointer { rows in
-            unit.withUnsafeBufferPointer { q in
-                for row in 0..<mids.count {
-                    let base = row * dimension
-                    var sum = SIMD8<Float>(repeating: 0)
-                    var k = 0
-                    while k + 8 <= dimension {
-                        sum.addProduct(SIMD8(rows[(base + k)..<(base + k + 8)]), SIMD8(q[k..<(k + 8)]))
-                        k += 8
-                    }
-                    var score = sum.sum()
-                    while k < dimension { score += rows[base + k] * q[k]; k += 1 }
-                    if best.count < wanted {
-                        best.append((row, score))
-                        if best.count == wanted { best.sort { $0.score > $1.score } }
-                    } else if score > best[wanted - 1].score {
-                        var at = wanted - 1
-                        while at > 0, best[at - 1].score < score { at -= 1 }
-                        best.insert((row, score), at: at)
-                        best.removeLast()
-                    }
-                }
-            }
+    /// The nearest models to a model carrying `features` (names as `FeatureKey.name`), and how many of them the
+    /// model knows; nil when it knows none.
+    public func nearest(to names: [String], count: Int) -> (suggestions: [LiveModel.Suggestion], used: Int)? {
+        var sum = [Float](repeating: 0, count: items.dimension), used = 0
+        for name in Set(names) {
+            guard let vector = features[name] else { continue }
+            used += 1
+            for k in 0..<items.dimension { sum[k] += vector[k] }
         }
-        return best.sorted { $0.score > $1.score }.map { LiveModel.Suggestion(mid: mids[$0.index], score: $0.score) }
+        guard used > 0 else { return nil }
+        return (items.nearest(to: sum.map { $0 / Float(used) }, count: count), used)
     }
 }

@@ -101,6 +101,7 @@ public enum Trainer {
             let start = clock.now
             let lists: [[Neighbour]]
             var foldIn: (factors: FactorMatrix, settings: WRMF)?
+            var hybridVectors: HybridVectors?
             var parameters = ["neighbours": String(options.neighbours)]
             switch algorithm {
             case .ease:
@@ -162,8 +163,10 @@ public enum Trainer {
                 var training = options.hybrid
                 training.loss = .warp
                 training.threads = options.threads
-                lists = try trainLikesAndTags(training, matrix: matrix, snapshot: snapshot, store: store,
-                                              options: options, progress: progress)
+                let trained = try trainLikesAndTags(training, matrix: matrix, snapshot: snapshot, store: store,
+                                                    options: options, progress: progress)
+                lists = trained.lists
+                hybridVectors = trained.vectors
                 parameters.merge(training.parameters) { _, new in new }
             }
             let trainSeconds = (clock.now - start).inSeconds
@@ -193,6 +196,7 @@ public enum Trainer {
             }
             try store.saveRecommendations(run, modelIDs: snapshot.modelIDs,
                                           neighbours: lists.map { $0.map { ($0.item, $0.score) } }, reasons: reasons)
+            if let hybridVectors { try store.saveHybridVectors(algorithm: algorithm.rawValue, hybridVectors) }
             if let foldIn {
                 // Rows of models nobody liked stay zero: the server knows them as models it cannot fold in.
                 var vectors = [Float](repeating: 0, count: matrix.itemCount * foldIn.factors.columns)
@@ -227,7 +231,7 @@ public enum Trainer {
 /// item-to-item lists (cosine of item representations).
 func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, snapshot: TrainingLikes,
                        store: CatalogStore, options: TrainingOptions,
-                       progress: (String) -> Void) throws -> [[Neighbour]] {
+                       progress: (String) -> Void) throws -> (lists: [[Neighbour]], vectors: HybridVectors) {
     let clock = ContinuousClock()
     let start = clock.now
     let itemIndex = Dictionary(uniqueKeysWithValues: snapshot.modelIDs.enumerated().map { ($1, $0) })
@@ -264,7 +268,15 @@ func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, sn
         suggestions[snapshot.modelIDs[item]] = fresh.prefix(suggestionCount).map { (keys[Int($0.item)], $0.score) }
     }
     try store.saveFeatureNeighbours(models: modelsByFeature, suggestions: suggestions)
+    // The vectors themselves, for placing a model outside the catalogue from its tags (serve --live-models).
+    var featureVectors: [Float] = [], itemVectors: [Float] = []
+    featureVectors.reserveCapacity(keys.count * sideEmbeddings.columns)
+    for index in 0..<keys.count { featureVectors += sideEmbeddings.rowArray(index) }
+    itemVectors.reserveCapacity(matrix.itemCount * representations.columns)
+    for item in 0..<matrix.itemCount { itemVectors += representations.rowArray(item) }
+    let vectors = HybridVectors(factors: representations.columns, features: keys, featureVectors: featureVectors,
+                                modelIDs: snapshot.modelIDs, itemVectors: itemVectors)
     progress(String(format: "warp-tags: trained on %d side features in %.2f s; neighbours, tag lists and suggestions in %.2f s",
                     features.sideFeatureNames.count, (fitted - start).inSeconds, (clock.now - fitted).inSeconds))
-    return lists
+    return (lists, vectors)
 }

@@ -9,9 +9,9 @@ import Testing
         let folder = try TemporaryDirectory()
         let path = folder.file("c.sqlite").path
         #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features", "2026-11-29-published-generation",
-                                                                  "2026-11-30-reasons-factors-evaluations", "2026-12-05-tuning-runs", "2026-12-06-visitor-counts", "2026-12-06-live-models"])
+                                                                  "2026-11-30-reasons-factors-evaluations", "2026-12-05-tuning-runs", "2026-12-06-visitor-counts", "2026-12-06-live-models", "2026-12-06-hybrid-vectors"])
         #expect(try CatalogStore(path: path).appliedMigrations() == ["2026-11-26-catalog", "2026-11-27-feature-neighbours", "2026-11-27-image-features", "2026-11-29-published-generation",
-                                                                  "2026-11-30-reasons-factors-evaluations", "2026-12-05-tuning-runs", "2026-12-06-visitor-counts", "2026-12-06-live-models"])
+                                                                  "2026-11-30-reasons-factors-evaluations", "2026-12-05-tuning-runs", "2026-12-06-visitor-counts", "2026-12-06-live-models", "2026-12-06-hybrid-vectors"])
     }
 
     /// A backup is one consistent copy; restoring it puts its lists back and publishes them under a generation newer

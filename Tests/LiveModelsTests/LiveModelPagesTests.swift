@@ -77,6 +77,14 @@ final class ManagedFlag: Sendable {
             vectors += index < 3 ? [1, small] : [small, 1]
         }
         try store.saveFoldInFactors(algorithm: "wrmf", modelIDs: modelIDs, factors: 2, regularization: 0.1, alpha: 1, vectors: vectors)
+        // The Likes + tags model's vectors, as `train` stores them: cars along the first axis, dragons the second.
+        let tagsRun = AlgorithmRun(algorithm: "warp-tags", title: "Likes + tags", description: "hybrid", displayOrder: 30,
+                                   parameters: [:], trainedAt: Date(), trainSeconds: 0.1)
+        try store.saveRecommendations(tagsRun, modelIDs: modelIDs, neighbours: (0..<6).map { [(item: Int32(($0 + 3) % 6), score: Float(0.4))] })
+        let carKeys = [FeatureKey(kind: .tag, value: "car"), FeatureKey(kind: .category, value: "cars-vehicles")]
+        let dragonKeys = [FeatureKey(kind: .tag, value: "dragon"), FeatureKey(kind: .category, value: "characters-creatures")]
+        try store.saveHybridVectors(algorithm: "warp-tags", HybridVectors(
+            factors: 2, features: carKeys + dragonKeys, featureVectors: [1, 0, 1, 0, 0, 1, 0, 1], modelIDs: modelIDs, itemVectors: vectors))
         try store.publish()
     }
 
@@ -139,6 +147,27 @@ final class ManagedFlag: Sendable {
             #expect(silent.requestCount == 0)
         }
         #expect(try store.liveModelCount() == 1)
+    }
+
+    /// A model is placed from the tags and categories the Likes + tags model knows, as training builds an item.
+    @Test func aModelIsPlacedFromItsTags() async throws {
+        let fake = FakeSketchfab(catalogue: Self.fake)
+        let car = try #require(Self.fake.models.first { $0.tags.contains("car") && !$0.tags.contains("dragon") })
+        let known = car.tags.filter { $0 == "car" }.count + car.categories.filter { ["cars-vehicles", "characters-creatures"].contains($0) }.count
+        try await withFake(fake) { base in
+            let site = try await site(base)
+            #expect(site.liveTags?.items.count == 6)
+            try await Application(router: site.router).test(.router) { client in
+                let page = try await get(client, "/models/\(car.uid)")
+                #expect(page.status == .ok)
+                let tags = try #require(page.body.range(of: "aria-label=\"Likes + tags\""))
+                #expect(page.body.contains("nearest to \(known) of its \(car.tags.count + car.categories.count) tags and categories"))
+                if !car.categories.contains("characters-creatures") {
+                    let firstCard = page.body[tags.upperBound...].firstRange(of: "href=\"/models/").map { page.body[$0.upperBound...].prefix(32) }
+                    #expect(firstCard.map { Self.catalogueIDs.prefix(3).contains(String($0)) } == true, "a car first: \(firstCard ?? "none")")
+                }
+            }
+        }
     }
 
     /// Forty visitors asking for the same new model at once cost one read of it.

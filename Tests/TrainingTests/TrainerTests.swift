@@ -18,6 +18,9 @@ import Training
                                       store: store)
         #expect(results.map(\.algorithm) == [.wrmf, .warpTags, .itemKNN, .ease, .rp3beta, .popularity])
         #expect(results.allSatisfy { $0.modelsWithRecommendations == 6 })
+        // The Likes + tags vectors a server places live models with: one representation per model, 4 values each.
+        let vectors = try #require(try store.hybridVectors(algorithm: "warp-tags"))
+        #expect(vectors.factors == 4 && vectors.modelIDs.count == 6 && vectors.itemVectors.count == 24)
 
         for (index, mid) in TinyCatalog.ids.enumerated() {
             let page = try #require(try await store.modelPage(mid: mid.rawValue))

@@ -6,25 +6,26 @@
 #   coalescing   40 visitors asking for one new model at once: the fake's request count (2 = one read);
 #   memory       the server's RSS with --live-models, against the same server without.
 # Uses the served demo in DATA (default bench-data/events-demo, built by scripts/bench/events.sh or here) with its
-# thumbnails; needs curl and python3.
-#   N=30 LATENCY_MS=100 scripts/bench/live.sh
+# thumbnails, or DB=FILE trained on DATA/catalog (at Sketchfab scale: import bench-data/catalog, then `train --algorithms
+# visual,warp-tags,popularity --visual-descriptor cnn`, with RECASKETCH_WEIGHTS set); needs curl and python3.
+#   N=30 LATENCY_MS=100 [DATA=bench-data DB=bench-data/sf-live.sqlite] scripts/bench/live.sh
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/../lib/common.sh"
 cd "$repo_root"
-count=${N:-30}; latency=${LATENCY_MS:-100}; data=${DATA:-bench-data/events-demo}
+count=${N:-30}; latency=${LATENCY_MS:-100}; data=${DATA:-bench-data/events-demo}; db=${DB:-$data/recasketch.sqlite}
 port=${PORT:-8301}; fake_port=$((port + 1)); plain_port=$((port + 2))
 require_tool curl
 bin_dir="$(build_release recasketch fake-sketchfab)"
-[ -f "$data/recasketch.sqlite" ] || "$bin_dir/recasketch" demo --data-dir "$data" --models 3000 --users 8000 --visual-descriptor classical --no-serve > /dev/null
+[ -f "$db" ] || "$bin_dir/recasketch" demo --data-dir "$data" --models 3000 --users 8000 --visual-descriptor classical --no-serve > /dev/null
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-cp "$data/recasketch.sqlite" "$work/live.sqlite"
+cp "$db" "$work/live.sqlite"
 "$bin_dir/fake-sketchfab" --port "$fake_port" --models 500 --seed 9 --latency-ms "$latency" > "$work/fake.log" 2>&1 &
 LOG_LEVEL=warning "$bin_dir/recasketch" serve --db "$work/live.sqlite" --port "$port" --thumbnails "$data/catalog/thumbnails" --live-models \
     --api-base "http://127.0.0.1:$fake_port" --site-base "http://127.0.0.1:$fake_port" --contact bench@example.org > "$work/serve.log" 2>&1 &
 live=$!
-LOG_LEVEL=warning "$bin_dir/recasketch" serve --db "$data/recasketch.sqlite" --port "$plain_port" --thumbnails "$data/catalog/thumbnails" > "$work/plain.log" 2>&1 &
+LOG_LEVEL=warning "$bin_dir/recasketch" serve --db "$db" --port "$plain_port" --thumbnails "$data/catalog/thumbnails" > "$work/plain.log" 2>&1 &
 plain=$!
 for _ in $(seq 600); do
     curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && curl -sf "http://127.0.0.1:$plain_port/healthz" >/dev/null \

@@ -18,6 +18,7 @@ public struct Site {
     /// With `--live-models`: the models read live, and the catalogue's image features they are compared with.
     public let liveModels: LiveModelDirectory?
     public let liveImages: CatalogImageIndex?
+    public let liveTags: TagFoldIn?
 }
 
 /// Builds the router shared by `serve` and the tests: loads the first catalogue (one that cannot be loaded stops
@@ -86,5 +87,5 @@ public func buildSite(_ configuration: ServeConfiguration, storage: some SiteSto
                                          logger: logger, staticPages: staticPages)
     let countsWriter = VisitorCountsService(counter: counter, storage: storage, interval: configuration.countsWriteInterval, logger: logger)
     return Site(router: router, holder: holder, reloader: reloader, counter: counter, countsWriter: countsWriter,
-                liveModels: live?.directory, liveImages: live?.images)
+                liveModels: live?.directory, liveImages: live?.images, liveTags: live?.tags)
 }

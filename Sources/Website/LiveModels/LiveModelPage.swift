@@ -30,7 +30,7 @@ enum LiveModelPage {
         var computed = ["its thumbnail"]
         if live.tagged != nil { computed.append("its tags") }
         if live.liked != nil { computed.append("its likers") }
-        buffer.writeString("<p class=\"notice live\" role=\"status\">This model is not in the catalogue: its suggestions were computed just now from \(computed.count > 1 ? computed.dropLast().joined(separator: ", ") + " and " + computed.last! : computed[0]), against the catalogue’s models (read from Sketchfab \(HTML.escape(ISO8601DateFormatter().string(from: live.fetchedAt))))</p>\n")
+        buffer.writeString("<p class=\"notice live\" role=\"status\">This model is not in the catalogue: its suggestions were computed just now from \(computed.count > 1 ? computed.dropLast().joined(separator: ", ") + " and " + computed.last! : computed[0]), against the catalogue’s models (read from Sketchfab \(readAt(live.fetchedAt))).</p>\n")
         var notes: [String] = []
         if let visual = live.visual, !visual.isEmpty {
             write(carousel: "Visually similar", label: "thumbnail features, cosine", id: "visual", visual, why: { String(format: "Its thumbnail looks alike: image similarity %.2f (1 is identical).", $0) },
@@ -51,6 +51,12 @@ enum LiveModelPage {
                          : "Likes + tags is left out: the Likes + tags model knows none of its \(live.featuresTotal) tags and categories.")
         }
         for note in notes { buffer.writeString("<p class=\"left-out\">\(HTML.escape(note))</p>\n") }
+    }
+
+    /// "2026-12-05 21:00 UTC".
+    static func readAt(_ date: Date) -> String {
+        let text = ISO8601DateFormatter().string(from: date)  // 2026-12-05T21:00:51Z
+        return text.prefix(10) + " " + text.dropFirst(11).prefix(5) + " UTC"
     }
 
     static func write(carousel title: String, label: String, id: String, _ suggestions: [LiveModel.Suggestion],

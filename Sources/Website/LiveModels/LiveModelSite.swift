@@ -29,7 +29,7 @@ enum LiveModelSite {
     /// The directory a site answers live models from: the catalogue's image features loaded once (from the
     /// thumbnails folder and the feature cache), the Likes + tags lists read from the snapshot being served.
     static func directory(_ options: LiveModelOptions, holder: ServedCatalogHolder, store: CatalogStore?,
-                          thumbnails: String?) throws -> (directory: LiveModelDirectory, images: CatalogImageIndex?) {
+                          thumbnails: String?) throws -> (directory: LiveModelDirectory, images: CatalogImageIndex?, tags: TagFoldIn?) {
         let snapshot = holder.current.snapshot
         var images: CatalogImageIndex?
         if let store, let thumbnails, let visual = snapshot.carousels.first(where: { $0.algorithm == .known(.visual) }),
@@ -40,15 +40,28 @@ enum LiveModelSite {
                                                 store: store, descriptor: descriptor)
             if images?.count == 0 { images = nil }
         }
+        // Likes + tags as training builds an item, when `train` stored the model's vectors; else from its stored lists.
+        var tagFoldIn: TagFoldIn?
+        if let store, let tags = snapshot.carousels.first(where: { $0.algorithm == .known(.warpTags) }),
+           let stored = try store.hybridVectors(algorithm: tags.info.algorithm) {
+            tagFoldIn = TagFoldIn(stored, mids: try store.modelIdentifiers())
+        }
+        let foldIn = tagFoldIn
         var likes: (@Sendable ([String]) async -> (suggestions: [LiveModel.Suggestion], used: Int)?)?
         if let store {
             likes = { @Sendable likers in await nearestToLikers(likers, store: store, in: holder.current.snapshot) }
         }
         let reader = LiveModelReader(
             client: SketchfabClient(configuration: options.sketchfab, transport: options.transport), images: images,
-            featureNeighbours: { tags, categories in nearestToFeatures(tags: tags, categories: categories, in: holder.current.snapshot) },
+            featureNeighbours: { tags, categories in
+                if let foldIn {
+                    let names = tags.map { FeatureKey(kind: .tag, value: $0.lowercased()).name } + categories.map { FeatureKey(kind: .category, value: $0).name }
+                    return foldIn.nearest(to: names, count: 12)
+                }
+                return nearestToFeatures(tags: tags, categories: categories, in: holder.current.snapshot)
+            },
             likesNeighbours: likes)
-        return (LiveModelDirectory(reader: reader, store: store, settings: options.settings), images)
+        return (LiveModelDirectory(reader: reader, store: store, settings: options.settings), images, foldIn)
     }
 
     /// The likes model's nearest models to a model liked by `likers`: each liker the catalogue knows folded in from
@@ -63,8 +76,8 @@ enum LiveModelSite {
         return (neighbours.map { LiveModel.Suggestion(mid: snapshot.models[Int($0.item)].mid, score: $0.score) }, lists.count)
     }
 
-    /// The models the Likes + tags model places nearest to each tag and category it knows, added up by rank (1 for
-    /// the nearest, ½ for the next, …); nil when it knows none.
+    /// For a catalogue trained before the vectors were stored: the models the Likes + tags model places nearest to
+    /// each tag and category it knows, added up by rank (1 for the nearest, ½ for the next, …); nil when it knows none.
     static func nearestToFeatures(tags: [String], categories: [String], in snapshot: CatalogSnapshot,
                                   count: Int = 12) -> (suggestions: [LiveModel.Suggestion], used: Int)? {
         let keys = tags.map { FeatureKey(kind: .tag, value: $0.lowercased()) } + categories.map { FeatureKey(kind: .category, value: $0) }
