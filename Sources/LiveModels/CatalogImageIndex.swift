@@ -22,13 +22,15 @@ public struct CatalogImageIndex: Sendable {
                   let data = try? Data(contentsOf: thumbnails.appendingPathComponent(name)) else { continue }
             checksums.append((model.mid, ImageChecksum.of(data)))
         }
-        let cached = try store.cachedImageFeatures(checksums: checksums.map(\.checksum), descriptor: descriptor.name)
         var mids: [String] = [], features: [Float] = []
-        features.reserveCapacity(checksums.count * descriptor.dimension)
-        for (mid, checksum) in checksums {
-            guard let values = cached[checksum], values.count == descriptor.dimension else { continue }
-            mids.append(mid)
-            features += values
+        do {
+            let cached = try store.cachedImageFeatures(checksums: checksums.map(\.checksum), descriptor: descriptor.name)
+            features.reserveCapacity(checksums.count * descriptor.dimension)
+            for (mid, checksum) in checksums {
+                guard let values = cached[checksum], values.count == descriptor.dimension else { continue }
+                mids.append(mid)
+                features += values
+            }
         }
         return CatalogImageIndex(descriptor: descriptor, vectors: UnitVectors(mids: mids, dimension: descriptor.dimension, values: features))
     }

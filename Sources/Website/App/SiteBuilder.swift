@@ -48,6 +48,8 @@ public func buildSite(_ configuration: ServeConfiguration, storage: some SiteSto
     let live = try configuration.liveModels.map {
         try LiveModelSite.directory($0, holder: holder, store: storage as? CatalogStore, thumbnails: configuration.thumbnailsDirectory)
     }
+    // Reading the features and vectors went through copies the allocator keeps; give them back to the system.
+    if live != nil { loader.releaseFreeMemory() }
     PageController(holder: holder, renderer: renderer, skeletons: skeletons, online: online, live: live?.directory).addRoutes(to: router)
     APIController(holder: holder, live: live?.directory).addRoutes(to: router)
     EventsController(holder: holder, counter: counter, online: online).addRoutes(to: router)
