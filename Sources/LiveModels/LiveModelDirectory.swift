@@ -69,6 +69,7 @@ public actor LiveModelDirectory {
             return model
         } catch {
             inFlight[mid] = nil
+            forgetOldFailures()
             failures[mid] = (error, now())
             throw error
         }
@@ -91,6 +92,13 @@ public actor LiveModelDirectory {
             try? store.saveLiveModel(LiveModelRow(mid: model.mid, fetchedAt: model.fetchedAt, record: String(decoding: data, as: UTF8.self)))
         }
         return model
+    }
+
+    /// Ids nobody can read pile up when visitors make them up: past a few thousand, the expired ones go.
+    private func forgetOldFailures() {
+        guard failures.count >= 4096 else { return }
+        let current = now()
+        failures = failures.filter { current.timeIntervalSince($0.value.at) < settings.failureMemory.seconds }
     }
 
     private func fresh(_ model: LiveModel) -> Bool {
