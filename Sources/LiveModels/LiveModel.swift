@@ -38,11 +38,13 @@ public struct LiveModel: Codable, Sendable, Equatable {
     /// first page Sketchfab lists), nearest models by cosine; nil when left out, and `likesNote` says why.
     public var liked: [Suggestion]?
     public var likersUsed: Int?
+    /// Its factors in the likes model, solved from its likers': a visitor who likes it is folded in with them.
+    public var likesFactors: [Float]?
     public var likesNote: String?
 
     public init(mid: String, name: String, url: String, thumbnailURL: String?, likes: Int, tags: [String], categories: [String],
                 fetchedAt: Date, visual: [Suggestion]?, visualNote: String?, tagged: [Suggestion]?, featuresUsed: Int,
-                featuresTotal: Int, liked: [Suggestion]?, likersUsed: Int?, likesNote: String?) {
+                featuresTotal: Int, liked: [Suggestion]?, likersUsed: Int?, likesFactors: [Float]? = nil, likesNote: String?) {
         self.mid = mid
         self.name = name
         self.url = url
@@ -58,6 +60,7 @@ public struct LiveModel: Codable, Sendable, Equatable {
         self.featuresTotal = featuresTotal
         self.liked = liked
         self.likersUsed = likersUsed
+        self.likesFactors = likesFactors
         self.likesNote = likesNote
     }
 }

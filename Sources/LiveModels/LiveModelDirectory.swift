@@ -46,6 +46,15 @@ public actor LiveModelDirectory {
 
     public var cachedCount: Int { memory.count }
 
+    /// A live model already read (in memory or the table), without asking Sketchfab: what "For you" folds in.
+    public func kept(_ mid: String) -> LiveModel? {
+        if let known = memory[mid] { return known }
+        guard let stored = try? store?.liveModel(mid),
+              let record = try? JSONDecoder.liveModels.decode(LiveModel.self, from: Data(stored.record.utf8)) else { return nil }
+        remember(record)
+        return record
+    }
+
     /// The live model, read now if it must be.
     public func model(_ mid: String) async throws(LiveModelFailure) -> LiveModel {
         if let known = memory[mid], fresh(known) {

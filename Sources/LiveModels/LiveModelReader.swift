@@ -15,14 +15,14 @@ public struct LiveModelReader: Sendable {
     let featureNeighbours: @Sendable (_ tags: [String], _ categories: [String]) -> (suggestions: [LiveModel.Suggestion], used: Int)?
     /// The likes model's nearest catalogue models to a model liked by these users (Sketchfab's ids), and how many
     /// of them it knew; nil when no likes model is trained.
-    let likesNeighbours: (@Sendable (_ likers: [String]) async -> (suggestions: [LiveModel.Suggestion], used: Int)?)?
+    let likesNeighbours: (@Sendable (_ likers: [String]) async -> LikersPlacement?)?
     let suggestions: Int
     let thumbnailSide: Int
     let now: @Sendable () -> Date
 
     public init(client: SketchfabClient, images: CatalogImageIndex?,
                 featureNeighbours: @escaping @Sendable ([String], [String]) -> (suggestions: [LiveModel.Suggestion], used: Int)?,
-                likesNeighbours: (@Sendable ([String]) async -> (suggestions: [LiveModel.Suggestion], used: Int)?)? = nil,
+                likesNeighbours: (@Sendable ([String]) async -> LikersPlacement?)? = nil,
                 suggestions: Int = 12, thumbnailSide: Int = 200, now: @escaping @Sendable () -> Date = { Date() }) {
         self.client = client
         self.images = images
@@ -67,34 +67,49 @@ public struct LiveModelReader: Sendable {
         } else {
             visualNote = "Visually similar is left out: this server has not loaded the catalogue's image features."
         }
-        let (liked, likersUsed, likesNote) = await likes(of: model)
+        let (placement, likesNote) = await likes(of: model)
         let near = featureNeighbours(tags, categories)
         return LiveModel(
             mid: model.uid, name: model.name, url: model.viewerUrl ?? "\(client.configuration.siteBase)/3d-models/\(model.uid)",
             thumbnailURL: thumbnail?.url, likes: model.likeCount, tags: tags, categories: categories, fetchedAt: now(),
             visual: visual, visualNote: visualNote, tagged: near.flatMap { $0.suggestions.isEmpty ? nil : $0.suggestions },
-            featuresUsed: near?.used ?? 0, featuresTotal: tags.count + categories.count, liked: liked, likersUsed: likersUsed,
-            likesNote: likesNote)
+            featuresUsed: near?.used ?? 0, featuresTotal: tags.count + categories.count, liked: placement?.suggestions, likersUsed: placement?.used,
+            likesFactors: placement?.factors, likesNote: likesNote)
     }
 
     /// "Users who liked this also liked" from the first page of its likers Sketchfab lists (the likes source the
     /// crawler reads: one more request), or why it is left out.
-    func likes(of model: SketchfabModel) async -> ([LiveModel.Suggestion]?, Int?, String?) {
+    func likes(of model: SketchfabModel) async -> (LikersPlacement?, String?) {
         let prefix = "Users who liked this also liked is left out: "
-        guard let likesNeighbours else { return (nil, nil, prefix + "no likes model is trained in this catalogue.") }
-        guard model.likeCount > 0 else { return (nil, nil, prefix + "nobody has liked it on Sketchfab yet.") }
+        guard let likesNeighbours else { return (nil, prefix + "no likes model is trained in this catalogue.") }
+        guard model.likeCount > 0 else { return (nil, prefix + "nobody has liked it on Sketchfab yet.") }
         let likers: [String]
         do {
             likers = try await client.likes(url: client.likesURL(model: model.uid)).results.map(\.uid)
         } catch {
-            return (nil, nil, prefix + "who liked it could not be read from Sketchfab just now.")
+            return (nil, prefix + "who liked it could not be read from Sketchfab just now.")
         }
         guard let found = await likesNeighbours(likers), !found.suggestions.isEmpty else {
-            return (nil, nil, prefix + "none of the \(likers.count) people Sketchfab lists as liking it liked a model the likes model was trained on.")
+            return (nil, prefix + "none of the \(likers.count) people Sketchfab lists as liking it liked a model the likes model was trained on.")
         }
-        return (found.suggestions, found.used, nil)
+        return (found, nil)
     }
+}
 
+/// Where the likes model places a model from its likers: its nearest models, how many likers it knew, its factors.
+public struct LikersPlacement: Sendable {
+    public var suggestions: [LiveModel.Suggestion]
+    public var used: Int
+    public var factors: [Float]?
+
+    public init(suggestions: [LiveModel.Suggestion], used: Int, factors: [Float]?) {
+        self.suggestions = suggestions
+        self.used = used
+        self.factors = factors
+    }
+}
+
+extension LiveModelReader {
     static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }

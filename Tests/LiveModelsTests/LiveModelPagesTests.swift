@@ -131,6 +131,12 @@ final class ManagedFlag: Sendable {
                 let lists = try await get(client, "/api/v1/models/\(uid)/recommendations")
                 #expect(lists.body.contains("\"algorithm\":\"visual\"") && lists.body.contains("\"algorithm\":\"wrmf\"") && lists.body.contains("\"live\":true"))
                 #expect(Self.catalogueIDs.contains { lists.body.contains($0) })
+                // "For you" folds the live model in with its likers' factors: cars come first.
+                let forYou = try await client.execute(uri: "/api/v1/recommendations", method: .post, headers: [.contentType: "application/json"],
+                                                      body: ByteBuffer(string: "{\"liked\": [\"\(uid)\"], \"limit\": 3}")) { String(buffer: $0.body) }
+                #expect(forYou.contains("\"algorithm\":\"wrmf\"") && forYou.contains("\"liked\":[\"\(uid)\"]"), "\(forYou)")
+                let firstSuggested = forYou.firstRange(of: "\"mid\":\"").map { String(forYou[$0.upperBound...].prefix(32)) }
+                #expect(firstSuggested.map { Self.catalogueIDs.prefix(3).contains($0) } == true, "a car first: \(forYou.prefix(300))")
                 #expect(fake.requestCount == afterFirst)
                 let reads = await directory?.reads
                 #expect(reads == 1)

@@ -46,7 +46,13 @@ public final class FoldInRecommender: Sendable {
     /// The `count` best models for a visitor who liked `liked`, best first; liked models never come back. Empty when
     /// none of the liked models has factors.
     public func recommend(liked: [Int], count: Int) -> [Neighbour] {
-        guard count > 0, let x = userFactors(liked: liked) else { return [] }
+        recommend(liked: liked, outside: [], count: count)
+    }
+
+    /// The same, where some liked models are outside the model: `outside` gives their factors (solved from their
+    /// likers by `factors(likedBy:)`), folded in like the others.
+    public func recommend(liked: [Int], outside: [[Float]], count: Int) -> [Neighbour] {
+        guard count > 0, let x = userFactors(liked: liked, outside: outside) else { return [] }
         let excluded = Set(liked)
         var best = TopK(capacity: count + excluded.count)
         x.withUnsafeBufferPointer { user in
@@ -63,8 +69,15 @@ public final class FoldInRecommender: Sendable {
     /// term is left out: their factors are not kept), then the `count` models nearest to it by cosine, as the
     /// likes carousel ranks its neighbours. Empty when none of the likers' likes has factors.
     public func similarToLikedBy(_ likers: [[Int]], count: Int) -> [Neighbour] {
+        guard count > 0, let y = factors(likedBy: likers) else { return [] }
+        return nearest(to: y, count: count)
+    }
+
+    /// The factors of a model the model never saw, from the models each of its likers liked; nil when none of them
+    /// folds in.
+    public func factors(likedBy likers: [[Int]]) -> [Float]? {
         let users = likers.compactMap { userFactors(liked: $0) }
-        guard !users.isEmpty, count > 0 else { return [] }
+        guard !users.isEmpty else { return nil }
         var a = [Double](repeating: 0, count: factors * factors), b = [Double](repeating: 0, count: factors)
         for x in users {
             for i in 0..<factors {
@@ -74,10 +87,16 @@ public final class FoldInRecommender: Sendable {
             }
         }
         for i in 0..<factors { a[i * factors + i] += max(regularization, 1e-6) }
-        guard let solution = Cholesky.solve(a, b, n: factors) else { return [] }
+        guard let solution = Cholesky.solve(a, b, n: factors) else { return nil }
+        return solution.map(Float.init)
+    }
+
+    /// The `count` models nearest by cosine to a vector of `factors` values.
+    public func nearest(to factorsOfModel: [Float], count: Int) -> [Neighbour] {
+        guard factorsOfModel.count == factors, count > 0 else { return [] }
         var y = [Float](repeating: 0, count: rows.stride)
         var norm: Float = 0
-        for i in 0..<factors { y[i] = Float(solution[i]); norm += y[i] * y[i] }
+        for i in 0..<factors { y[i] = factorsOfModel[i]; norm += y[i] * y[i] }
         guard norm > 0 else { return [] }
         norm = norm.squareRoot()
         var best = TopK(capacity: count)
@@ -94,11 +113,20 @@ public final class FoldInRecommender: Sendable {
     }
 
     /// A visitor's factors from the models they liked (padded to the rows' stride); nil when none has factors.
-    func userFactors(liked: [Int]) -> [Float]? {
+    func userFactors(liked: [Int], outside: [[Float]] = []) -> [Float]? {
         let usable = Set(liked.filter(isKnown)).sorted()
-        guard !usable.isEmpty else { return nil }
+        let extra = outside.filter { $0.count == factors }
+        guard !usable.isEmpty || !extra.isEmpty else { return nil }
         var a = gram
         var b = [Double](repeating: 0, count: factors)
+        for vector in extra {
+            for i in 0..<factors {
+                let yi = Double(vector[i])
+                b[i] += (1 + alpha) * yi
+                guard yi != 0 else { continue }
+                for j in 0..<factors { a[i * factors + j] += alpha * yi * Double(vector[j]) }
+            }
+        }
         for item in usable {
             let y = rows.row(item)
             for i in 0..<factors {

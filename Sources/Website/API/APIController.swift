@@ -47,15 +47,23 @@ struct APIController: Sendable {
         }
         let asked = try LikedModels.parse(Data(body.readableBytesView))
         var liked: [Int32] = [], unknown: [String] = []
+        // Live models a visitor liked (read before, with their likers' factors) fold in beside the catalogue's.
+        var outside: [(mid: String, factors: [Float])] = []
         for mid in asked.liked {
-            if let model = snapshot.model(mid) { liked.append(model) } else { unknown.append(mid) }
+            if let model = snapshot.model(mid) {
+                liked.append(model)
+            } else if let live, let kept = await live.kept(mid), let factors = kept.likesFactors {
+                outside.append((mid, factors))
+            } else {
+                unknown.append(mid)
+            }
         }
         let excluded = Set(liked)
         var algorithm = Algorithm.popularity.rawValue
         var results: [(item: Int32, score: Float)] = []
-        if let foldIn = snapshot.foldIn, liked.contains(where: { foldIn.isKnown(Int($0)) }) {
+        if let foldIn = snapshot.foldIn, liked.contains(where: { foldIn.isKnown(Int($0)) }) || !outside.isEmpty {
             algorithm = snapshot.foldInAlgorithm
-            results = foldIn.recommend(liked: liked.map(Int.init), count: asked.limit).map { ($0.item, $0.score) }
+            results = foldIn.recommend(liked: liked.map(Int.init), outside: outside.map(\.factors), count: asked.limit).map { ($0.item, $0.score) }
         } else {
             // Nothing to fold in (no likes the model knows, or no WRMF trained): the most liked models, as a start.
             results = snapshot.searchOrder.lazy.filter { !excluded.contains($0) }.prefix(asked.limit)
@@ -65,9 +73,9 @@ struct APIController: Sendable {
         buffer.writeStaticString("{")
         JSONBody.writeField("algorithm", algorithm, first: true, into: &buffer)
         buffer.writeStaticString(",\"liked\":[")
-        for (position, model) in liked.enumerated() {
+        for (position, mid) in (liked.map { snapshot.models[Int($0)].mid } + outside.map(\.mid)).enumerated() {
             if position > 0 { buffer.writeStaticString(",") }
-            JSONBody.writeString(snapshot.models[Int(model)].mid, into: &buffer)
+            JSONBody.writeString(mid, into: &buffer)
         }
         buffer.writeStaticString("],\"unknown\":[")
         for (position, mid) in unknown.enumerated() {

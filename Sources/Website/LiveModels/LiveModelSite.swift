@@ -47,7 +47,7 @@ enum LiveModelSite {
             tagFoldIn = TagFoldIn(stored, mids: try store.modelIdentifiers())
         }
         let foldIn = tagFoldIn
-        var likes: (@Sendable ([String]) async -> (suggestions: [LiveModel.Suggestion], used: Int)?)?
+        var likes: (@Sendable ([String]) async -> LikersPlacement?)?
         if let store {
             likes = { @Sendable likers in await nearestToLikers(likers, store: store, in: holder.current.snapshot) }
         }
@@ -67,13 +67,14 @@ enum LiveModelSite {
     /// The likes model's nearest models to a model liked by `likers`: each liker the catalogue knows folded in from
     /// their stored likes, the model's factors solved from theirs (`FoldInRecommender.similarToLikedBy`).
     static func nearestToLikers(_ likers: [String], store: CatalogStore, in snapshot: CatalogSnapshot,
-                                count: Int = 12) async -> (suggestions: [LiveModel.Suggestion], used: Int)? {
+                                count: Int = 12) async -> LikersPlacement? {
         guard let foldIn = snapshot.foldIn else { return nil }
         guard let liked = try? await runOffThePool({ try store.likedModels(ofUsers: likers) }) else { return nil }
         let lists = liked.values.map { $0.compactMap { snapshot.model($0).map(Int.init) } }.filter { !$0.isEmpty }
-        guard !lists.isEmpty else { return ([], 0) }
-        let neighbours = foldIn.similarToLikedBy(lists, count: count)
-        return (neighbours.map { LiveModel.Suggestion(mid: snapshot.models[Int($0.item)].mid, score: $0.score) }, lists.count)
+        guard !lists.isEmpty, let factors = foldIn.factors(likedBy: lists) else { return LikersPlacement(suggestions: [], used: 0, factors: nil) }
+        let neighbours = foldIn.nearest(to: factors, count: count)
+        return LikersPlacement(suggestions: neighbours.map { LiveModel.Suggestion(mid: snapshot.models[Int($0.item)].mid, score: $0.score) },
+                               used: lists.count, factors: factors)
     }
 
     /// For a catalogue trained before the vectors were stored: the models the Likes + tags model places nearest to
