@@ -103,7 +103,7 @@ let package = Package(
         // Models outside the catalogue, read live from Sketchfab: the reader, the catalogue's image features in
         // memory, and the directory that keeps, coalesces and limits the reads.
         .target(name: "LiveModels", dependencies: [
-            "CatalogStore", "ImageCodecs", "SketchfabAPI", "VisualFeatures",
+            "CatalogStore", "ElapsedTime", "ImageCodecs", "ParallelWork", "Recommenders", "SketchfabAPI", "VisualFeatures",
         ], swiftSettings: numericSettings),
         .target(name: "Website", dependencies: [
             "AlgorithmIdentity", "CatalogFiles", "CatalogSnapshot", "CatalogStore", "CZlib", "LiveModels", "OnlineEvaluation", "ParallelWork",
@@ -132,7 +132,7 @@ let package = Package(
 
         // `simulate-visitors`: simulated visitors on the demo catalogue against a running site, through the events API.
         .target(name: "VisitorSimulation", dependencies: [
-            "AlgorithmIdentity", "CatalogFiles", "OnlineEvaluation", "SeededRandom",
+            "AlgorithmIdentity", "CatalogFiles", "ElapsedTime", "OnlineEvaluation", "SeededRandom",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),

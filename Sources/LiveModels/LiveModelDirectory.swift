@@ -1,4 +1,5 @@
 import CatalogStore
+import ElapsedTime
 import Foundation
 
 /// Where a server finds live models: in memory (a bounded LRU), else in the `live_models` table (kept across
@@ -61,7 +62,7 @@ public actor LiveModelDirectory {
             touch(mid)
             return known
         }
-        if let failed = failures[mid], now().timeIntervalSince(failed.at) < settings.failureMemory.seconds {
+        if let failed = failures[mid], now().timeIntervalSince(failed.at) < settings.failureMemory.inSeconds {
             throw failed.failure
         }
         if let task = inFlight[mid] { return try await value(of: task) }
@@ -107,11 +108,11 @@ public actor LiveModelDirectory {
     private func forgetOldFailures() {
         guard failures.count >= 4096 else { return }
         let current = now()
-        failures = failures.filter { current.timeIntervalSince($0.value.at) < settings.failureMemory.seconds }
+        failures = failures.filter { current.timeIntervalSince($0.value.at) < settings.failureMemory.inSeconds }
     }
 
     private func fresh(_ model: LiveModel) -> Bool {
-        now().timeIntervalSince(model.fetchedAt) < settings.maximumAge.seconds
+        now().timeIntervalSince(model.fetchedAt) < settings.maximumAge.inSeconds
     }
 
     private func remember(_ model: LiveModel) {
@@ -135,10 +136,6 @@ public actor LiveModelDirectory {
     private func release() {
         if waiting.isEmpty { running -= 1 } else { waiting.removeFirst().resume() }
     }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 extension JSONEncoder {

@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 import ImageCodecs
+import ParallelWork
 import SketchfabAPI
 
 /// Reads one model from Sketchfab's Data API (`GET /v3/models/{uid}`, through the project's client: its
@@ -52,7 +52,7 @@ public struct LiveModelReader: Sendable {
                     let bytes = try await client.fetchBytes(url)
                     let side = thumbnailSide, descriptor = images.descriptor
                     // Decoding and describing (a CNN pass) is blocking work: off the threads that serve requests.
-                    let features = try await Self.offThePool {
+                    let features = try await runOffThePool {
                         descriptor.makeDescriber()(try ImageFile.decode(bytes).centreCroppedSquare().resizedBilinear(width: side, height: side))
                     }
                     visual = images.nearest(to: features, count: suggestions)
@@ -106,13 +106,5 @@ public struct LikersPlacement: Sendable {
         self.suggestions = suggestions
         self.used = used
         self.factors = factors
-    }
-}
-
-extension LiveModelReader {
-    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }

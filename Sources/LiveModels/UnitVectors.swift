@@ -1,66 +1,42 @@
-/// Rows of unit length, each named by a model id, and the nearest of them to a query by cosine (SIMD dot products):
-/// the catalogue's image features, or its Likes + tags representations.
+import Recommenders
+
+/// Rows of unit length, each named by a model id, and the nearest of them to a query by cosine: the catalogue's
+/// image features, or its Likes + tags representations. Rows live in a `FactorMatrix` (padded for SIMD8) and are
+/// ranked with the recommenders' dot kernel and `TopK`.
 public struct UnitVectors: Sendable {
     public let mids: [String]
-    public let dimension: Int
-    /// `mids.count × dimension`, row-major.
-    let rows: [Float]
+    let rows: FactorMatrix
 
     public var count: Int { mids.count }
-    public var bytes: Int { rows.count * MemoryLayout<Float>.size }
+    public var dimension: Int { rows.columns }
 
-    /// `values`: `dimension` values per model, normalised here.
-    public init(mids: [String], dimension: Int, values: consuming [Float]) {
+    /// `values`: `dimension` values per model, normalised as they are copied in.
+    public init(mids: [String], dimension: Int, values: [Float]) {
         precondition(values.count == mids.count * dimension)
         self.mids = mids
-        self.dimension = dimension
-        // In place: at Sketchfab scale the image features are ~150 MB, and a second copy would stay in the heap.
-        var rows = values
-        rows.withUnsafeMutableBufferPointer { buffer in
+        rows = FactorMatrix(rows: mids.count, columns: dimension)
+        values.withUnsafeBufferPointer { source in
             for row in 0..<mids.count {
-                let slice = UnsafeMutableBufferPointer(rebasing: buffer[(row * dimension)..<((row + 1) * dimension)])
+                let slice = source[(row * dimension)..<((row + 1) * dimension)]
                 let norm = slice.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-                guard norm > 0 else { continue }
-                for k in slice.indices { slice[k] /= norm }
+                let target = rows.row(row)
+                for (k, value) in slice.enumerated() { target[k] = norm > 0 ? value / norm : value }
             }
         }
-        self.rows = rows
-    }
-
-    static func normalised(_ values: some Collection<Float>) -> [Float] {
-        let norm = values.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 ? values.map { $0 / norm } : Array(values)
     }
 
     /// The `count` rows nearest to `query` by cosine, best first.
     public func nearest(to query: [Float], count wanted: Int) -> [LiveModel.Suggestion] {
         guard query.count == dimension, !mids.isEmpty, wanted > 0 else { return [] }
-        let unit = Self.normalised(query)
-        var best: [(index: Int, score: Float)] = []
-        rows.withUnsafeBufferPointer { rows in
-            unit.withUnsafeBufferPointer { q in
-                for row in 0..<mids.count {
-                    let base = row * dimension
-                    var sum = SIMD8<Float>(repeating: 0)
-                    var k = 0
-                    while k + 8 <= dimension {
-                        sum.addProduct(SIMD8(rows[(base + k)..<(base + k + 8)]), SIMD8(q[k..<(k + 8)]))
-                        k += 8
-                    }
-                    var score = sum.sum()
-                    while k < dimension { score += rows[base + k] * q[k]; k += 1 }
-                    if best.count < wanted {
-                        best.append((row, score))
-                        if best.count == wanted { best.sort { $0.score > $1.score } }
-                    } else if score > best[wanted - 1].score {
-                        var at = wanted - 1
-                        while at > 0, best[at - 1].score < score { at -= 1 }
-                        best.insert((row, score), at: at)
-                        best.removeLast()
-                    }
-                }
+        let norm = query.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        var unit = [Float](repeating: 0, count: rows.stride)
+        for (k, value) in query.enumerated() { unit[k] = norm > 0 ? value / norm : value }
+        var best = TopK(capacity: wanted)
+        unit.withUnsafeBufferPointer { q in
+            for row in 0..<mids.count {
+                best.insert(item: Int32(row), score: VectorKernels.dot(rows.row(row), q.baseAddress!, rows.stride))
             }
         }
-        return best.sorted { $0.score > $1.score }.map { LiveModel.Suggestion(mid: mids[$0.index], score: $0.score) }
+        return best.sorted().map { LiveModel.Suggestion(mid: mids[Int($0.item)], score: $0.score) }
     }
 }

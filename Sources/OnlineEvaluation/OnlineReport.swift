@@ -67,41 +67,31 @@ public struct OnlineReport: Sendable, Equatable {
         lastDay = today
         firstDay = days.map { today.adding(days: 1 - $0) }
         let window = tally.since(firstDay)
-        var perCarousel: [CountedCarousel: (views: Int, clicks: Int)] = [:]
-        var perPosition: [Int: (Int, Int)] = [:], perPickedPosition: [Int: (Int, Int)] = [:]
+        // A carousel's views are its first card's impressions; its clicks, all of its cards'.
+        var perCarousel: [CountedCarousel: VisitorTally.CardCount] = [:]
+        var perPosition: [Int: VisitorTally.CardCount] = [:], perPickedPosition: [Int: VisitorTally.CardCount] = [:]
         for (key, count) in window.cards {
-            if key.position == 0 { perCarousel[key.carousel, default: (0, 0)].views += count.impressions }
-            perCarousel[key.carousel, default: (0, 0)].clicks += count.clicks
-            if key.carousel == .picked {
-                perPickedPosition[key.position, default: (0, 0)].0 += count.impressions
-                perPickedPosition[key.position, default: (0, 0)].1 += count.clicks
-            } else {
-                perPosition[key.position, default: (0, 0)].0 += count.impressions
-                perPosition[key.position, default: (0, 0)].1 += count.clicks
-            }
+            perCarousel[key.carousel, default: .init()] += .init(impressions: key.position == 0 ? count.impressions : 0, clicks: count.clicks)
+            if key.carousel == .picked { perPickedPosition[key.position, default: .init()] += count } else { perPosition[key.position, default: .init()] += count }
         }
         carousels = perCarousel.keys.sorted().map { carousel in
-            let (views, clicks) = perCarousel[carousel]!
+            let views = perCarousel[carousel]!.impressions, clicks = perCarousel[carousel]!.clicks
             return CarouselRow(carousel: carousel, impressions: views, clicks: clicks,
                                ctr: views == 0 ? 0 : Double(clicks) / Double(views),
                                ctrInterval: OnlineStatistics.wilsonInterval(successes: clicks, trials: views))
         }
-        func rows(_ counts: [Int: (Int, Int)]) -> [PositionRow] {
-            counts.keys.sorted().map { PositionRow(position: $0, impressions: counts[$0]!.0, clicks: counts[$0]!.1) }
+        func rows(_ counts: [Int: VisitorTally.CardCount]) -> [PositionRow] {
+            counts.keys.sorted().map { PositionRow(position: $0, impressions: counts[$0]!.impressions, clicks: counts[$0]!.clicks) }
         }
         positions = rows(perPosition)
         pickedPositions = rows(perPickedPosition)
 
         var perPair: [AlgorithmPair: VisitorTally.PairCount] = [:]
-        for (key, count) in window.pairs {
-            perPair[key.pair, default: .init()].wins += count.wins
-            perPair[key.pair, default: .init()].losses += count.losses
-            perPair[key.pair, default: .init()].ties += count.ties
-        }
+        for (key, count) in window.pairs { perPair[key.pair, default: .init()] += count }
         let order = perPair.keys.sorted()
         let raw = order.map { OnlineStatistics.signTestPValue(wins: perPair[$0]!.wins, losses: perPair[$0]!.losses) }
         let adjusted = OnlineStatistics.holmAdjusted(raw)
-        let pickedViews = perCarousel[.picked]?.views ?? 0
+        let pickedViews = perCarousel[.picked]?.impressions ?? 0
         pairs = order.enumerated().map { index, pair in
             let count = perPair[pair]!
             let total = max(1, count.total)

@@ -24,6 +24,11 @@ public struct VisitorTally: Sendable, Equatable {
             self.impressions = impressions
             self.clicks = clicks
         }
+
+        public static func += (total: inout CardCount, more: CardCount) {
+            total.impressions += more.impressions
+            total.clicks += more.clicks
+        }
     }
 
     public struct PairKey: Hashable, Sendable {
@@ -49,6 +54,12 @@ public struct VisitorTally: Sendable, Equatable {
         }
 
         public var total: Int { wins + losses + ties }
+
+        public static func += (total: inout PairCount, more: PairCount) {
+            total.wins += more.wins
+            total.losses += more.losses
+            total.ties += more.ties
+        }
     }
 
     public var cards: [CardKey: CardCount] = [:]
@@ -82,15 +93,8 @@ public struct VisitorTally: Sendable, Equatable {
     }
 
     public mutating func merge(_ other: VisitorTally) {
-        for (key, count) in other.cards {
-            cards[key, default: .init()].impressions += count.impressions
-            cards[key, default: .init()].clicks += count.clicks
-        }
-        for (key, count) in other.pairs {
-            pairs[key, default: .init()].wins += count.wins
-            pairs[key, default: .init()].losses += count.losses
-            pairs[key, default: .init()].ties += count.ties
-        }
+        for (key, count) in other.cards { cards[key, default: .init()] += count }
+        for (key, count) in other.pairs { pairs[key, default: .init()] += count }
     }
 
     public func merged(with other: VisitorTally) -> VisitorTally {

@@ -1,4 +1,5 @@
 import AlgorithmIdentity
+import ElapsedTime
 import Foundation
 import OnlineEvaluation
 import SeededRandom
@@ -127,7 +128,7 @@ public struct VisitorSimulator: Sendable {
         let report = try await onlineReport()
         return Outcome(pageViews: pageViews, sent: sent, events: events, refused: refused,
                        reportJSON: (try? JSONSerialization.data(withJSONObject: report)) ?? Data(),
-                       seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                       seconds: elapsed.inSeconds,
                        mismatches: Self.mismatches(sent: sent, before: before, after: report))
     }
 

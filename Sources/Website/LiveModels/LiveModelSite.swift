@@ -2,6 +2,7 @@ import CatalogSnapshot
 import CatalogStore
 import Foundation
 import LiveModels
+import ParallelWork
 import SketchfabAPI
 import VisualFeatures
 

@@ -2,6 +2,7 @@ import CatalogSnapshot
 import Dispatch
 import Foundation
 import Logging
+import ParallelWork
 import ServiceLifecycle
 import UnixSignals
 
@@ -103,13 +104,6 @@ extension CatalogReloadService {
     }
 }
 
-/// Runs blocking work (reading the catalogue, writing files) on a Dispatch thread, never on the threads that serve
-/// requests.
-func runOffThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
-    }
-}
 
 /// Builds the served catalogue from the store, on a thread of its own: reading the catalogue and rendering every
 /// model's fragments is blocking work that must not hold one of the few threads that serve requests.

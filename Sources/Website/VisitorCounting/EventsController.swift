@@ -13,6 +13,9 @@ struct EventsController: Sendable {
     let holder: ServedCatalogHolder
     let counter: VisitorCounter
     let online: OnlineSection
+    /// Made once: a metric looked up per request would take the metrics system's lock on every event.
+    let accepted = Counter(label: "recasketch_visitor_events_total")
+    let refused = Counter(label: "recasketch_visitor_events_refused_total")
 
     /// A page view's impressions and a click fit in a few kilobytes; nginx caps the body at the same size.
     static let maximumBody = 16 * 1024
@@ -29,13 +32,13 @@ struct EventsController: Sendable {
         // sendBeacon sends a string as text/plain (a JSON type would need a CORS preflight elsewhere); both are read.
         guard let type = request.headers[.contentType]?.lowercased(),
               type.hasPrefix("application/json") || type.hasPrefix("text/plain") else {
-            Counter(label: "recasketch_visitor_events_refused_total").increment()
+            refused.increment()
             throw Problem(status: .unsupportedMediaType, title: "Unsupported media type",
                           detail: "Send the events as application/json (or text/plain, as navigator.sendBeacon does).")
         }
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: Self.maximumBody) } catch {
-            Counter(label: "recasketch_visitor_events_refused_total").increment()
+            refused.increment()
             throw Problem(status: .contentTooLarge, title: "Content too large", detail: "The body may be at most \(Self.maximumBody) bytes.")
         }
         let lists = SnapshotPageLists(snapshot: holder.current.snapshot)
@@ -46,11 +49,11 @@ struct EventsController: Sendable {
                 try event.checked(against: lists, at: events.count == 1 ? "the event" : "events[\(index)]")
             }
         } catch {
-            Counter(label: "recasketch_visitor_events_refused_total").increment()
+            refused.increment()
             throw Problem(status: .unprocessableContent, title: "Event not counted", detail: error.description)
         }
         counter.record(counted)
-        Counter(label: "recasketch_visitor_events_total").increment(by: counted.count)
+        accepted.increment(by: counted.count)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
     }
 

@@ -114,17 +114,14 @@ enum StoredVisitorCounts {
         for row in rows.cards {
             guard let day = VisitorDay(iso: row.day), let carousel = CountedCarousel(name: row.carousel) else { continue }
             let key = VisitorTally.CardKey(day: day, carousel: carousel, position: row.position)
-            tally.cards[key, default: .init()].impressions += row.impressions
-            tally.cards[key, default: .init()].clicks += row.clicks
+            tally.cards[key, default: .init()] += .init(impressions: row.impressions, clicks: row.clicks)
         }
         for row in rows.pairs {
             guard let day = VisitorDay(iso: row.day), let first = Algorithm(rawValue: row.first),
                   let second = Algorithm(rawValue: row.second), let pair = AlgorithmPair(first, second) else { continue }
             // Stored from the side of the name that sorts first, which is how AlgorithmPair orders them.
             let key = VisitorTally.PairKey(day: day, pair: pair)
-            tally.pairs[key, default: .init()].wins += row.wins
-            tally.pairs[key, default: .init()].losses += row.losses
-            tally.pairs[key, default: .init()].ties += row.ties
+            tally.pairs[key, default: .init()] += .init(wins: row.wins, losses: row.losses, ties: row.ties)
         }
         return tally
     }

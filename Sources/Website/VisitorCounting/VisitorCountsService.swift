@@ -1,4 +1,5 @@
 import Logging
+import ParallelWork
 import ServiceLifecycle
 
 /// Writes the instance's counts to SQLite every `interval` and once more on graceful shutdown (SIGTERM), after the
