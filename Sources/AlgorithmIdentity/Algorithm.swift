@@ -20,6 +20,10 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     /// strongest simple baselines in the literature, compared in `evaluate` by their item-to-item lists.
     case ease
     case rp3beta
+    /// EASE and RP3beta with item features as weighted pseudo-users (CEASE, Jeunen et al. 2020; the walk through
+    /// tags beside likers): the closed-form and walk models of likes and tags, compared with warp-tags.
+    case easeTags = "ease-tags"
+    case rp3betaTags = "rp3beta-tags"
 
     /// What `train` can run and the site can show, in the order of the model page.
     public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .itemKNN, .ease, .rp3beta, .popularity]
@@ -32,11 +36,27 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
 
     /// What `evaluate` can fit and score on a split (visual from a catalogue's stored lists: it learns nothing from
     /// likes, so the lists the site serves are scored as they are).
-    public static let evaluable: [Algorithm] = [.visual, .popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warp, .warpTags, .bpr, .bprTags, .sparkALS]
+    public static let evaluable: [Algorithm] = [.visual, .popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warp, .warpTags,
+                                                .easeTags, .rp3betaTags, .bpr, .bprTags, .sparkALS]
 
-    /// Algorithms scored in `evaluate` through their item-to-item lists (a user's score for an item is the sum of
-    /// its similarity in the lists of the user's training likes), the way the carousels use them.
-    public var isScoredByLists: Bool { self == .itemKNN || self == .ease || self == .rp3beta || self == .visual }
+    /// Item-to-item algorithms: the carousels show their lists (a user's score for an item by the list rule is the
+    /// sum of its similarity in the lists of the user's training likes), and `evaluate` reports that rule beside
+    /// the model's own score (whole weight rows, negative weights included) that peers are compared on.
+    public var isScoredByLists: Bool {
+        self == .itemKNN || self == .ease || self == .rp3beta || self == .visual || self == .easeTags || self == .rp3betaTags
+    }
+
+    /// The algorithms that read tags and may fill "Likes + tags", and each one's version without tags.
+    public static let tagAware: [Algorithm] = [.warpTags, .easeTags, .rp3betaTags]
+    public var withoutTags: Algorithm? {
+        switch self {
+        case .warpTags: .warp
+        case .bprTags: .bpr
+        case .easeTags: .ease
+        case .rp3betaTags: .rp3beta
+        default: nil
+        }
+    }
 
     /// The learning-to-rank models, the ones `tune` searches settings for.
     public static let learningToRank: [Algorithm] = [.warp, .warpTags, .bpr, .bprTags]
@@ -44,7 +64,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     public var isLearningToRank: Bool { Self.learningToRank.contains(self) }
 
     /// Whether the algorithm reads item features (tags and categories) besides the likes.
-    public var usesSideFeatures: Bool { self == .warpTags || self == .bprTags }
+    public var usesSideFeatures: Bool { withoutTags != nil }
 
     /// Lists learnt from likes alone, explained by the users who liked both models.
     public var explainsWithLikes: Bool { self == .wrmf || self == .itemKNN || self == .ease || self == .rp3beta }
@@ -62,6 +82,8 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .sparkALS: "Users who liked this also liked (Spark ALS)"
         case .ease: "Liked together (EASE)"
         case .rp3beta: "Liked together (RP3beta)"
+        case .easeTags: "Liked together or tagged alike (EASE + tags)"
+        case .rp3betaTags: "Liked together or tagged alike (RP3beta + tags)"
         }
     }
 
@@ -89,6 +111,10 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
             "A linear autoencoder of the likes with a closed form (EASE): how much liking one model predicts liking another, every other model accounted for."
         case .rp3beta:
             "A three-step random walk model → liker → model on the likes, discounted by the arrival model's popularity (RP3beta)."
+        case .easeTags:
+            "EASE on the likes with each tag and category as one more, weighted, liker of the models that carry it (collective EASE): tags tie models that few people liked."
+        case .rp3betaTags:
+            "RP3beta's walk that may also step model → tag → model, weighted against the step through a liker."
         }
     }
 
@@ -105,6 +131,8 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .sparkALS: 80
         case .ease: 42
         case .rp3beta: 44
+        case .easeTags: 32
+        case .rp3betaTags: 34
         case .popularity: 90
         }
     }
@@ -113,7 +141,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     public var isBaseline: Bool {
         switch self {
         case .visual, .wrmf, .warpTags: false
-        case .itemKNN, .popularity, .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta: true
+        case .itemKNN, .popularity, .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta, .easeTags, .rp3betaTags: true
         }
     }
 
@@ -125,7 +153,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .warpTags: "likes + tags"
         case .itemKNN: "co-likes"
         case .popularity: "popular"
-        case .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta: rawValue
+        case .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta, .easeTags, .rp3betaTags: rawValue
         }
     }
 

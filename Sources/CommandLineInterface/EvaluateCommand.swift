@@ -54,12 +54,17 @@ struct EvaluateCommand: ParsableCommand {
             }
         }
     }
-    @Option(help: "Latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
-    @Option(help: "ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
-    @Option(help: "WRMF's L2 regularisation λ, 0–1e6. With α0 = --unobserved-weight and ν = --regularization-exponent, each row's is λ·(its likes + α0·the other side's rows)^ν.",
+    @OptionGroup(title: "Settings per catalogue") var tuning: TuningOptions
+    @Option(help: "Latent factors (WRMF as implicit's `factors`; WARP/BPR as LightFM's `no_components`), 1–1024.",
+            transform: ArgumentCheck.integer(1...1024))
+    var factors: Int?
+    @Option(help: "ALS iterations (implicit's `iterations`), 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
+    @Option(help: "WRMF's L2 penalty λ as implicit's `regularization` means it: the same λ for every user's and item's factors, 0–1e6. (Spark's regParam is scaled by each row's likes: see --spark-regularization; iALS revisited's by likes + α0·rows: --scaled-regularization.)",
             transform: ArgumentCheck.float(0...1e6))
-    var regularization: Float = HarnessSettings().regularization
-    @Option(help: "Confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
+    var regularization: Float?
+    @Option(help: "WRMF's confidence weight α as Hu, Koren & Volinsky and Spark's `alpha` mean it: c = 1 + α·r (implicit's `alpha` gives c = α·r; at α ≥ 10 they differ by under 10% on a like), 0–1e6.",
+            transform: ArgumentCheck.float(0...1e6))
+    var alpha: Float?
     @Option(help: "Conjugate-gradient steps per row, 1–100.", transform: ArgumentCheck.integer(1...100)) var cgSteps = 3
     @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling: ConfidenceScaling = .linear
     @Option(help: "Item-kNN neighbours used for scoring, 1–100000.", transform: ArgumentCheck.integer(1...100_000)) var neighbours = 100
@@ -86,6 +91,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         try input.validate(needsTest: true, catalogue: db)
+        try likesModels.validate(regularization: regularization)
         if case .named(let list) = algorithmSelection, list.contains(.visual), input.hasFileInput || db == nil {
             throw ValidationError("visual is scored from a catalogue's stored visual lists: give --db PATH without --interactions, --likes or --train")
         }
@@ -93,10 +99,9 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         var settings = HarnessSettings()
-        settings.factors = factors
+        if let factors { settings.factors = factors }
         settings.iterations = iterations
-        settings.regularization = regularization
-        settings.alpha = alpha
+        if let alpha { settings.alpha = alpha }
         settings.conjugateGradientSteps = cgSteps
         settings.scaling = scaling
         settings.neighbours = neighbours
@@ -109,7 +114,7 @@ struct EvaluateCommand: ParsableCommand {
         settings.itemAlpha = itemAlpha
         settings.maxSampled = maxSampled
         settings.coldThreshold = coldThreshold
-        likesModels.apply(to: &settings)
+        likesModels.apply(to: &settings, regularization: regularization)
         if algorithms.contains(.sparkALS) {
             settings.spark = try spark.job(required: true)
             settings.sparkStaging = spark.staging
@@ -132,6 +137,8 @@ struct EvaluateCommand: ParsableCommand {
             writeFeatures: writeFeatures.map(URL.init(fileURLWithPath:)), jsonOutput: json.map(URL.init(fileURLWithPath:)),
             curvesOutput: curves.map(URL.init(fileURLWithPath:)), similarItems: similarItems)
         evaluation.record = store
+        evaluation.tuneBudget = tuning.tuneBudget
+        evaluation.pinned = likesModels.pinned(wrmfFlags: factors != nil || regularization != nil || alpha != nil)
         evaluation.perUserOutput = perUser.map(URL.init(fileURLWithPath:))
         evaluation.bootstrapResamples = uncertainty.bootstrap
         evaluation.splitSeeds = uncertainty.splitSeeds

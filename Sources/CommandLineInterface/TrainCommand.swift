@@ -22,13 +22,14 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Folder of {mid}.jpg thumbnails, which the visual algorithm reads.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
     @Option(help: "Recommendations kept per model, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var neighbours = 12
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "WRMF latent factors, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors = 64
-    @Option(help: "WRMF ALS iterations, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
-    @Option(help: "WRMF L2 regularisation λ, 0–1e6: each row's is λ·(its likes + α0·the other side's rows)^ν.",
+    @Option(help: "WRMF latent factors (implicit's `factors`), 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors: Int?
+    @Option(help: "WRMF ALS iterations (implicit's `iterations`), 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
+    @Option(help: "WRMF's L2 penalty λ as implicit's `regularization` means it: the same λ for every user's and item's factors, 0–1e6 (iALS revisited's count-scaled λ: --scaled-regularization).",
             transform: ArgumentCheck.float(0...1e6))
-    var regularization: Float = HarnessSettings().regularization
+    var regularization: Float?
+    @OptionGroup(title: "Settings per catalogue") var tuning: TuningOptions
     @OptionGroup(title: "WRMF as iALS revisited, EASE, RP3beta") var likesModels: LikesModelOptions
-    @Option(help: "What fills \"Users who liked this also liked\": wrmf, ease, rp3beta, itemknn, or auto (the best of those trained, by precision@10 on a validation split of the likes; the page says which). The others stay carousels of their own.",
+    @Option(help: "What fills \"Users who liked this also liked\": wrmf, ease, rp3beta, itemknn, or auto (the default: the best of those trained, by precision@10 of their lists on a validation split of the likes; the page says which and by how much; wrmf when too few users have 10 likes to hold 5 out). The others stay carousels of their own.",
             transform: { text in
                 if text == "auto" { return TrainingOptions.LikesCarousel.chosenOnValidation }
                 guard let algorithm = Algorithm(rawValue: text), LikesCarouselSelection.candidates.contains(algorithm) else {
@@ -37,7 +38,9 @@ struct TrainCommand: ParsableCommand {
                 return TrainingOptions.LikesCarousel.algorithm(algorithm)
             })
     var likesAlgorithm: TrainingOptions.LikesCarousel?
-    @Option(help: "WRMF confidence weight: c = 1 + alpha * r, 0–1e6.", transform: ArgumentCheck.float(0...1e6)) var alpha: Float = 50
+    @Option(help: "WRMF's confidence weight α as Hu, Koren & Volinsky and Spark's `alpha` mean it: c = 1 + α·r (implicit's gives c = α·r), 0–1e6.",
+            transform: ArgumentCheck.float(0...1e6))
+    var alpha: Float?
     @Option(help: "warp-tags epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
     @Option(help: "warp-tags learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
     @Option(help: "warp-tags latent components, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var components = 64
@@ -58,6 +61,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func validate() throws {
+        try likesModels.validate(regularization: regularization)
         if case .algorithm(let chosen)? = likesAlgorithm, let algorithms, !algorithms.contains(chosen) {
             throw ValidationError("--likes-algorithm \(chosen.rawValue) is not among --algorithms")
         }
@@ -66,9 +70,10 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         let store = try database.openExisting()
         var selection = HarnessSettings()
-        likesModels.apply(to: &selection)
-        (selection.factors, selection.regularization, selection.alpha, selection.iterations, selection.seed, selection.threads) =
-            (factors, regularization, alpha, iterations, seed, threads)
+        likesModels.apply(to: &selection, regularization: regularization)
+        if let factors { selection.factors = factors }
+        if let alpha { selection.alpha = alpha }
+        (selection.iterations, selection.seed, selection.threads) = (iterations, seed, threads)
         var wrmf = selection.wrmf
         var hybrid = HybridTraining(loss: .warp, factors: components, learningRate: learningRate, userAlpha: userAlpha,
                                     itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
@@ -93,8 +98,10 @@ struct TrainCommand: ParsableCommand {
         var options = TrainingOptions(algorithms: algorithms, neighbours: neighbours, threads: threads, wrmf: wrmf,
                                       hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
                                       visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca)
-        options.likesCarousel = likesAlgorithm ?? .algorithm(.wrmf)
+        options.likesCarousel = likesAlgorithm ?? .chosenOnValidation
         options.selection = selection
+        options.tuneBudget = tuning.tuneBudget
+        options.pinned = likesModels.pinned(wrmfFlags: factors != nil || regularization != nil || alpha != nil || !settings.isEmpty)
         if spark.engine == .spark {
             options.spark = try spark.job(required: true)
             options.sparkStaging = spark.staging

@@ -73,10 +73,12 @@ public struct DemoPipeline: Sendable {
             progress("[3/5] train: recommendations already stored")
         } else {
             let descriptor = missing.contains(.visual) ? try visualDescriptor() : .classical
-            _ = try Trainer.run(TrainingOptions(algorithms: missing, wrmf: HarnessSettings().wrmf, thumbnailsDirectory: thumbnails,
-                                                visualDescriptor: descriptor,
-                                                visualPrincipalComponents: options.visualPrincipalComponents),
-                                store: store) { progress("      \($0)") }
+            var training = TrainingOptions(algorithms: missing, wrmf: HarnessSettings().wrmf, thumbnailsDirectory: thumbnails,
+                                           visualDescriptor: descriptor,
+                                           visualPrincipalComponents: options.visualPrincipalComponents)
+            // As `train` does by default: settings chosen on a validation split, the likes carousel by evidence.
+            (training.tuneBudget, training.likesCarousel) = (.automatic, .chosenOnValidation)
+            _ = try Trainer.run(training, store: store) { progress("      \($0)") }
             progress("[3/5] train: \(missing.map(\.rawValue).joined(separator: ", ")) in \((clock.now - stageStart).formattedSeconds)")
         }
         stageStart = clock.now
@@ -95,6 +97,7 @@ public struct DemoPipeline: Sendable {
                                            similarItems: 0)
             evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
             evaluation.record = store
+            evaluation.tuneBudget = .automatic
             do {
                 try evaluation.run { _ in }
                 progress("[4/5] evaluate: visual, popularity, itemknn, wrmf, ease, rp3beta, warp-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")

@@ -31,6 +31,10 @@ public struct TrainingOptions: Sendable {
     public var likesCarousel: LikesCarousel = .algorithm(.wrmf)
     /// EASE's λ and size, RP3beta's exponents, and the settings the likes carousel's choice scores candidates with.
     public var selection = HarnessSettings()
+    /// How long choosing WRMF's, EASE's and RP3beta's settings on a validation split of the likes may take.
+    public var tuneBudget: TuneBudget = .off
+    /// Algorithms whose settings were given by hand: not searched.
+    public var pinned: Set<Algorithm> = []
 
     public enum LikesCarousel: Sendable, Equatable {
         case algorithm(Algorithm)
@@ -80,6 +84,23 @@ public enum Trainer {
                                        pairs: snapshot.pairs)
         progress("loaded \(matrix.interactionCount) likes by \(matrix.userCount) users on \(matrix.itemCount) models")
         var results: [TrainedAlgorithm] = []
+        var options = options
+        var searches: [SettingsSearchOutcome] = []
+        if options.tuneBudget != .off {
+            var base = options.selection
+            base.adopt(options.wrmf)
+            (base.threads, base.seed) = (options.threads, options.wrmf.seed)
+            var selection = SettingsSelection(budget: options.tuneBudget, base: base)
+            selection.pinned = options.pinned
+            let tuningStart = clock.now
+            let chosen: HarnessSettings
+            do { (chosen, searches) = try selection.choose(options.algorithms, train: matrix, progress: progress) } catch {
+                throw TrainingError(description: "choosing settings on a validation split: \(error)")
+            }
+            options.selection = chosen
+            if searches.contains(where: { $0.algorithm == .wrmf }) { options.wrmf = chosen.wrmf }
+            progress(String(format: "settings chosen in %.1f s", (clock.now - tuningStart).inSeconds))
+        }
         let likesCarousel: Algorithm
         var choice: LikesCarouselChoice?
         switch options.likesCarousel {
@@ -89,13 +110,15 @@ public enum Trainer {
             var settings = options.selection
             settings.adopt(options.wrmf)
             settings.threads = options.threads
-            let chosen: LikesCarouselChoice
             do {
-                chosen = try LikesCarouselSelection.choose(store: store, among: options.algorithms, settings: settings, progress: progress)
+                let chosen = try LikesCarouselSelection.choose(store: store, among: options.algorithms, settings: settings, progress: progress)
+                (choice, likesCarousel) = (chosen, chosen.winner)
             } catch {
-                throw TrainingError(description: "choosing the likes carousel: \(error)")
+                let fallback: Algorithm = options.algorithms.contains(.wrmf) ? .wrmf
+                    : LikesCarouselSelection.candidates.first(where: options.algorithms.contains) ?? .wrmf
+                progress("likes carousel: \(fallback.rawValue), since none could be chosen on a validation split (\(error))")
+                likesCarousel = fallback
             }
-            (choice, likesCarousel) = (chosen, chosen.winner)
         }
         for algorithm in options.algorithms {
             let start = clock.now
@@ -105,8 +128,8 @@ public enum Trainer {
             var parameters = ["neighbours": String(options.neighbours)]
             switch algorithm {
             case .ease:
-                let ease = EASE(regularization: options.selection.easeRegularization, maxItems: options.selection.easeMaxItems,
-                                neighbours: options.neighbours, threads: options.threads)
+                let ease = EASE(regularization: options.selection.easeRegularization, dropout: options.selection.easeDropout,
+                                maxItems: options.selection.easeMaxItems, neighbours: options.neighbours, threads: options.threads)
                 do { lists = try ease.fit(matrix, progress: progress).lists } catch {
                     throw TrainingError(description: "\(error)")
                 }
@@ -116,7 +139,7 @@ public enum Trainer {
                                    neighbours: options.neighbours, threads: options.threads)
                 lists = walk.similarItems(matrix)
                 parameters.merge(walk.parameters) { _, new in new }
-            case .warp, .bpr, .bprTags, .sparkALS:
+            case .warp, .bpr, .bprTags, .sparkALS, .easeTags, .rp3betaTags:
                 throw TrainingError(description: "\(algorithm.rawValue) is compared by `evaluate`, not trained for the site")
             case .itemKNN:
                 lists = ItemKNN(neighbours: options.neighbours, threads: options.threads).similarItems(matrix)
@@ -177,6 +200,9 @@ public enum Trainer {
                 (title, displayOrder) = (Algorithm.wrmf.title, Algorithm.wrmf.displayOrder)
             } else if algorithm == .wrmf, likesCarousel != .wrmf, options.algorithms.contains(likesCarousel) {
                 (title, displayOrder) = ("Likes (WRMF)", Algorithm.wrmfAsBaselineOrder)
+            }
+            if let search = searches.first(where: { $0.algorithm == algorithm }) {
+                parameters["settings_search"] = search.summary
             }
             if algorithm == likesCarousel, let choice {
                 description += " " + choice.sentence

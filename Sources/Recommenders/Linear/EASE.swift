@@ -6,10 +6,21 @@ import ParallelWork
 /// score for item j is `Σ_{i liked} B_ij`, so row i of B is what liking i adds to every other item: the item-to-item
 /// list of i.
 ///
+/// Two extensions, each off by default and kept only where a validation split says it helps:
+/// - `dropout` p > 0 is the emphasised denoising linear autoencoder's full-rank closed form (EDLAE, Steck, NeurIPS
+///   2020): the same formula with `P = (XᵀX + Λ)⁻¹`, `Λ = λI + p/(1−p)·diag(XᵀX)`, which regularises a popular
+///   item's weights more than a rare one's (dropout of the input penalises what the identity would copy).
+/// - `side` stacks item features under the likes as weighted pseudo-users (CEASE, Jeunen, Van Balen & Goethals,
+///   RecSys 2020): `XᵀX` becomes `XᵀX + w·FᵀF`, so two items that share tags are tied even with few likes.
+///
 /// The Gram matrix is items × items, so the model is fitted on the `maxItems` most-liked items only; the others get
-/// item-kNN lists instead. One λ, no randomness.
+/// item-kNN lists instead. No randomness.
 public struct EASE: Sendable {
     public var regularization: Float
+    /// EDLAE's dropout probability p, 0 ≤ p < 1 (0: EASE).
+    public var dropout: Float
+    /// Item features as weighted pseudo-users (CEASE); nil: likes alone.
+    public var side: SideInformation?
     public var maxItems: Int
     public var neighbours: Int
     public var threads: Int
@@ -18,9 +29,11 @@ public struct EASE: Sendable {
 
     /// λ 100 and 30,000 items: the best λ of the grid on the Sketchfab-scale demo, and a size that covers its
     /// catalogue within 3 minutes and 4 GB on two cores.
-    public init(regularization: Float = 100, maxItems: Int = 30_000, neighbours: Int = 100, threads: Int = 2,
-                memoryLimit: Int? = nil) {
+    public init(regularization: Float = 100, dropout: Float = 0, side: SideInformation? = nil, maxItems: Int = 30_000,
+                neighbours: Int = 100, threads: Int = 2, memoryLimit: Int? = nil) {
         self.regularization = regularization
+        self.dropout = min(max(dropout, 0), 0.99)
+        self.side = side
         self.maxItems = maxItems
         self.neighbours = neighbours
         self.threads = max(1, threads)
@@ -28,7 +41,11 @@ public struct EASE: Sendable {
     }
 
     public var parameters: [String: String] {
-        ["regularization": String(regularization), "max_items": String(maxItems), "neighbours": String(neighbours)]
+        var parameters = ["regularization": String(regularization), "max_items": String(maxItems),
+                          "neighbours": String(neighbours)]
+        if dropout > 0 { parameters["dropout"] = String(dropout) }
+        if let side { parameters["side_weight"] = String(side.weight); parameters["side_features"] = String(side.rows.userCount) }
+        return parameters
     }
 
     public struct MemoryError: Error, CustomStringConvertible {
@@ -54,6 +71,8 @@ public struct EASE: Sendable {
         /// The items the closed form covered, most-liked first.
         public var fittedItems: [Int32]
         public var inverseSeconds: Double
+        /// The whole weight matrix, when asked for (`fit(keepingWeights: true)`), to score the model as a model.
+        public var weights: EASEWeights?
     }
 
     /// The most-liked `maxItems` items (ties to the lower index).
@@ -65,7 +84,10 @@ public struct EASE: Sendable {
         return Array(order.prefix(maxItems)).filter { matrix.itemDegree(Int($0)) > 0 }
     }
 
-    public func fit(_ matrix: InteractionMatrix, progress: (String) -> Void = { _ in }) throws -> Fitted {
+    /// `keepingWeights` keeps the inverse (items² floats) in the result so every weight, negative ones included,
+    /// can score users; the site's lists need only each row's best positive weights.
+    public func fit(_ matrix: InteractionMatrix, keepingWeights: Bool = false,
+                    progress: (String) -> Void = { _ in }) throws -> Fitted {
         let chosen = fittedItems(matrix)
         let needed = SymmetricMatrix.bytes(order: chosen.count) + matrix.itemCount * neighbours * 8
         let available = memoryLimit ?? Self.availableMemory()
@@ -74,7 +96,8 @@ public struct EASE: Sendable {
         }
         let clock = ContinuousClock()
         var start = clock.now
-        let gram = Self.gram(matrix, items: chosen, regularization: regularization, threads: threads)
+        let gram = Self.gram(matrix, items: chosen, regularization: regularization, dropout: dropout, side: side,
+                             threads: threads)
         let gramSeconds = (clock.now - start) / .seconds(1)
         progress(String(format: "  ease: Gram matrix of %d items in %.2f s", chosen.count, gramSeconds))
         start = clock.now
@@ -96,17 +119,21 @@ public struct EASE: Sendable {
             let covered = Set(chosen)
             for item in 0..<matrix.itemCount where !covered.contains(Int32(item)) { lists[item] = fallback[item] }
         }
-        return Fitted(lists: lists, fittedItems: chosen, inverseSeconds: inverseSeconds)
+        let weights = keepingWeights ? EASEWeights(inverse: gram, items: chosen, itemCount: matrix.itemCount) : nil
+        return Fitted(lists: lists, fittedItems: chosen, inverseSeconds: inverseSeconds, weights: weights)
     }
 
-    /// `XᵀX + λI` over `items` (in that order), lower triangle, rows built in parallel (each worker owns its rows).
-    static func gram(_ matrix: InteractionMatrix, items: [Int32], regularization: Float, threads: Int) -> SymmetricMatrix {
+    /// `XᵀX + w·FᵀF + Λ` over `items` (in that order), lower triangle, rows built in parallel (each worker owns its
+    /// rows); `Λ = λI + p/(1−p)·diag(XᵀX + w·FᵀF)`.
+    static func gram(_ matrix: InteractionMatrix, items: [Int32], regularization: Float, dropout: Float = 0,
+                     side: SideInformation? = nil, threads: Int) -> SymmetricMatrix {
         let gram = SymmetricMatrix(order: items.count)
         var local = [Int32](repeating: -1, count: matrix.itemCount)
         for (position, item) in items.enumerated() { local[Int(item)] = Int32(position) }
         let size = gram.size
         nonisolated(unsafe) let a = gram.storage.baseAddress!
         let localIndex = local
+        let emphasis = dropout > 0 ? dropout / (1 - dropout) : 0
         Parallel.forEachChunk(of: items.count, chunk: 64, workers: threads) { range, _ in
             for row in range {
                 let target = a + row * size
@@ -116,7 +143,15 @@ public struct EASE: Sendable {
                         if column >= 0 && column <= row { target[column] += 1 }
                     }
                 }
-                target[row] += regularization
+                if let side, side.weight > 0 {
+                    for feature in side.rows.users(ofItem: Int(items[row])) {
+                        for other in side.rows.items(ofUser: Int(feature)) {
+                            let column = Int(localIndex[Int(other)])
+                            if column >= 0 && column <= row { target[column] += side.weight }
+                        }
+                    }
+                }
+                target[row] += regularization + target[row] * emphasis
             }
         }
         return gram
@@ -151,5 +186,47 @@ public struct EASE: Sendable {
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
               let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return kilobytes * 1024
+    }
+}
+
+/// EASE's whole weight matrix `B_ij = −P_ij / P_jj`, kept as the mirrored inverse `P` (items² floats): a user's
+/// score for item j is `Σ_{i liked} B_ij = −(Σ_{i liked} P_ij) / P_jj`, one contiguous row sum per liked item.
+public final class EASEWeights: @unchecked Sendable {
+    let inverse: SymmetricMatrix
+    /// Fitted items (global indices) by local position, and each global item's local position (−1: not fitted).
+    public let items: [Int32]
+    let local: [Int32]
+    let scale: [Float]
+
+    init(inverse: SymmetricMatrix, items: [Int32], itemCount: Int) {
+        self.inverse = inverse
+        self.items = items
+        var local = [Int32](repeating: -1, count: itemCount)
+        for (position, item) in items.enumerated() { local[Int(item)] = Int32(position) }
+        self.local = local
+        let size = inverse.size
+        scale = (0..<items.count).map { -1 / inverse.storage[$0 * size + $0] }
+    }
+
+    /// Adds `Σ_{i in liked} B_i·` to `output` (global item indices); `scratch` holds at least `items.count` floats.
+    public func addScores<S: Sequence>(liked: S, into output: UnsafeMutableBufferPointer<Float>,
+                                       scratch: UnsafeMutableBufferPointer<Float>) where S.Element == Int32 {
+        let n = items.count, size = inverse.size
+        let p = inverse.storage.baseAddress!, sum = scratch.baseAddress!
+        for k in 0..<n { sum[k] = 0 }
+        var any = false
+        for item in liked {
+            let row = Int(local[Int(item)])
+            guard row >= 0 else { continue }
+            VectorKernels.axpy(1, p + row * size, sum, n)
+            any = true
+        }
+        guard any else { return }
+        for k in 0..<n { output[Int(items[k])] += sum[k] * scale[k] }
+        // B's diagonal is zero: a liked item's own P_ii term is not a weight.
+        for item in liked {
+            let row = Int(local[Int(item)])
+            if row >= 0 { output[Int(item)] -= p[row * size + row] * scale[row] }
+        }
     }
 }

@@ -14,9 +14,14 @@ public struct RP3beta: Sendable {
     public var beta: Float
     public var neighbours: Int
     public var threads: Int
+    /// Item features as a second kind of middle step (item → feature → item), weighing `side.weight` against a
+    /// liker; nil: likes alone.
+    public var side: SideInformation?
 
     /// α 0.5, β 0.2: the best of the grid on the Sketchfab-scale demo.
-    public init(alpha: Float = 0.5, beta: Float = 0.2, neighbours: Int = 100, threads: Int = 2) {
+    public init(alpha: Float = 0.5, beta: Float = 0.2, neighbours: Int = 100, threads: Int = 2,
+                side: SideInformation? = nil) {
+        self.side = side
         self.alpha = alpha
         self.beta = beta
         self.neighbours = neighbours
@@ -24,53 +29,18 @@ public struct RP3beta: Sendable {
     }
 
     public var parameters: [String: String] {
-        ["alpha": String(alpha), "beta": String(beta), "neighbours": String(neighbours)]
+        var parameters = ["alpha": String(alpha), "beta": String(beta), "neighbours": String(neighbours)]
+        if let side { parameters["side_weight"] = String(side.weight); parameters["side_features"] = String(side.rows.userCount) }
+        return parameters
     }
 
     public func similarItems(_ matrix: InteractionMatrix) -> [[Neighbour]] {
-        let itemCount = matrix.itemCount
-        let userStep = (0..<matrix.userCount).map { user -> Float in
-            let degree = matrix.userDegree(user)
-            return degree > 0 ? Self.power(1 / Float(degree), alpha) : 0
-        }
-        let itemStep = (0..<itemCount).map { item -> Float in
-            let degree = matrix.itemDegree(item)
-            return degree > 0 ? Self.power(1 / Float(degree), alpha) : 0
-        }
-        let arrival = (0..<itemCount).map { item -> Float in
-            let degree = matrix.itemDegree(item)
-            return degree > 0 ? 1 / Self.power(Float(degree), beta) : 0
-        }
-        var results = [[Neighbour]](repeating: [], count: itemCount)
-        let neighbours = self.neighbours
-        results.withUnsafeMutableBufferPointer { output in
-            nonisolated(unsafe) let out = output.baseAddress!
-            Parallel.forEachChunk(of: itemCount, chunk: 64, workers: threads) { range, _ in
-                var weights = [Float](repeating: 0, count: itemCount)
-                var touched: [Int32] = []
-                weights.withUnsafeMutableBufferPointer { weights in
-                    for item in range {
-                        touched.removeAll(keepingCapacity: true)
-                        for user in matrix.users(ofItem: item) {
-                            let step = userStep[Int(user)]
-                            for other in matrix.items(ofUser: Int(user)) where Int(other) != item {
-                                if weights[Int(other)] == 0 { touched.append(other) }
-                                weights[Int(other)] += step
-                            }
-                        }
-                        var best = TopK(capacity: neighbours)
-                        let start = itemStep[item]
-                        for other in touched {
-                            let index = Int(other)
-                            best.insert(item: other, score: start * weights[index] * arrival[index])
-                            weights[index] = 0
-                        }
-                        out[item] = best.sorted()
-                    }
-                }
-            }
-        }
-        return results
+        walk(matrix).lists(neighbours: neighbours, threads: threads)
+    }
+
+    /// The walk on `matrix`, through `side`'s features too when it is set (the tag-aware RP3beta).
+    public func walk(_ matrix: InteractionMatrix) -> ItemWalk {
+        ItemWalk.rp3beta(matrix, alpha: alpha, beta: beta, side: side)
     }
 
     @inline(__always) static func power(_ base: Float, _ exponent: Float) -> Float {

@@ -45,3 +45,36 @@ public struct HybridScorer: ItemScorer {
         for item in 0..<biases.count { output[item] = VectorKernels.dot(representations.row(item), x, n) + biases[item] }
     }
 }
+
+/// A similarity model scored as a model: the whole rows of the walk (RP3beta, cosine item-kNN) for the user's likes.
+public struct WalkScorer: ItemScorer {
+    let walk: ItemWalk
+    public init(_ walk: ItemWalk) { self.walk = walk }
+    public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        walk.scores(liked: walk.likes.items(ofUser: user), into: output)
+    }
+}
+
+/// EASE scored as a model: `x_u · B` with every weight, negative ones included (as cornac, recpack and the paper
+/// score it); items outside the fitted set get their fallback lists' scores.
+public struct EASEScorer: ItemScorer {
+    let fallback: ItemKNNScorer?
+    let train: InteractionMatrix
+    let weights: EASEWeights
+    public init(_ train: InteractionMatrix, weights: EASEWeights, lists: [[Neighbour]]) {
+        self.train = train
+        self.weights = weights
+        fallback = weights.items.count < train.itemCount ? ItemKNNScorer(train, neighbours: lists) : nil
+    }
+    public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        if let fallback {
+            fallback.scores(user: user, into: output)
+            for item in weights.items { output[Int(item)] = 0 }
+        } else {
+            for item in 0..<output.count { output[item] = 0 }
+        }
+        let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, weights.items.count))
+        defer { scratch.deallocate() }
+        weights.addScores(liked: train.items(ofUser: user), into: output, scratch: scratch)
+    }
+}

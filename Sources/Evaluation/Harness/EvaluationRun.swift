@@ -31,6 +31,10 @@ public struct EvaluationRun: Sendable {
     /// and report each metric's mean and spread over the seeds; the first seed's run is the one written and stored.
     /// Empty: one run, with `holdout.seed` and `settings.seed`.
     public var splitSeeds: [UInt64] = []
+    /// Settings chosen per split on a validation split of its training likes, within this budget.
+    public var tuneBudget: TuneBudget = .off
+    /// Algorithms whose settings were given by hand and are not searched.
+    public var pinned: Set<Algorithm> = []
 
     public init(source: SplitSource, holdout: HoldoutSplit, algorithms: [Algorithm], settings: HarnessSettings,
                 featuresFile: URL? = nil, writeSplit: URL? = nil, writeFeatures: URL? = nil, jsonOutput: URL? = nil,
@@ -142,12 +146,34 @@ public struct EvaluationRun: Sendable {
                 try ItemFeaturesCSV.write(rows.filter { itemIndex[$0.item] != nil }, to: writeFeatures)
             }
         }
-        let reports = try EvaluationHarness(settings: settings).run(algorithms, train: indexed.train.matrix,
+        var settings = settings
+        var searches: [SettingsSearchOutcome] = []
+        if tuneBudget != .off {
+            var selection = SettingsSelection(budget: tuneBudget, base: settings)
+            selection.pinned = pinned
+            (settings, searches) = try selection.choose(algorithms, train: indexed.train.matrix, sideFeatures: sideFeatures,
+                                                        progress: progress)
+        }
+        var reports = try EvaluationHarness(settings: settings).run(algorithms, train: indexed.train.matrix,
                                                                     test: indexed.test.matrix, sideFeatures: sideFeatures,
                                                                     itemIDs: indexed.train.itemIDs,
                                                                     progress: progress)
+        for index in reports.indices {
+            if let search = searches.first(where: { $0.algorithm == reports[index].algorithm }) {
+                reports[index].parameters["settings_search"] = search.summary
+                reports[index].parameters["tuning_seconds"] = String(format: "%.1f", search.seconds)
+            } else if SettingsSelection.searched.contains(reports[index].algorithm) {
+                reports[index].parameters["settings_search"] = tuneBudget == .off ? "fixed defaults (--tune-budget 0)"
+                    : pinned.contains(reports[index].algorithm) ? "as given by flag" : "not searched"
+            }
+        }
         progress("")
         progress(EvaluationReports.table(reports))
+        if reports.contains(where: { $0.listMetrics != nil }) {
+            progress("")
+            progress("the same item-to-item algorithms scored by their lists, as the carousels use them (each model's best \(settings.neighbours) positive weights):")
+            progress(EvaluationReports.listRuleTable(reports))
+        }
         for report in reports {
             switch report.algorithm {
             case .wrmf, .sparkALS:
@@ -173,6 +199,12 @@ public struct EvaluationRun: Sendable {
                       precision.count == users.count else { continue }
                 for (position, user) in users.enumerated() {
                     csv += "\(report.name),\(indexed.train.userIDs[user]),\(precision[position]),\(ndcg[position])\n"
+                }
+                if let lists = report.listMetrics, let precision = lists.perUser["precision@10"], let ndcg = lists.perUser["ndcg@10"],
+                   precision.count == users.count {
+                    for (position, user) in users.enumerated() {
+                        csv += "\(report.name)-lists,\(indexed.train.userIDs[user]),\(precision[position]),\(ndcg[position])\n"
+                    }
                 }
             }
             try Data(csv.utf8).write(to: perUserOutput, options: .atomic)

@@ -43,6 +43,11 @@ public struct HarnessSettings: Sendable {
     public var initialDeviation: Float = 0.1
     /// EASE's λ and the most-liked items its closed form covers.
     public var easeRegularization = EASE().regularization
+    /// EDLAE's dropout p (0: EASE) and ease-tags' weight of a feature row against a user's.
+    public var easeDropout = EASE().dropout
+    public var easeSideWeight: Float = 1
+    /// rp3beta-tags' weight of a step through a feature against one through a liker.
+    public var rp3SideWeight: Float = 1
     public var easeMaxItems = EASE().maxItems
     /// The visual carousel's stored lists (`evaluate --db` on a catalogue trained with visual), by item id: visual
     /// learns nothing from likes, so the lists the site serves are scored as they are.
@@ -91,6 +96,12 @@ public struct AlgorithmReport: Sendable {
     public var curve: [LearningCurvePoint]
     /// The item factors of a factorisation model (WRMF), for item-to-item similarity.
     public var itemFactors: FactorMatrix? = nil
+    /// An item-to-item algorithm scored by its lists, the way the carousel uses them (`metrics` scores the model
+    /// itself, every weight of every row, as its peers are scored).
+    public var listMetrics: MetricSet? = nil
+
+    /// What choosing a carousel goes by: the list rule where the page shows lists, else the model's own score.
+    public var carouselMetrics: MetricSet { listMetrics ?? metrics }
 }
 
 public struct HarnessError: Error, CustomStringConvertible {
@@ -114,7 +125,7 @@ public struct EvaluationHarness: Sendable {
     /// `sideFeatures` are (item index, feature name, weight), needed by the `-tags` algorithms.
     public func run(_ algorithms: [Algorithm], train: InteractionMatrix, test: InteractionMatrix,
                     sideFeatures: [(item: Int, feature: String, weight: Float)] = [], itemIDs: [String] = [],
-                    progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
+                    scoringListsToo: Bool = true, progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
         if algorithms.contains(where: \.usesSideFeatures) && sideFeatures.isEmpty {
             throw HarnessError(description: "the -tags algorithms need item features (--features FILE)")
         }
@@ -125,6 +136,7 @@ public struct EvaluationHarness: Sendable {
             let name = algorithm.rawValue
             let start = clock.now
             let scorer: ItemScorer
+            var listScorer: ItemScorer?
             var parameters: [String: String] = [:]
             var curve: [LearningCurvePoint] = []
             var fitSeconds = 0.0
@@ -147,26 +159,34 @@ public struct EvaluationHarness: Sendable {
                 let knn = ItemKNN(neighbours: settings.neighbours, threads: settings.threads)
                 let lists = knn.similarItems(train)
                 fitSeconds = (clock.now - start).inSeconds
-                scorer = ItemKNNScorer(train, neighbours: lists)
+                scorer = WalkScorer(ItemWalk.cosine(train))
+                listScorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = ["neighbours": String(settings.neighbours), "similarity": "cosine"]
-            case .ease:
-                let ease = EASE(regularization: settings.easeRegularization, maxItems: settings.easeMaxItems,
-                                neighbours: settings.neighbours, threads: settings.threads)
+            case .ease, .easeTags:
+                let side = algorithm == .easeTags
+                    ? SideInformation(itemCount: train.itemCount, assignments: sideFeatures, weight: settings.easeSideWeight) : nil
+                let ease = EASE(regularization: settings.easeRegularization, dropout: settings.easeDropout, side: side,
+                                maxItems: settings.easeMaxItems, neighbours: settings.neighbours, threads: settings.threads)
                 let fitted: EASE.Fitted
-                do { fitted = try ease.fit(train, progress: progress) } catch {
+                do { fitted = try ease.fit(train, keepingWeights: true, progress: progress) } catch {
                     throw HarnessError(description: "\(error)")
                 }
                 fitSeconds = (clock.now - start).inSeconds
-                scorer = ItemKNNScorer(train, neighbours: fitted.lists)
+                scorer = EASEScorer(train, weights: fitted.weights!, lists: fitted.lists)
+                listScorer = ItemKNNScorer(train, neighbours: fitted.lists)
                 parameters = ease.parameters
                 parameters["fitted_items"] = String(fitted.fittedItems.count)
                 parameters["inverse_seconds"] = String(format: "%.2f", fitted.inverseSeconds)
-            case .rp3beta:
+            case .rp3beta, .rp3betaTags:
+                let side = algorithm == .rp3betaTags
+                    ? SideInformation(itemCount: train.itemCount, assignments: sideFeatures, weight: settings.rp3SideWeight) : nil
                 let walk = RP3beta(alpha: settings.rp3Alpha, beta: settings.rp3Beta, neighbours: settings.neighbours,
-                                   threads: settings.threads)
-                let lists = walk.similarItems(train)
+                                   threads: settings.threads, side: side)
+                let graph = walk.walk(train)
+                let lists = graph.lists(neighbours: settings.neighbours, threads: settings.threads)
                 fitSeconds = (clock.now - start).inSeconds
-                scorer = ItemKNNScorer(train, neighbours: lists)
+                scorer = WalkScorer(graph)
+                listScorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = walk.parameters
             case .warp, .warpTags, .bpr, .bprTags:
                 let training = HybridTraining(
@@ -226,9 +246,11 @@ public struct EvaluationHarness: Sendable {
                 parameters = wrmf.parameters
             }
             let metrics = evaluator.evaluate(scorer, train: train, test: test)
-            progress(String(format: "%@: fit %.2f s, precision@10 %.4f", name, fitSeconds, metrics["precision@10"]))
+            let listMetrics = listScorer.flatMap { scoringListsToo ? $0 : nil }.map { evaluator.evaluate($0, train: train, test: test) }
+            progress(String(format: "%@: fit %.2f s, precision@10 %.4f", name, fitSeconds, metrics["precision@10"])
+                     + (listMetrics.map { String(format: " (%.4f by its lists, as the page shows)", $0["precision@10"]) } ?? ""))
             reports.append(AlgorithmReport(algorithm: algorithm, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve,
-                                           itemFactors: itemFactors))
+                                           itemFactors: itemFactors, listMetrics: listMetrics))
         }
         return reports
     }

@@ -12,10 +12,17 @@ public struct LikesCarouselChoice: Sendable {
     public var figures: [(algorithm: Algorithm, precision: Double)]
     public var validationUsers: Int
 
-    /// What the page says under the carousel's title.
+    /// What the page says under the carousel's title: who won, by how much, against whom.
     public var sentence: String {
         let others = figures.map { String(format: "%@ %.4f", $0.algorithm.rawValue, $0.precision) }.joined(separator: ", ")
-        return "Chosen for this carousel on a validation split of the likes (\(validationUsers) users' held-out likes; precision@10 \(others))."
+        let ranked = figures.sorted { $0.precision > $1.precision }
+        var margin = ""
+        if ranked.count > 1, ranked[1].precision > 0 {
+            margin = String(format: " %@ won by %.2f× the runner-up, %@", winner.rawValue, ranked[0].precision / ranked[1].precision,
+                            ranked[1].algorithm.rawValue)
+            margin += ";"
+        }
+        return "Chosen for this carousel on a validation split of the likes:\(margin) precision@10 of each one's lists on \(validationUsers) users' held-out likes: \(others)."
     }
 }
 
@@ -35,7 +42,8 @@ public enum LikesCarouselSelection {
         var quiet = settings
         quiet.learningCurves = false
         let reports = try EvaluationHarness(settings: quiet).run(candidates, train: indexed.train.matrix, test: indexed.test.matrix)
-        let figures = reports.map { (algorithm: $0.algorithm, precision: $0.metrics["precision@10"]) }
+        // By the lists the carousel shows, not the whole model.
+        let figures = reports.map { (algorithm: $0.algorithm, precision: $0.carouselMetrics["precision@10"]) }
         var winner = figures[0]
         for figure in figures.dropFirst() where figure.precision > winner.precision { winner = figure }
         let choice = LikesCarouselChoice(winner: winner.algorithm, figures: figures,

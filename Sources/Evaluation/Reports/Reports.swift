@@ -13,6 +13,17 @@ public enum EvaluationReports {
         return aligned(rows, rightAligned: Set(1..<columns.count))
     }
 
+    /// precision@10 and NDCG@10 of each list-scored algorithm by its lists, beside its model's.
+    public static func listRuleTable(_ reports: [AlgorithmReport]) -> String {
+        var rows = [["algorithm", "lists p@10", "model p@10", "lists ndcg@10", "model ndcg@10"]]
+        for report in reports {
+            guard let lists = report.listMetrics else { continue }
+            rows.append([report.name] + [lists["precision@10"], report.metrics["precision@10"], lists["ndcg@10"],
+                                         report.metrics["ndcg@10"]].map { String(format: "%.4f", $0) })
+        }
+        return aligned(rows, rightAligned: Set(1..<5))
+    }
+
     /// The metrics whose paired ratios are compared between algorithms.
     public static let comparedMetrics = ["precision@10", "ndcg@10"]
 
@@ -24,6 +35,9 @@ public enum EvaluationReports {
         let entries: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["name": report.name, "parameters": report.parameters,
                                         "fit_seconds": report.fitSeconds, "test_users": report.metrics.testUsers]
+            if let lists = report.listMetrics {
+                entry["list_rule"] = ["precision@10": lists["precision@10"], "ndcg@10": lists["ndcg@10"]]
+            }
             for key in MetricSet.keys + MetricSet.coldKeys + ["cold_users"] where report.metrics.values[key] != nil {
                 entry[key] = report.metrics[key]
             }

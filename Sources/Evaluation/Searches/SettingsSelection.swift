@@ -1,0 +1,310 @@
+import AlgorithmIdentity
+import ElapsedTime
+import Foundation
+import Recommenders
+import SeededRandom
+
+/// How long choosing settings per catalogue may take.
+public enum TuneBudget: Sendable, Equatable, CustomStringConvertible {
+    /// Each algorithm's search may take as long as one full fit of it is estimated to take (at least 15 s), so tuning
+    /// at most doubles training time.
+    case automatic
+    /// This many seconds in all, shared equally by the algorithms searched.
+    case seconds(Double)
+    /// Fixed settings.
+    case off
+
+    public var description: String {
+        switch self {
+        case .automatic: "auto (each search up to one full fit's estimated time, at least 15 s)"
+        case .seconds(let seconds): String(format: "%.0f s", seconds)
+        case .off: "0 (fixed settings)"
+        }
+    }
+}
+
+/// One algorithm's search: what it tried, what it chose, how long it took.
+public struct SettingsSearchOutcome: Sendable {
+    public struct Trial: Sendable {
+        public var settings: [String: Double]
+        public var precision: Double
+        public var seconds: Double
+        /// The successive-halving rung it reached (WRMF), 0 elsewhere.
+        public var rung: Int
+    }
+    public var algorithm: Algorithm
+    public var chosen: [String: Double]
+    /// Validation precision@10 of the chosen settings and of the fixed defaults.
+    public var precision: Double
+    public var defaultPrecision: Double
+    public var trials: [Trial]
+    public var seconds: Double
+    public var budgetSeconds: Double
+    public var validationUsers: Int
+    /// The items the search ran on (the most-liked ones when the catalogue is large).
+    public var items: Int
+    public var method: String
+    /// Set when the budget ran out before the defaults were even scored: the defaults are kept.
+    public var keptDefaults: Bool
+
+    /// A line for the run's parameters and the evaluation page.
+    public var summary: String {
+        let chosenText = chosen.keys.sorted().map { "\($0) \(Self.format(chosen[$0]!))" }.joined(separator: ", ")
+        if keptDefaults {
+            return String(format: "budget of %.0f s too small to search: fixed defaults kept", budgetSeconds)
+        }
+        return String(format: "chosen on a validation split of the training likes (%d users, %d items): %@; precision@10 %.4f against %.4f at the defaults; %d settings tried by %@ in %.1f s of a %.0f s budget",
+                      validationUsers, items, chosenText, precision, defaultPrecision, trials.count, method, seconds, budgetSeconds)
+    }
+
+    static func format(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%g", value)
+    }
+}
+
+/// Settings chosen per catalogue: each algorithm's settings searched on a validation split carved from the
+/// training likes only (5 likes of 20% of the users with 10 or more; the test likes are never read), scored the
+/// way `evaluate` scores the model (precision@10). WRMF by successive halving (every candidate gets a few
+/// iterations, the best third continue from where they stopped, warm, to the next rung); the closed forms and the
+/// walks by a small grid, the tag weights searched from the tag-free winner with 0 among them, so a tag-aware
+/// algorithm is never behind its tag-free version on validation. Where the catalogue is large, EASE's searches run
+/// on the most-liked `maxSearchItems` items (its cost grows as items³) and scoring on a sample of the users.
+public struct SettingsSelection: Sendable {
+    public var budget: TuneBudget
+    public var base: HarnessSettings
+    public var maxSearchItems = 4_000
+    public var maxValidationUsers = 5_000
+    /// Algorithms whose settings were given by hand: left as given.
+    public var pinned: Set<Algorithm> = []
+
+    public init(budget: TuneBudget, base: HarnessSettings) {
+        self.budget = budget
+        self.base = base
+    }
+
+    /// The algorithms whose settings a search chooses.
+    public static let searched: [Algorithm] = [.wrmf, .ease, .easeTags, .rp3beta, .rp3betaTags]
+
+    /// `base` with each searched algorithm's chosen settings, and the searches.
+    public func choose(_ algorithms: [Algorithm], train: InteractionMatrix,
+                       sideFeatures: [(item: Int, feature: String, weight: Float)] = [],
+                       progress: (String) -> Void = { _ in }) throws -> (settings: HarnessSettings, outcomes: [SettingsSearchOutcome]) {
+        let wanted = Self.searched.filter { algorithm in
+            algorithms.contains(algorithm) || (algorithm.withoutTags == nil && algorithms.contains { $0.withoutTags == algorithm })
+        }.filter { (!$0.usesSideFeatures || !sideFeatures.isEmpty) && !pinned.contains($0) }
+        guard budget != .off, !wanted.isEmpty else { return (base, []) }
+        let (fit, validation) = Self.carve(train, seed: base.seed, maxUsers: maxValidationUsers)
+        guard validation.interactionCount > 0 else {
+            progress("settings: no user has 10 training likes to hold 5 out for validation: fixed defaults kept")
+            return (base, [])
+        }
+        var settings = base
+        var outcomes: [SettingsSearchOutcome] = []
+        let share: Double? = if case .seconds(let total) = budget { total / Double(wanted.count) } else { nil }
+        for algorithm in wanted {
+            let outcome = try search(algorithm, settings: settings, fit: fit, validation: validation,
+                                     sideFeatures: sideFeatures, budgetSeconds: share, fullLikes: train.interactionCount)
+            if !outcome.keptDefaults { settings = Self.applying(outcome.chosen, to: settings, algorithm: algorithm) }
+            progress("settings: \(algorithm.rawValue) \(outcome.summary)")
+            outcomes.append(outcome)
+        }
+        return (settings, outcomes)
+    }
+
+    /// 5 likes of 20% of the users with at least 10 (at most `maxUsers` of them), seeded, on the same indices.
+    public static func carve(_ train: InteractionMatrix, seed: UInt64, maxUsers: Int = .max) -> (fit: InteractionMatrix, validation: InteractionMatrix) {
+        var random = SeededGenerator(seed: seed &+ 7, stream: 11)
+        var eligible = (0..<train.userCount).filter { train.userDegree($0) >= 10 }
+        for index in stride(from: eligible.count - 1, to: 0, by: -1) { eligible.swapAt(index, random.below(index + 1)) }
+        let chosen = eligible.prefix(min(maxUsers, max(1, eligible.count / 5)))
+        var heldOut = Set<Int64>()
+        var validationPairs: [(user: Int32, item: Int32)] = []
+        for user in chosen {
+            var items = Array(train.items(ofUser: user))
+            for index in stride(from: items.count - 1, to: 0, by: -1) { items.swapAt(index, random.below(index + 1)) }
+            for item in items.prefix(5) {
+                heldOut.insert(Int64(user) << 32 | Int64(item))
+                validationPairs.append((Int32(user), item))
+            }
+        }
+        var fitPairs: [(user: Int32, item: Int32)] = []
+        fitPairs.reserveCapacity(train.interactionCount)
+        for user in 0..<train.userCount {
+            for item in train.items(ofUser: user) where !heldOut.contains(Int64(user) << 32 | Int64(item)) {
+                fitPairs.append((Int32(user), item))
+            }
+        }
+        return (InteractionMatrix(userCount: train.userCount, itemCount: train.itemCount, pairs: fitPairs),
+                InteractionMatrix(userCount: train.userCount, itemCount: train.itemCount, pairs: validationPairs))
+    }
+
+    /// The candidates each search tries, around and including the defaults (see docs/quality.md for the ranges).
+    static func candidates(_ algorithm: Algorithm, from settings: HarnessSettings) -> [[String: Double]] {
+        func grid(_ axes: [(String, [Double])]) -> [[String: Double]] {
+            axes.reduce([[:]]) { points, axis in points.flatMap { point in axis.1.map { point.merging([axis.0: $0]) { $1 } } } }
+        }
+        switch algorithm {
+        case .wrmf:
+            // implicit's form (one λ for every row) and iALS revisited's (λ scaled by each row's count, ν = 1).
+            let plain = grid([("factors", [64, 128]), ("alpha", [5, 15, 50]), ("regularization", [0.1, 1, 10, 30]),
+                              ("regularization_exponent", [0])])
+            let scaled = grid([("factors", [64, 128]), ("alpha", [5, 15, 50]), ("regularization", [0.001, 0.003, 0.01]),
+                               ("regularization_exponent", [1])])
+            return plain + scaled
+        case .ease:
+            return grid([("regularization", [10, 30, 100, 300, 1000]), ("dropout", [0, 0.1, 0.25, 0.5])])
+        case .rp3beta:
+            return grid([("alpha", [0.5, 0.75, 1]), ("beta", [0, 0.15, 0.3, 0.45, 0.6])])
+        case .easeTags:
+            let lambda = Double(settings.easeRegularization)
+            return grid([("side_weight", [0, 0.03, 0.1, 0.3, 1, 3, 10]), ("regularization", [lambda])])
+                + grid([("side_weight", [0.3, 1, 3]), ("regularization", [lambda / 3, lambda * 3])])
+        case .rp3betaTags:
+            return grid([("side_weight", [0, 0.03, 0.1, 0.3, 1, 3, 10])])
+        default:
+            return []
+        }
+    }
+
+    /// The defaults as a point of the search, for the comparison each outcome reports.
+    static func defaults(_ algorithm: Algorithm, _ settings: HarnessSettings) -> [String: Double] {
+        switch algorithm {
+        case .wrmf:
+            ["factors": Double(settings.factors), "alpha": Double(settings.alpha),
+             "regularization": Double(settings.regularization), "regularization_exponent": Double(settings.regularizationExponent)]
+        case .ease: ["regularization": Double(settings.easeRegularization), "dropout": Double(settings.easeDropout)]
+        case .easeTags: ["side_weight": Double(settings.easeSideWeight), "regularization": Double(settings.easeRegularization)]
+        case .rp3beta: ["alpha": Double(settings.rp3Alpha), "beta": Double(settings.rp3Beta)]
+        case .rp3betaTags: ["side_weight": Double(settings.rp3SideWeight)]
+        default: [:]
+        }
+    }
+
+    /// `settings` with one point applied.
+    public static func applying(_ point: [String: Double], to settings: HarnessSettings, algorithm: Algorithm) -> HarnessSettings {
+        var settings = settings
+        for (name, value) in point {
+            switch (algorithm, name) {
+            case (.wrmf, "factors"): settings.factors = Int(value)
+            case (.wrmf, "alpha"): settings.alpha = Float(value)
+            case (.wrmf, "regularization"): settings.regularization = Float(value)
+            case (.wrmf, "regularization_exponent"): settings.regularizationExponent = Float(value)
+            case (.ease, "regularization"), (.easeTags, "regularization"): settings.easeRegularization = Float(value)
+            case (.ease, "dropout"): settings.easeDropout = Float(value)
+            case (.easeTags, "side_weight"): settings.easeSideWeight = Float(value)
+            case (.rp3beta, "alpha"): settings.rp3Alpha = Float(value)
+            case (.rp3beta, "beta"): settings.rp3Beta = Float(value)
+            case (.rp3betaTags, "side_weight"): settings.rp3SideWeight = Float(value)
+            default: break
+            }
+        }
+        return settings
+    }
+
+    func search(_ algorithm: Algorithm, settings: HarnessSettings, fit: InteractionMatrix, validation: InteractionMatrix,
+                sideFeatures: [(item: Int, feature: String, weight: Float)], budgetSeconds: Double?,
+                fullLikes: Int) throws -> SettingsSearchOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        // EASE's cost grows as items³: search on the most-liked items when there are many.
+        var (fitMatrix, validationMatrix, features) = (fit, validation, sideFeatures)
+        var costScale = Double(fullLikes) / Double(max(1, fit.interactionCount))
+        if algorithm == .ease || algorithm == .easeTags, fit.itemCount > maxSearchItems {
+            (fitMatrix, validationMatrix, features) = Self.restrict(fit, validation, sideFeatures, to: maxSearchItems)
+            costScale *= pow(Double(fit.itemCount) / Double(maxSearchItems), 3)
+        }
+        var quiet = settings
+        quiet.learningCurves = false
+        let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: 0)
+        let defaultPoint = Self.defaults(algorithm, settings)
+        var points = Self.candidates(algorithm, from: settings)
+        points.removeAll { $0 == defaultPoint }
+        points.insert(defaultPoint, at: 0)
+        var trials: [SettingsSearchOutcome.Trial] = []
+        var limit = budgetSeconds
+        let validationUsers = (0..<validationMatrix.userCount).filter { validationMatrix.userDegree($0) > 0 }.count
+        let method: String
+        if algorithm == .wrmf {
+            method = "successive halving (3, 7, then 15 iterations, the best third going on warm)"
+            var survivors = points.map { (point: $0, model: WRMFModel?.none, precision: 0.0, seconds: 0.0) }
+            let rungs = [3, 7, max(8, settings.iterations)]
+            var done = 0
+            rungLoop: for (rung, iterations) in rungs.enumerated() {
+                for index in survivors.indices {
+                    if let limit, (clock.now - start).inSeconds > limit, !trials.isEmpty { break rungLoop }
+                    let trialStart = clock.now
+                    var wrmf = Self.applying(survivors[index].point, to: quiet, algorithm: .wrmf).wrmf
+                    wrmf.iterations = iterations - done
+                    let model = wrmf.fit(fitMatrix, startingFrom: survivors[index].model)
+                    let precision = evaluator.evaluate(WRMFScorer(model), train: fitMatrix, test: validationMatrix)["precision@10"]
+                    let seconds = (clock.now - trialStart).inSeconds
+                    survivors[index] = (survivors[index].point, model, precision, survivors[index].seconds + seconds)
+                    if limit == nil, rung == 0, index == 0 {
+                        // One full fit: 15 iterations over all the likes, from this 3-iteration trial.
+                        limit = max(15, seconds * Double(rungs.last!) / Double(iterations) * costScale)
+                    }
+                    trials.append(.init(settings: survivors[index].point, precision: precision, seconds: seconds, rung: rung))
+                }
+                done = iterations
+                if rung < rungs.count - 1 {
+                    survivors.sort { $0.precision > $1.precision }
+                    survivors = Array(survivors.prefix(max(1, survivors.count / 3)))
+                }
+            }
+            // Only the last rung's figures compare like with like; earlier rungs decided who went on.
+            let last = trials.map(\.rung).max() ?? 0
+            let finalists = trials.filter { $0.rung == last }
+            let best = finalists.max { $0.precision < $1.precision }
+            let defaultTrial = trials.first { $0.settings == defaultPoint && $0.rung == last }
+            return outcome(algorithm, best: best, defaultPrecision: defaultTrial?.precision ?? trials.first?.precision ?? 0,
+                           trials: trials, start: start, limit: limit ?? 0, validationUsers: validationUsers,
+                           items: fitMatrix.itemCount, method: method)
+        }
+        method = "grid"
+        for point in points {
+            if let limit, (clock.now - start).inSeconds > limit, !trials.isEmpty { break }
+            let trialStart = clock.now
+            let trialSettings = Self.applying(point, to: quiet, algorithm: algorithm)
+            let report = try EvaluationHarness(settings: trialSettings).run([algorithm], train: fitMatrix, test: validationMatrix,
+                                                                           sideFeatures: features, scoringListsToo: false)[0]
+            let seconds = (clock.now - trialStart).inSeconds
+            if limit == nil { limit = max(15, seconds * costScale) }
+            trials.append(.init(settings: point, precision: report.metrics["precision@10"], seconds: seconds, rung: 0))
+        }
+        let best = trials.max { $0.precision < $1.precision }
+        return outcome(algorithm, best: best, defaultPrecision: trials.first?.precision ?? 0, trials: trials, start: start,
+                       limit: limit ?? 0, validationUsers: validationUsers, items: fitMatrix.itemCount, method: method)
+    }
+
+    private func outcome(_ algorithm: Algorithm, best: SettingsSearchOutcome.Trial?, defaultPrecision: Double,
+                         trials: [SettingsSearchOutcome.Trial], start: ContinuousClock.Instant, limit: Double,
+                         validationUsers: Int, items: Int, method: String) -> SettingsSearchOutcome {
+        let seconds = (ContinuousClock.now - start).inSeconds
+        // Ties go to the earlier candidate, the defaults first.
+        let chosen = best.flatMap { best in trials.first { $0.precision == best.precision && $0.rung == best.rung } }
+        return SettingsSearchOutcome(algorithm: algorithm, chosen: chosen?.settings ?? [:], precision: chosen?.precision ?? 0,
+                                     defaultPrecision: defaultPrecision, trials: trials, seconds: seconds,
+                                     budgetSeconds: limit, validationUsers: validationUsers, items: items, method: method,
+                                     keptDefaults: chosen == nil)
+    }
+
+    /// The likes (and features) of the `count` most-liked items only, re-indexed.
+    static func restrict(_ fit: InteractionMatrix, _ validation: InteractionMatrix,
+                         _ features: [(item: Int, feature: String, weight: Float)], to count: Int)
+        -> (InteractionMatrix, InteractionMatrix, [(item: Int, feature: String, weight: Float)]) {
+        let order = (0..<fit.itemCount).sorted {
+            fit.itemDegree($0) != fit.itemDegree($1) ? fit.itemDegree($0) > fit.itemDegree($1) : $0 < $1
+        }
+        var local = [Int32](repeating: -1, count: fit.itemCount)
+        for (position, item) in order.prefix(count).enumerated() { local[item] = Int32(position) }
+        func remap(_ matrix: InteractionMatrix) -> InteractionMatrix {
+            var pairs: [(user: Int32, item: Int32)] = []
+            for user in 0..<matrix.userCount {
+                for item in matrix.items(ofUser: user) where local[Int(item)] >= 0 { pairs.append((Int32(user), local[Int(item)])) }
+            }
+            return InteractionMatrix(userCount: matrix.userCount, itemCount: count, pairs: pairs)
+        }
+        let kept = features.compactMap { row in local[row.item] >= 0 ? (item: Int(local[row.item]), feature: row.feature, weight: row.weight) : nil }
+        return (remap(fit), remap(validation), kept)
+    }
+}
