@@ -56,6 +56,7 @@ public struct EvaluationRun: Sendable {
         var holdout: HoldoutSplit
         var settings: HarnessSettings
         var reports: [AlgorithmReport]
+        var searches: [SettingsSearchOutcome]
         var splitSizes: [String: Int]
         var uncertainty: BootstrapResults?
     }
@@ -99,7 +100,7 @@ public struct EvaluationRun: Sendable {
         }
         if let jsonOutput {
             let data = try EvaluationReports.json(main.reports, split: main.splitSizes, uncertainty: main.uncertainty,
-                                                  splitSeeds: summary)
+                                                  splitSeeds: summary, searches: main.searches)
             try data.write(to: jsonOutput, options: .atomic)
             progress("results written to \(jsonOutput.path)")
         }
@@ -108,7 +109,8 @@ public struct EvaluationRun: Sendable {
             stored["bootstrap_resamples"] = String(bootstrapResamples)
             if !splitSeeds.isEmpty { stored["split_seeds"] = splitSeeds.map { String($0) }.joined(separator: ",") }
             try record.saveEvaluation(report: EvaluationReports.json(main.reports, split: main.splitSizes, settings: stored,
-                                                                    uncertainty: main.uncertainty, splitSeeds: summary))
+                                                                    uncertainty: main.uncertainty, splitSeeds: summary,
+                                                                    searches: main.searches))
             progress("run stored in \(record.path) for the evaluation page")
         }
         if let curvesOutput {
@@ -231,7 +233,8 @@ public struct EvaluationRun: Sendable {
         let splitSizes = ["users": indexed.train.userIDs.count, "items": indexed.train.itemIDs.count,
                           "train_interactions": indexed.train.matrix.interactionCount,
                           "test_interactions": indexed.test.matrix.interactionCount, "test_users": testUsers]
-        return SplitRun(holdout: holdout, settings: settings, reports: reports, splitSizes: splitSizes, uncertainty: uncertainty)
+        return SplitRun(holdout: holdout, settings: settings, reports: reports, searches: searches, splitSizes: splitSizes,
+                        uncertainty: uncertainty)
     }
 }
 

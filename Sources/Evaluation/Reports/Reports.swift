@@ -30,7 +30,8 @@ public enum EvaluationReports {
     /// `uncertainty` adds `<metric>_interval: [low, high]` beside each per-user metric, the paired ratios of every
     /// ordered pair of algorithms (`comparisons`) and the bootstrap's settings; `splitSeeds` adds `split_seeds`.
     public static func json(_ reports: [AlgorithmReport], split: [String: Int], settings: [String: String]? = nil,
-                            uncertainty: BootstrapResults? = nil, splitSeeds: SplitSeedSummary? = nil) throws -> Data {
+                            uncertainty: BootstrapResults? = nil, splitSeeds: SplitSeedSummary? = nil,
+                            searches: [SettingsSearchOutcome] = []) throws -> Data {
         let bootstrapped: BootstrapResults? = (uncertainty?.bootstrap.resamples ?? 0) > 0 ? uncertainty : nil
         let entries: [[String: Any]] = reports.map { report in
             var entry: [String: Any] = ["name": report.name, "parameters": report.parameters,
@@ -70,6 +71,7 @@ public enum EvaluationReports {
                                      "confidence": bootstrapped.bootstrap.confidence] as [String: Any]
         }
         if let splitSeeds { document["split_seeds"] = splitSeeds.json }
+        if !searches.isEmpty { document["settings_searches"] = searches.map(\.json) }
         return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
     }
 

@@ -57,6 +57,14 @@ public struct SettingsSearchOutcome: Sendable {
                       validationUsers, items, chosenText, precision, defaultPrecision, trials.count, method, seconds, budgetSeconds)
     }
 
+    /// As stored with an evaluation run, for /evaluation.
+    public var json: [String: Any] {
+        ["algorithm": algorithm.rawValue, "chosen": chosen, "precision@10": precision, "default_precision@10": defaultPrecision,
+         "seconds": seconds, "budget_seconds": budgetSeconds, "validation_users": validationUsers, "items": items,
+         "method": method, "kept_defaults": keptDefaults,
+         "trials": trials.map { ["settings": $0.settings, "precision@10": $0.precision, "seconds": $0.seconds, "rung": $0.rung] as [String: Any] }]
+    }
+
     static func format(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%g", value)
     }

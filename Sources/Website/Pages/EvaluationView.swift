@@ -24,6 +24,8 @@ enum EvaluationView {
             /// `<metric>_interval` of the runs that resampled their test users: the 95% interval of the mean.
             var intervals: [String: ClosedRange<Double>]
             var curve: [Point]
+            /// precision@10 by the lists the carousel shows, for the item-to-item algorithms.
+            var listPrecision: Double?
 
             struct Point: Decodable {
                 var iteration: Int
@@ -46,6 +48,8 @@ enum EvaluationView {
                 name = try container.decode(String.self, forKey: AnyKey(stringValue: "name"))
                 fitSeconds = try container.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: "fit_seconds"))
                 curve = try container.decodeIfPresent([Point].self, forKey: AnyKey(stringValue: "learning_curve")) ?? []
+                let lists = try? container.decodeIfPresent([String: Double].self, forKey: AnyKey(stringValue: "list_rule"))
+                listPrecision = (lists ?? nil)?["precision@10"].flatMap { $0.isFinite ? $0 : nil }
                 var metrics: [String: Double] = [:]
                 for key in EvaluationView.metricColumns.map(\.key) {
                     if let value = try? container.decodeIfPresent(Double.self, forKey: AnyKey(stringValue: key)), value.isFinite {
@@ -74,6 +78,22 @@ enum EvaluationView {
             var verdict: String
         }
 
+        /// One algorithm's settings search before the run.
+        struct Search: Decodable {
+            var algorithm: String
+            var chosen: [String: Double]
+            var precision: Double
+            var defaultPrecision: Double
+            var seconds: Double
+            var trials: [Trial]
+            var keptDefaults: Bool?
+            struct Trial: Decodable { var rung: Int? }
+            enum CodingKeys: String, CodingKey {
+                case algorithm, chosen, seconds, trials, precision = "precision@10", defaultPrecision = "default_precision@10"
+                case keptDefaults = "kept_defaults"
+            }
+        }
+
         struct BootstrapSettings: Decodable {
             var resamples: Int?
             var confidence: Double?
@@ -91,9 +111,10 @@ enum EvaluationView {
         /// Runs written before the bootstrap have neither.
         var comparisons: [Comparison]
         var bootstrap: BootstrapSettings?
+        var searches: [Search]
 
         enum CodingKeys: String, CodingKey {
-            case split, algorithms, settings, comparisons, bootstrap
+            case split, algorithms, settings, comparisons, bootstrap, searches = "settings_searches"
         }
 
         init(from decoder: any Decoder) throws {
@@ -104,6 +125,8 @@ enum EvaluationView {
             let listed = (try? container.decodeIfPresent([Lenient<Comparison>].self, forKey: .comparisons)) ?? nil
             comparisons = (listed ?? []).compactMap(\.value)
             bootstrap = (try? container.decodeIfPresent(BootstrapSettings.self, forKey: .bootstrap)) ?? nil
+            let searched = (try? container.decodeIfPresent([Lenient<Search>].self, forKey: .searches)) ?? nil
+            searches = (searched ?? []).compactMap(\.value)
         }
     }
 
@@ -149,9 +172,33 @@ enum EvaluationView {
         context["barChart"] = barChart(report.algorithms)
         if let noise = beyondNoise(report) { context["noise"] = noise }
         if let tuning = tuningSection(tunings) { context["tuning"] = tuning }
+        if !report.searches.isEmpty {
+            context["searches"] = true
+            context["searchRows"] = report.searches.map { search -> [String: Any] in
+                let chosen = search.keptDefaults == true ? "the defaults (budget too small to search)"
+                    : search.chosen.keys.sorted().map { "\($0.replacingOccurrences(of: "_", with: " ")) \(shortNumber(search.chosen[$0]!))" }
+                        .joined(separator: ", ")
+                return ["algorithm": search.algorithm, "chosen": chosen, "precision": String(format: "%.4f", search.precision),
+                        "defaultPrecision": String(format: "%.4f", search.defaultPrecision),
+                        "tried": String(search.trials.count), "time": String(format: "%.1f s", search.seconds)]
+            }
+        }
+        let listed = report.algorithms.filter { $0.listPrecision != nil }
+        if !listed.isEmpty {
+            context["listRule"] = true
+            context["listRows"] = listed.map { algorithm -> [String: Any] in
+                ["name": algorithm.name, "model": algorithm.metrics["precision@10"].map { String(format: "%.4f", $0) } ?? "–",
+                 "lists": String(format: "%.4f", algorithm.listPrecision!)]
+            }
+        }
         let curves = report.algorithms.filter { !$0.curve.isEmpty }
         if !curves.isEmpty { context["curveChart"] = learningCurves(curves) }
         return context
+    }
+
+    /// 30, 0.5, 0.003: a setting as one would type it.
+    static func shortNumber(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(format: "%g", value)
     }
 
     /// "95%", from the stored confidence.
