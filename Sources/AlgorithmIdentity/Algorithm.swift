@@ -26,12 +26,15 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     case rp3betaTags = "rp3beta-tags"
 
     /// What `train` can run and the site can show, in the order of the model page.
-    public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .itemKNN, .ease, .rp3beta, .popularity]
+    public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .easeTags, .rp3betaTags, .itemKNN, .ease, .rp3beta,
+                                                .popularity]
 
     /// Where WRMF's carousel goes when another algorithm fills "Users who liked this also liked" (`train
     /// --likes-algorithm`): among the baselines. A carousel leads the page when its stored display order is below
     /// `firstBaselineOrder`.
     public static let wrmfAsBaselineOrder = 46
+    /// Where warp-tags' carousel goes when another tag-aware algorithm fills "Likes + tags".
+    public static let warpTagsAsBaselineOrder = 47
     public static let firstBaselineOrder = 40
 
     /// What `evaluate` can fit and score on a split (visual from a catalogue's stored lists: it learns nothing from

@@ -111,7 +111,7 @@ public final class CatalogSnapshot: Sendable {
             let width = PublishedCatalog.Lists.connectingWidth
             let slots = lists.connecting[(entry * width)..<((entry + 1) * width)]
             return .coLikes(count: Int(lists.coLikers[entry]), connecting: slots.prefix { $0 >= 0 })
-        case .known(.warpTags):
+        case .known(.warpTags), .known(.easeTags), .known(.rp3betaTags):
             return .sharedFeatures(overlaps.sharedFeatures(model, lists.items[entry]), score: score)
         case .known(.popularity):
             return .popularity(likes: models[Int(lists.items[entry])].likeCount)

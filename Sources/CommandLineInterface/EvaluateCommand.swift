@@ -65,17 +65,17 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "WRMF's confidence weight α as Hu, Koren & Volinsky and Spark's `alpha` mean it: c = 1 + α·r (implicit's `alpha` gives c = α·r; at α ≥ 10 they differ by under 10% on a like), 0–1e6.",
             transform: ArgumentCheck.float(0...1e6))
     var alpha: Float?
-    @Option(help: "Conjugate-gradient steps per row, 1–100.", transform: ArgumentCheck.integer(1...100)) var cgSteps = 3
+    @Option(help: "WRMF: conjugate-gradient steps per row (implicit's `cg_steps`), 1–100.", transform: ArgumentCheck.integer(1...100)) var cgSteps = 3
     @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling: ConfidenceScaling = .linear
-    @Option(help: "Item-kNN neighbours used for scoring, 1–100000.", transform: ArgumentCheck.integer(1...100_000)) var neighbours = 100
+    @Option(help: "Neighbours in each item-to-item list (implicit's item-item `K`), for the list rule the carousels use, 1–100000; the models themselves are scored with every weight.", transform: ArgumentCheck.integer(1...100_000)) var neighbours = 100
     @Option(help: "Write the item features as item,feature,weight CSV (for other tools).", transform: ArgumentCheck.nonEmpty)
     var writeFeatures: String?
-    @Option(help: "WARP/BPR epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
-    @Option(help: "WARP/BPR learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
-    @Option(help: "WARP/BPR learning schedule: adagrad or adadelta.") var schedule: HybridTraining.Schedule = .adagrad
-    @Option(help: "WARP/BPR L2 penalty on user embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
-    @Option(help: "WARP/BPR L2 penalty on item feature embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
-    @Option(help: "WARP negatives sampled per positive, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var maxSampled = 10
+    @Option(help: "WARP/BPR epochs (LightFM's `epochs` of fit), 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
+    @Option(help: "WARP/BPR learning rate (LightFM's `learning_rate`), 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
+    @Option(help: "WARP/BPR learning schedule (LightFM's `learning_schedule`): adagrad or adadelta.") var schedule: HybridTraining.Schedule = .adagrad
+    @Option(help: "WARP/BPR L2 penalty on user features (LightFM's `user_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
+    @Option(help: "WARP/BPR L2 penalty on item features (LightFM's `item_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
+    @Option(help: "WARP negatives sampled per positive at most (LightFM's `max_sampled`), 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var maxSampled = 10
     @Option(help: "Items with fewer training likes count as cold-ish in the cold metrics, 0–1,000,000.",
             transform: ArgumentCheck.integer(0...1_000_000))
     var coldThreshold = 10

@@ -38,14 +38,23 @@ struct TrainCommand: ParsableCommand {
                 return TrainingOptions.LikesCarousel.algorithm(algorithm)
             })
     var likesAlgorithm: TrainingOptions.LikesCarousel?
+    @Option(help: "What fills \"Likes + tags\": warp-tags, ease-tags, rp3beta-tags, or auto (the default: the best of those trained, by precision@10 of their lists on a validation split of the likes, with the catalogue's tags and categories; the page says which and by how much). The others stay carousels of their own.",
+            transform: { text in
+                if text == "auto" { return TrainingOptions.LikesCarousel.chosenOnValidation }
+                guard let algorithm = Algorithm(rawValue: text), CarouselSlot.likesAndTags.candidates.contains(algorithm) else {
+                    throw ArgumentProblem(description: "expected auto or one of \(CarouselSlot.likesAndTags.candidates.map(\.rawValue).joined(separator: ", "))")
+                }
+                return TrainingOptions.LikesCarousel.algorithm(algorithm)
+            })
+    var tagsAlgorithm: TrainingOptions.LikesCarousel?
     @Option(help: "WRMF's confidence weight α as Hu, Koren & Volinsky and Spark's `alpha` mean it: c = 1 + α·r (implicit's gives c = α·r), 0–1e6.",
             transform: ArgumentCheck.float(0...1e6))
     var alpha: Float?
-    @Option(help: "warp-tags epochs, 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
-    @Option(help: "warp-tags learning rate, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
-    @Option(help: "warp-tags latent components, 1–1024.", transform: ArgumentCheck.integer(1...1024)) var components = 64
-    @Option(help: "warp-tags L2 penalty on item feature embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
-    @Option(help: "warp-tags L2 penalty on user embeddings, 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
+    @Option(help: "warp-tags epochs (LightFM's `epochs`), 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
+    @Option(help: "warp-tags learning rate (LightFM's `learning_rate`), 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
+    @Option(help: "warp-tags latent components (LightFM's `no_components`), 1–1024.", transform: ArgumentCheck.integer(1...1024)) var components = 64
+    @Option(help: "warp-tags L2 penalty on item features (LightFM's `item_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
+    @Option(help: "warp-tags L2 penalty on user features (LightFM's `user_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
     @Option(help: "A settings file written by `recasketch tune --write`, for warp-tags or wrmf (overrides that algorithm's flags); repeat it for both.",
             transform: ArgumentCheck.nonEmpty)
     var settings: [String] = []
@@ -64,6 +73,9 @@ struct TrainCommand: ParsableCommand {
         try likesModels.validate(regularization: regularization)
         if case .algorithm(let chosen)? = likesAlgorithm, let algorithms, !algorithms.contains(chosen) {
             throw ValidationError("--likes-algorithm \(chosen.rawValue) is not among --algorithms")
+        }
+        if case .algorithm(let chosen)? = tagsAlgorithm, let algorithms, !algorithms.contains(chosen) {
+            throw ValidationError("--tags-algorithm \(chosen.rawValue) is not among --algorithms")
         }
     }
 
@@ -99,6 +111,7 @@ struct TrainCommand: ParsableCommand {
                                       hybrid: hybrid, thumbnailsDirectory: thumbnails.map(URL.init(fileURLWithPath:)),
                                       visualDescriptor: descriptor, visualPrincipalComponents: visual.visualPca)
         options.likesCarousel = likesAlgorithm ?? .chosenOnValidation
+        options.tagsCarousel = tagsAlgorithm ?? .chosenOnValidation
         options.selection = selection
         options.tuneBudget = tuning.tuneBudget
         options.pinned = likesModels.pinned(wrmfFlags: factors != nil || regularization != nil || alpha != nil || !settings.isEmpty)

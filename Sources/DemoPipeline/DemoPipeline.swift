@@ -77,7 +77,7 @@ public struct DemoPipeline: Sendable {
                                            visualDescriptor: descriptor,
                                            visualPrincipalComponents: options.visualPrincipalComponents)
             // As `train` does by default: settings chosen on a validation split, the likes carousel by evidence.
-            (training.tuneBudget, training.likesCarousel) = (.automatic, .chosenOnValidation)
+            (training.tuneBudget, training.likesCarousel, training.tagsCarousel) = (.automatic, .chosenOnValidation, .chosenOnValidation)
             _ = try Trainer.run(training, store: store) { progress("      \($0)") }
             progress("[3/5] train: \(missing.map(\.rawValue).joined(separator: ", ")) in \((clock.now - stageStart).formattedSeconds)")
         }
@@ -93,14 +93,15 @@ public struct DemoPipeline: Sendable {
             let visual: [Algorithm] = settings.visualLists?.isEmpty == false ? [.visual] : []
             var evaluation = EvaluationRun(source: .catalog(store),
                                            holdout: HoldoutSplit(seed: 42, allowFewerUsers: true),
-                                           algorithms: visual + [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warpTags], settings: settings,
+                                           algorithms: visual + [.popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warpTags, .easeTags, .rp3betaTags],
+                                           settings: settings,
                                            similarItems: 0)
             evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
             evaluation.record = store
             evaluation.tuneBudget = .automatic
             do {
                 try evaluation.run { _ in }
-                progress("[4/5] evaluate: visual, popularity, itemknn, wrmf, ease, rp3beta, warp-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")
+                progress("[4/5] evaluate: visual, popularity, itemknn, wrmf, ease, rp3beta, warp-tags, ease-tags, rp3beta-tags scored on a held-out split in \((clock.now - stageStart).formattedSeconds)")
             } catch {
                 // The recommendations are what the demo is about: a catalogue too small to split still serves.
                 progress("[4/5] evaluate: skipped (\(error)); the /evaluation page stays empty")

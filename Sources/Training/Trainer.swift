@@ -29,6 +29,8 @@ public struct TrainingOptions: Sendable {
     public var sparkStaging: URL?
     /// Which algorithm fills "Users who liked this also liked".
     public var likesCarousel: LikesCarousel = .algorithm(.wrmf)
+    /// Which algorithm fills "Likes + tags" (warp-tags, ease-tags, rp3beta-tags).
+    public var tagsCarousel: LikesCarousel = .algorithm(.warpTags)
     /// EASE's λ and size, RP3beta's exponents, and the settings the likes carousel's choice scores candidates with.
     public var selection = HarnessSettings()
     /// How long choosing WRMF's, EASE's and RP3beta's settings on a validation split of the likes may take.
@@ -86,6 +88,15 @@ public enum Trainer {
         var results: [TrainedAlgorithm] = []
         var options = options
         var searches: [SettingsSearchOutcome] = []
+        // Tags and categories by model index, for the tag-aware closed forms and walks (read once, when needed).
+        let tagAssignments: [(item: Int, feature: String, weight: Float)] = try {
+            guard options.algorithms.contains(where: { $0 == .easeTags || $0 == .rp3betaTags }) else { return [] }
+            let itemIndex = Dictionary(uniqueKeysWithValues: snapshot.modelIDs.enumerated().map { ($1, $0) })
+            return try store.featureAssignments().compactMap { entry in
+                itemIndex[entry.modelID].map { (item: $0, feature: entry.feature.name, weight: Float(1)) }
+            }
+        }()
+        func assignments() -> [(item: Int, feature: String, weight: Float)] { tagAssignments }
         if options.tuneBudget != .off {
             var base = options.selection
             base.adopt(options.wrmf)
@@ -94,30 +105,39 @@ public enum Trainer {
             selection.pinned = options.pinned
             let tuningStart = clock.now
             let chosen: HarnessSettings
-            do { (chosen, searches) = try selection.choose(options.algorithms, train: matrix, progress: progress) } catch {
+            do {
+                (chosen, searches) = try selection.choose(options.algorithms, train: matrix, sideFeatures: tagAssignments,
+                                                          progress: progress)
+            } catch {
                 throw TrainingError(description: "choosing settings on a validation split: \(error)")
             }
             options.selection = chosen
             if searches.contains(where: { $0.algorithm == .wrmf }) { options.wrmf = chosen.wrmf }
             progress(String(format: "settings chosen in %.1f s", (clock.now - tuningStart).inSeconds))
         }
-        let likesCarousel: Algorithm
-        var choice: LikesCarouselChoice?
-        switch options.likesCarousel {
-        case .algorithm(let algorithm):
-            likesCarousel = algorithm
-        case .chosenOnValidation:
-            var settings = options.selection
-            settings.adopt(options.wrmf)
-            settings.threads = options.threads
-            do {
-                let chosen = try LikesCarouselSelection.choose(store: store, among: options.algorithms, settings: settings, progress: progress)
-                (choice, likesCarousel) = (chosen, chosen.winner)
-            } catch {
-                let fallback: Algorithm = options.algorithms.contains(.wrmf) ? .wrmf
-                    : LikesCarouselSelection.candidates.first(where: options.algorithms.contains) ?? .wrmf
-                progress("likes carousel: \(fallback.rawValue), since none could be chosen on a validation split (\(error))")
-                likesCarousel = fallback
+        // Which algorithm fills each leading carousel chosen by evidence, and the evidence.
+        var leaders: [CarouselSlot: (algorithm: Algorithm, choice: LikesCarouselChoice?)] = [:]
+        for slot in CarouselSlot.allCases {
+            switch slot == .likes ? options.likesCarousel : options.tagsCarousel {
+            case .algorithm(let algorithm):
+                leaders[slot] = (algorithm, nil)
+            case .chosenOnValidation:
+                var settings = options.selection
+                settings.adopt(options.wrmf)
+                settings.threads = options.threads
+                (settings.factors, settings.epochs, settings.learningRate) =
+                    (slot == .likes ? settings.factors : options.hybrid.factors, options.hybrid.epochs, options.hybrid.learningRate)
+                guard slot.candidates.contains(where: options.algorithms.contains) else { continue }
+                do {
+                    let chosen = try LikesCarouselSelection.choose(store: store, slot: slot, among: options.algorithms,
+                                                                   settings: settings, progress: progress)
+                    leaders[slot] = (chosen.winner, chosen)
+                } catch {
+                    let fallback = options.algorithms.contains(slot.titleHolder) ? slot.titleHolder
+                        : slot.candidates.first(where: options.algorithms.contains) ?? slot.titleHolder
+                    progress("\(slot == .likes ? "likes" : "likes + tags") carousel: \(fallback.rawValue), since none could be chosen on a validation split (\(error))")
+                    leaders[slot] = (fallback, nil)
+                }
             }
         }
         for algorithm in options.algorithms {
@@ -139,7 +159,24 @@ public enum Trainer {
                                    neighbours: options.neighbours, threads: options.threads)
                 lists = walk.similarItems(matrix)
                 parameters.merge(walk.parameters) { _, new in new }
-            case .warp, .bpr, .bprTags, .sparkALS, .easeTags, .rp3betaTags:
+            case .easeTags:
+                let side = SideInformation(itemCount: matrix.itemCount, assignments: assignments(),
+                                           weight: options.selection.easeSideWeight)
+                let ease = EASE(regularization: options.selection.easeRegularization, dropout: options.selection.easeDropout,
+                                side: side, maxItems: options.selection.easeMaxItems, neighbours: options.neighbours,
+                                threads: options.threads)
+                do { lists = try ease.fit(matrix, progress: progress).lists } catch {
+                    throw TrainingError(description: "\(error)")
+                }
+                parameters.merge(ease.parameters) { _, new in new }
+            case .rp3betaTags:
+                let side = SideInformation(itemCount: matrix.itemCount, assignments: assignments(),
+                                           weight: options.selection.rp3SideWeight)
+                let walk = RP3beta(alpha: options.selection.rp3Alpha, beta: options.selection.rp3Beta,
+                                   neighbours: options.neighbours, threads: options.threads, side: side)
+                lists = walk.similarItems(matrix)
+                parameters.merge(walk.parameters) { _, new in new }
+            case .warp, .bpr, .bprTags, .sparkALS:
                 throw TrainingError(description: "\(algorithm.rawValue) is compared by `evaluate`, not trained for the site")
             case .itemKNN:
                 lists = ItemKNN(neighbours: options.neighbours, threads: options.threads).similarItems(matrix)
@@ -194,19 +231,24 @@ public enum Trainer {
             }
             let trainSeconds = (clock.now - start).inSeconds
             let saveStart = clock.now
-            // The likes carousel takes WRMF's title and place; WRMF, when another won it, joins the baselines.
+            // A chosen leader takes its slot's title and place (WRMF's, warp-tags'); the title holder, when another
+            // won its slot, joins the baselines.
             var (title, description, displayOrder) = (algorithm.title, algorithm.description, algorithm.displayOrder)
-            if algorithm == likesCarousel, algorithm != .wrmf {
-                (title, displayOrder) = (Algorithm.wrmf.title, Algorithm.wrmf.displayOrder)
-            } else if algorithm == .wrmf, likesCarousel != .wrmf, options.algorithms.contains(likesCarousel) {
-                (title, displayOrder) = ("Likes (WRMF)", Algorithm.wrmfAsBaselineOrder)
+            for slot in CarouselSlot.allCases {
+                guard let leader = leaders[slot] else { continue }
+                if algorithm == leader.algorithm, algorithm != slot.titleHolder {
+                    (title, displayOrder) = (slot.titleHolder.title, slot.titleHolder.displayOrder)
+                } else if algorithm == slot.titleHolder, leader.algorithm != algorithm, options.algorithms.contains(leader.algorithm) {
+                    (title, displayOrder) = slot == .likes ? ("Likes (WRMF)", Algorithm.wrmfAsBaselineOrder)
+                                                           : ("Likes + tags (WARP)", Algorithm.warpTagsAsBaselineOrder)
+                }
+                if algorithm == leader.algorithm, let choice = leader.choice {
+                    description += " " + choice.sentence
+                    parameters["chosen_by"] = "the best of \(choice.figures.count) on a validation split of the likes"
+                }
             }
             if let search = searches.first(where: { $0.algorithm == algorithm }) {
                 parameters["settings_search"] = search.summary
-            }
-            if algorithm == likesCarousel, let choice {
-                description += " " + choice.sentence
-                parameters["chosen_by"] = "the best of \(choice.figures.count) on a validation split of the likes"
             }
             let run = AlgorithmRun(algorithm: algorithm.rawValue, title: title, description: description,
                                    displayOrder: displayOrder, parameters: parameters,

@@ -41,7 +41,7 @@ struct DeclaredOption: CustomStringConvertible {
         "--visual-descriptor", "--write", "--unix-socket", "--from", "--contact", "--list-endpoint", "--likes-source", "--engine", "--spark-master", "--spark-submit", "--spark-staging", "--static-pages", "--per-user", "--initialisation",
     ]
     /// Durations rather than plain numbers.
-    static let durationOptions: Set<String> = ["--older-than", "--refresh-every", "--live-max-age"]
+    static let durationOptions: Set<String> = ["--older-than", "--refresh-every", "--live-max-age", "--tune-budget"]
 
     /// Arguments a subcommand needs before it looks at anything else.
     static let required: [String: [String]] = [
@@ -80,6 +80,27 @@ struct DeclaredOption: CustomStringConvertible {
                 #expect(message.contains(option.flag), "\(arguments): the message does not name the flag: \(message)")
             }
         }
+    }
+
+    /// implicit's λ and iALS revisited's count-scaled λ are two flags, never one flag with two meanings.
+    @Test func wrmfsTwoPenaltiesAreTwoFlagsAndNotBoth() throws {
+        for command in [["evaluate", "--likes", "likes.psv"], ["train"]] {
+            do {
+                _ = try RecASketchCommand.parseAsRoot(command + ["--regularization", "0.1", "--scaled-regularization", "0.003"])
+                Issue.record("\(command) took both penalties")
+            } catch {
+                #expect(RecASketchCommand.exitCode(for: error) == .validationFailure)
+                let message = RecASketchCommand.message(for: error)
+                #expect(message.contains("--regularization") && message.contains("--scaled-regularization"), "\(message)")
+            }
+        }
+        let evaluate = try #require(try RecASketchCommand.parseAsRoot(
+            ["evaluate", "--likes", "likes.psv", "--regularization", "0.1", "--alpha", "10", "--factors", "64", "--tune-budget", "0"]) as? EvaluateCommand)
+        #expect(evaluate.regularization == 0.1 && evaluate.tuning.tuneBudget == .off)
+        let train = try #require(try RecASketchCommand.parseAsRoot(["train", "--tune-budget", "90s"]) as? TrainCommand)
+        #expect(train.tuning.tuneBudget == .seconds(90))
+        let defaults = try #require(try RecASketchCommand.parseAsRoot(["train"]) as? TrainCommand)
+        #expect(defaults.tuning.tuneBudget == .automatic && defaults.likesAlgorithm == nil, "auto by default: chosen in run()")
     }
 
     @Test func tinyRatesAndTimeoutsAreRefused() {

@@ -37,10 +37,10 @@ if command -v wrk >/dev/null; then
     for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
     mid=$(sed -n 2p "$dir/catalog/model_names.psv" | tr -d '\r' | awk -F'|' '{print $NF}')
     echo "model page /models/$mid:"
-    wrk -t2 -c32 -d10s "http://127.0.0.1:$port/models/$mid" | grep -E 'Requests/sec|Latency'
+    wrk -t2 -c32 -d10s "http://127.0.0.1:$port/models/$mid" | wrk_lines rps latency
     echo "picker page /:"
-    wrk -t2 -c32 -d10s "http://127.0.0.1:$port/" | grep -E 'Requests/sec|Latency'
+    wrk -t2 -c32 -d10s "http://127.0.0.1:$port/" | wrk_lines rps latency
     echo "random model pages (mostly cache misses):"
     tail -n +2 "$dir/catalog/model_urls.psv" | tr -d '\r' | awk -F'|' '{print $NF}' | grep -E '^[0-9a-f]{32}$' > "$dir/mids.txt"
-    MIDS="$dir/mids.txt" wrk -t2 -c32 -d10s -s scripts/wrk/random-models.lua "http://127.0.0.1:$port" | grep -E 'Requests/sec|Latency'
+    MIDS="$dir/mids.txt" wrk -t2 -c32 -d10s -s scripts/wrk/random-models.lua "http://127.0.0.1:$port" | wrk_lines rps latency
 fi

@@ -1,31 +1,46 @@
 #!/usr/bin/env bash
 # Recommendation quality against the peers, with paired intervals: on MovieLens 100k (ratings >= 4 as likes, genres
-# as features) and the Sketchfab-scale demo catalogue (tags and categories as features), over split seeds 1, 2, 3,
-# every algorithm of ours (`evaluate`, which also runs Spark MLlib's ALS in the same run) against implicit's ALS and
-# LightFM's WARP (with and without features) fitted on exactly the same split files. Each ratio comes with its 95%
-# paired bootstrap interval over the test users; "ahead" means the lower bound is above 1. Fit times are printed by
-# each tool as it goes. Then WRMF, EASE and RP3beta again with settings `recasketch tune` found on a validation split
-# carved from that seed's training likes (never its test likes), named wrmf-tuned, ease-tuned and rp3beta-tuned in
-# the table, with Spark's ALS at the tuned WRMF's factors, iterations and α as spark-als-same-settings (TUNED=0 skips
-# this; the other peers keep peers.py's settings). Not a test: run it by hand (about 25 minutes on
-# two cores, plus the tuning: TUNE_BUDGET per grid, 15m by default).
+# as features), HetRec's Last.fm-2k (every artist a user listened to as a like, the tags users gave artists as
+# features, each tag used on 2+ artists) and the Sketchfab-scale demo catalogue (tags and categories as features),
+# over split seeds 1, 2, 3. Ours: every algorithm `evaluate` fits, each with its settings chosen on a validation
+# split carved from that seed's training likes (never its test likes; --tune-budget auto, the default), scored as a
+# model (EASE with its whole weight matrix, the walks with their whole rows), with Spark MLlib's ALS in the same run
+# when spark-submit is there; then WRMF at implicit's settings word for word (wrmf-at-implicit-settings) and the fixed
+# defaults of --tune-budget 0 (named -fixed; FIXED=0 skips them). Peers, fitted on exactly the same split files
+# (scripts/bench/quality-peers.py): implicit's ALS and LightFM's WARP with and without features at peers.py's
+# settings, and the strong peers of ../shared/tools/strong_peers.py (textbook EASE, implicit's BM25 item-item) and
+# cornac's EASE (when cornac is in .peers/), each of these with its setting chosen on strong_peers' validation split.
+# Per dataset and seed the table gives every model's mean precision@10 and NDCG@10 and the best of ours against the
+# best peer; each ratio comes with its 95% paired bootstrap interval over the test users; "ahead" means the lower
+# bound is above 1. Fit and tuning times are printed by each tool as it goes (and stored in ours.json's
+# settings_searches). Not a test: run it by hand (MovieLens and Last.fm take a few minutes a seed; the Sketchfab-scale
+# demo about 15 minutes a seed, most of it EASE's two inverses and the EASE peers').
 #
 # Usage: scripts/bench/quality.sh [DIR]        (default bench-data/; kept out of git)
-#   SEEDS="1 2 3"  DATASETS="movielens sketchfab"  TUNED=1  TUNE_BUDGET=15m
-# Needs the peers in .peers/ (see scripts/bench/wrmf.sh) and Spark's spark-submit (SPARK_SUBMIT, or the pyspark
-# that .ci/run installs in .build-ci/spark).
+#   SEEDS="1 2 3"  DATASETS="movielens lastfm sketchfab"  TUNE_BUDGET=auto  FIXED=1
+#   MOVIELENS=../shared/data/movielens-100k  LASTFM=../shared/data/lastfm-2k
+#   PEERS=../shared/tools/peers.py  STRONG_PEERS=(strong_peers.py beside PEERS)
+# Needs the peers in .peers/ (see scripts/bench/wrmf.sh; cornac's EASE also needs `.peers/bin/pip install cornac`);
+# Spark's ALS needs spark-submit (SPARK_SUBMIT, or the pyspark that .ci/run installs in .build-ci/spark).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/../lib/common.sh"
 cd "$repo_root"
 dir=${1:-bench-data}
 seeds=${SEEDS:-1 2 3}
-datasets=${DATASETS:-movielens sketchfab}
+datasets=${DATASETS:-movielens lastfm sketchfab}
 peers=${PEERS:-../shared/tools/peers.py}
+strong_peers=${STRONG_PEERS:-$(dirname "$peers")/strong_peers.py}
 movielens=${MOVIELENS:-../shared/data/movielens-100k}
+lastfm=${LASTFM:-../shared/data/lastfm-2k}
 spark_submit=${SPARK_SUBMIT:-.build-ci/spark/bin/spark-submit}
 [ -x .peers/bin/python ] || { echo "missing .peers/: see the usage note at the top of scripts/bench/wrmf.sh" >&2; exit 1; }
-[ -x "$spark_submit" ] || { echo "missing spark-submit ($spark_submit): set SPARK_SUBMIT" >&2; exit 1; }
+spark="" spark_flags=()
+if [ -x "$spark_submit" ]; then
+    spark=",spark-als" spark_flags=(--spark-submit "$spark_submit")
+else
+    echo "no spark-submit at $spark_submit (set SPARK_SUBMIT): Spark's ALS is left out of this run" >&2
+fi
 bin="$(build_release 2>/dev/null)/recasketch"
 mkdir -p "$dir"
 
@@ -36,10 +51,28 @@ awk -F'|' 'NR == FNR { if ($1 != "") genre[$2 + 6] = $1; next }
            FNR == 1 { print "item,feature,weight" }
            { for (c = 6; c <= 24; c++) if ($c == 1) print $1 ",genre_" genre[c] ",1" }' \
     "$movielens/u.genre" <(iconv -f latin1 -t utf-8 "$movielens/u.item") > "$dir/movielens-genres.csv"
+if [[ " $datasets " == *" lastfm "* ]]; then
+    # Every (user, artist) pair listened to is a like (tab-separated with a header, CRLF line ends).
+    tr -d '\r' < "$lastfm/user_artists.dat" |
+        awk -F'\t' 'BEGIN { print "user,item,weight" }
+                    NR > 1 && NF >= 2 && !seen[$1 FS $2]++ { print $1 "," $2 ",1" }' \
+        > "$dir/lastfm-likes.csv"
+    # Each distinct (artist, tag) that any user assigned, as tag_<text> (Latin-1 in tags.dat; spaces become _, commas
+    # go), kept when the tag is on at least 2 artists.
+    awk -F'\t' 'NR == FNR { sub(/\r$/, ""); t = $2; gsub(/,/, "", t); gsub(/ /, "_", t)
+                            if (FNR > 1 && t != "") tag[$1] = t; next }
+                FNR > 1 && ($3 in tag) && !seen[$2 SUBSEP tag[$3]]++ { n++; item[n] = $2; name[n] = tag[$3]
+                                                                       artists[tag[$3]]++ }
+                END { print "item,feature,weight"
+                      for (k = 1; k <= n; k++) if (artists[name[k]] >= 2) print item[k] ",tag_" name[k] ",1" }' \
+        <(iconv -f latin1 -t utf-8 "$lastfm/tags.dat") <(tr -d '\r' < "$lastfm/user_taggedartists.dat") \
+        > "$dir/lastfm-tags.csv"
+fi
 
 for name in $datasets; do
     case $name in
         movielens) input=(--interactions "$dir/movielens-likes.csv"); features=$dir/movielens-genres.csv ;;
+        lastfm) input=(--interactions "$dir/lastfm-likes.csv"); features=$dir/lastfm-tags.csv ;;
         sketchfab) input=(--likes "$dir/catalog/model_likes_anon.psv"); features=$dir/catalog/model_feats.psv ;;
         *) echo "unknown dataset $name" >&2; exit 64 ;;
     esac
@@ -47,45 +80,27 @@ for name in $datasets; do
     for seed in $seeds; do
         split=$dir/quality-$name-$seed
         mkdir -p "$split"
-        echo "### $name, split seed $seed: RecASketch (and Spark's ALS in the same run)"
+        echo "### $name, split seed $seed: RecASketch, settings chosen on a validation split (and Spark's ALS in the same run)"
         /usr/bin/time -f "evaluate: %e s wall, %M KB peak" "$bin" evaluate "${input[@]}" --seed "$seed" \
             --features "$features" --write-split "$split" --write-features "$split/features.csv" \
-            --algorithms popularity,itemknn,wrmf,ease,rp3beta,warp,warp-tags,spark-als \
-            --spark-submit "$spark_submit" --spark-staging "$split/spark" --similar-items 0 \
+            --algorithms "popularity,itemknn,wrmf,ease,rp3beta,ease-tags,rp3beta-tags,warp,warp-tags$spark" \
+            --tune-budget "${TUNE_BUDGET:-auto}" "${spark_flags[@]}" --spark-staging "$split/spark" --similar-items 0 \
             --per-user "$split/ours.csv" --json "$split/ours.json" | grep -v "^spark: "
-        echo "### $name, split seed $seed: implicit and LightFM"
-        .peers/bin/python scripts/bench/quality-peers.py --peers "$peers" --train "$split/train.csv" \
-            --test "$split/test.csv" --features "$split/features.csv" --out "$split/peers.csv" --seed "$seed"
-        if [ "${TUNED:-1}" = 1 ]; then
-            echo "### $name, split seed $seed: WRMF, EASE and RP3beta tuned on a validation split of the training likes"
-            for algorithm in wrmf ease rp3beta; do
-                /usr/bin/time -f "tune $algorithm: %e s wall, %M KB peak" "$bin" tune --algorithm "$algorithm" \
-                    --train "$split/train.csv" --seed "$seed" --time-budget "${TUNE_BUDGET:-15m}" \
-                    --write "$split/tuned-$algorithm.json" | tail -1
-            done
-            tuned_flags=$(python3 - "$split" <<'PY'
-import json, sys
-split = sys.argv[1]
-flags = {"wrmf": {"factors": "--factors", "regularization": "--regularization", "alpha": "--alpha"},
-         "ease": {"regularization": "--ease-lambda"}, "rp3beta": {"alpha": "--rp3-alpha", "beta": "--rp3-beta"}}
-out = []
-for algorithm, names in flags.items():
-    settings = json.load(open(f"{split}/tuned-{algorithm}.json"))["settings"]
-    for key, flag in names.items():
-        value = settings[key]
-        out += [flag, str(int(value)) if key == "factors" else repr(value)]
-print(" ".join(out))
-PY
-)
-            echo "tuned: $tuned_flags"
-            # shellcheck disable=SC2086  # the flags are words
-            # Spark's ALS again at the tuned WRMF's factors, iterations and α (its own λ): the same-settings pair.
+        echo "### $name, split seed $seed: implicit, LightFM, the strong peers (EASE, BM25) and cornac's EASE"
+        .peers/bin/python scripts/bench/quality-peers.py --peers "$peers" --strong-peers "$strong_peers" \
+            --train "$split/train.csv" --test "$split/test.csv" --features "$split/features.csv" \
+            --out "$split/peers.csv" --seed "$seed"
+        echo "### $name, split seed $seed: WRMF at implicit's settings word for word (peers.py's: 64 factors, 15 iterations, λ 0.1, α 50)"
+        "$bin" evaluate --train "$split/train.csv" --test "$split/test.csv" --seed "$seed" --algorithms wrmf \
+            --factors 64 --iterations 15 --regularization 0.1 --alpha 50 --initialisation uniform --tune-budget 0 \
+            --similar-items 0 --bootstrap 0 --per-user "$split/implicit-settings.csv" | grep -E "^wrmf:"
+        sed -E 's/^wrmf,/wrmf-at-implicit-settings,/' "$split/implicit-settings.csv" | tail -n +2 >> "$split/ours.csv"
+        if [ "${FIXED:-1}" = 1 ]; then
+            echo "### $name, split seed $seed: the fixed defaults (--tune-budget 0), named -fixed"
             "$bin" evaluate --train "$split/train.csv" --test "$split/test.csv" --seed "$seed" \
-                --algorithms wrmf,ease,rp3beta,spark-als $tuned_flags --spark-submit "$spark_submit" \
-                --spark-staging "$split/spark" --similar-items 0 --bootstrap 0 --per-user "$split/tuned.csv" \
-                | grep -E "^(wrmf|ease|rp3beta|spark-als) "
-            sed -E 's/^(wrmf|ease|rp3beta),/\1-tuned,/; s/^spark-als,/spark-als-same-settings,/' "$split/tuned.csv" \
-                | tail -n +2 >> "$split/ours.csv"
+                --features "$split/features.csv" --algorithms wrmf,ease,rp3beta,ease-tags,rp3beta-tags --tune-budget 0 \
+                --similar-items 0 --bootstrap 0 --per-user "$split/fixed.csv" | grep -E "^[a-z0-9-]+: fit"
+            grep -v -- "-lists," "$split/fixed.csv" | sed -E 's/^([a-z0-9-]+),/\1-fixed,/' | tail -n +2 >> "$split/ours.csv"
         fi
         ours+=("$split/ours.csv") theirs+=("$split/peers.csv")
     done

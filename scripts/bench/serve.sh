@@ -111,8 +111,8 @@ wrk_pid=$!
 sleep 2
 $bin train --db "$db" --algorithms popularity,itemknn | tail -1
 wait $wrk_pid
-awk '/Requests\/sec|Non-2xx|Socket errors|requests in/' "$work/swap.txt"
-grep -q "Non-2xx\|Socket errors" "$work/swap.txt" && echo "swap: FAILED requests" || echo "swap: zero non-2xx, zero socket errors"
+wrk_lines rps non2xx errors requests < "$work/swap.txt"
+[ -n "$(wrk_lines non2xx errors < "$work/swap.txt")" ] && echo "swap: FAILED requests" || echo "swap: zero non-2xx, zero socket errors"
 # The swap may still be loading if the retrain ended late in the run: wait for it (at most a minute).
 for _ in $(seq 60); do
     after=$(curl -s "http://127.0.0.1:$port/api/v1/algorithms" | md5sum)

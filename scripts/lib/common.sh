@@ -37,15 +37,35 @@ sketchfab_catalogue() {  # BIN DIR: generate's output when it writes the catalog
     sketchfab_catalogue_ready "$2" || "$1" generate --out "$2/catalog" --models 28806 --users 62583
 }
 
-# wrk's report on stdin → one line "REQ/S P99 NON2XX SOCKET_ERRORS REQUESTS": the Requests/sec figure and the 99%
-# latency as wrk prints them ("-" when absent: wrk prints the percentiles only with --latency), the answers wrk
-# counted as Non-2xx or 3xx, the broken connections (connect + read + write + timeout errors) and the requests made
-# (each 0 when wrk reports none):
+# wrk's report on stdin, read in one place. wrk_figures prints one line "REQ/S P99 NON2XX SOCKET_ERRORS REQUESTS":
+# the Requests/sec figure and the 99% latency as wrk prints them ("-" when absent: wrk prints the percentiles only
+# with --latency), the answers wrk counted as Non-2xx or 3xx, the broken connections (connect + read + write +
+# timeout errors) and the requests made (each 0 when wrk reports none):
 #   read -r rps p99 non2xx errors requests < <(wrk … | wrk_figures)
+# wrk_lines KIND… prints the report's own lines of those kinds, as wrk printed them and in its order: rps (the
+# Requests/sec line), latency (the lines that say Latency), non2xx, errors (Socket errors) and requests (the
+# "N requests in" line); nothing of a kind wrk did not report (it prints Non-2xx and Socket errors only when nonzero):
+#   wrk … | wrk_lines rps latency
 wrk_figures() {
-    awk '/Requests\/sec/ { rps = $2 } $1 == "99%" { p99 = $2 } /Non-2xx/ { non2xx = $NF }
-         /Socket errors/ { gsub(",", ""); errors = $4 + $6 + $8 + $10 } /requests in/ { requests = $1 }
-         END { print (rps == "" ? "-" : rps), (p99 == "" ? "-" : p99), non2xx + 0, errors + 0, requests + 0 }'
+    wrk_report
+}
+wrk_lines() {  # KIND…
+    wrk_report "$@"
+}
+wrk_report() {  # [KIND…]: the figures without a KIND, else those kinds' lines
+    awk -v kinds="$*" '
+        BEGIN { lines = split(kinds, k, " "); for (i = 1; i <= lines; i++) wanted[k[i]] = 1 }
+        { kind = "" }
+        /Requests\/sec/ { kind = "rps"; rps = $2 }
+        /Latency/ { kind = "latency" }
+        $1 == "99%" { p99 = $2 }
+        /Non-2xx/ { kind = "non2xx"; non2xx = $NF }
+        /Socket errors/ { kind = "errors"; line = $0; gsub(",", "", line); split(line, f, " ")
+                          errors = f[4] + f[6] + f[8] + f[10] }
+        /requests in/ { kind = "requests"; requests = $1 }
+        lines && (kind in wanted) { print }
+        END { if (!lines) print (rps == "" ? "-" : rps), (p99 == "" ? "-" : p99), non2xx + 0, errors + 0,
+                                requests + 0 }'
 }
 
 # The small served demo that the contract, browser and deployment tests use (.ci/run runs the three on one build,

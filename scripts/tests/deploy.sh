@@ -144,10 +144,10 @@ clean() {  # wrk-output name: fails on any answer that is not 2xx and on any bro
     local requests non2xx broken
     read -r _ _ non2xx broken requests < <(wrk_figures < "$1")
     [ "$requests" -gt 0 ] || fail "$2: wrk made no request"
-    [ "$non2xx" = 0 ] || fail "$2: $non2xx answers were not 2xx ($(grep "Non-2xx\|Socket errors\|requests in" "$1" | tr '\n' ' '))"
+    [ "$non2xx" = 0 ] || fail "$2: $non2xx answers were not 2xx ($(wrk_lines non2xx errors requests < "$1" | tr '\n' ' '))"
     # An instance writes each answer (head and body) in one write, so one killed mid-answer leaves nginx nothing it
     # has passed on half of: the request is retried on the other instance.
-    [ "$broken" = 0 ] || fail "$2: $broken connections broken ($(grep "Socket errors\|requests in" "$1" | tr '\n' ' '))"
+    [ "$broken" = 0 ] || fail "$2: $broken connections broken ($(wrk_lines errors requests < "$1" | tr '\n' ' '))"
     pass "$2: $requests requests, zero failed"
 }
 

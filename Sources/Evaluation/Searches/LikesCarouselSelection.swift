@@ -11,6 +11,8 @@ public struct LikesCarouselChoice: Sendable {
     /// Every candidate's validation precision@10, in candidate order.
     public var figures: [(algorithm: Algorithm, precision: Double)]
     public var validationUsers: Int
+    /// Set when the comparison ran on the most-liked models only.
+    public var comparedItems: Int? = nil
 
     /// What the page says under the carousel's title: who won, by how much, against whom.
     public var sentence: String {
@@ -22,33 +24,85 @@ public struct LikesCarouselChoice: Sendable {
                             ranked[1].algorithm.rawValue)
             margin += ";"
         }
-        return "Chosen for this carousel on a validation split of the likes:\(margin) precision@10 of each one's lists on \(validationUsers) users' held-out likes: \(others)."
+        let among = comparedItems.map { " among the \($0) most-liked models" } ?? ""
+        return "Chosen for this carousel on a validation split of the likes:\(margin) precision@10 of each one's lists on \(validationUsers) users' held-out likes\(among): \(others)."
+    }
+}
+
+/// A leading carousel whose algorithm is chosen by evidence: its title belongs to `titleHolder`'s place on the page.
+public enum CarouselSlot: Sendable, CaseIterable {
+    /// "Users who liked this also liked".
+    case likes
+    /// "Likes + tags".
+    case likesAndTags
+
+    /// The algorithms that can fill it.
+    public var candidates: [Algorithm] {
+        switch self {
+        case .likes: [.wrmf, .ease, .rp3beta, .itemKNN]
+        case .likesAndTags: Algorithm.tagAware
+        }
+    }
+
+    /// The algorithm whose title and place the slot has, and the one it falls back to.
+    public var titleHolder: Algorithm {
+        switch self {
+        case .likes: .wrmf
+        case .likesAndTags: .warpTags
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .likes: "likes carousel"
+        case .likesAndTags: "likes + tags carousel"
+        }
     }
 }
 
 public enum LikesCarouselSelection {
-    /// The likes-based algorithms that can fill the carousel.
-    public static let candidates: [Algorithm] = [.wrmf, .ease, .rp3beta, .itemKNN]
+    /// The likes-based algorithms that can fill "Users who liked this also liked".
+    public static let candidates: [Algorithm] = CarouselSlot.likes.candidates
 
-    public static func choose(store: CatalogStore, among: [Algorithm], settings: HarnessSettings,
+    /// The best of `slot`'s candidates among `among` by precision@10 of their lists on a validation split of the
+    /// catalogue's likes (the tag-aware ones with the catalogue's tags and categories).
+    /// Past this many models the candidates are compared on the most-liked ones only (EASE's cost grows as items³;
+    /// every candidate sees the same models, so the comparison stays fair).
+    public static let maxComparedItems = 4_000
+
+    public static func choose(store: CatalogStore, slot: CarouselSlot = .likes, among: [Algorithm], settings: HarnessSettings,
                               progress: (String) -> Void = { _ in }) throws -> LikesCarouselChoice {
-        let candidates = Self.candidates.filter(among.contains)
+        let candidates = slot.candidates.filter(among.contains)
         guard !candidates.isEmpty else {
-            throw HarnessError(description: "no likes-based algorithm to choose from (\(Self.candidates.map(\.rawValue).joined(separator: ", ")))")
+            throw HarnessError(description: "no algorithm to choose from for the \(slot.name) (\(slot.candidates.map(\.rawValue).joined(separator: ", ")))")
         }
         let split = HoldoutSplit(holdout: 5, fraction: 0.2, seed: settings.seed, allowFewerUsers: true)
         let (train, validation) = try SplitSource.catalog(store).load(holdout: split)
         let indexed = EvaluationHarness.index(train: train, test: validation)
+        var sideFeatures: [(item: Int, feature: String, weight: Float)] = []
+        if candidates.contains(where: \.usesSideFeatures) {
+            let itemIndex = Dictionary(uniqueKeysWithValues: indexed.train.itemIDs.enumerated().map { ($1, $0) })
+            sideFeatures = try ItemFeatureSource.load(store).compactMap { row in itemIndex[row.item].map { ($0, row.feature, row.weight) } }
+        }
         var quiet = settings
         quiet.learningCurves = false
-        let reports = try EvaluationHarness(settings: quiet).run(candidates, train: indexed.train.matrix, test: indexed.test.matrix)
+        let usable = sideFeatures.isEmpty ? candidates.filter { !$0.usesSideFeatures } : candidates
+        guard !usable.isEmpty else {
+            throw HarnessError(description: "the catalogue has no tags or categories for the \(slot.name)")
+        }
+        var (compared, held) = (indexed.train.matrix, indexed.test.matrix)
+        if compared.itemCount > maxComparedItems {
+            (compared, held, sideFeatures) = SettingsSelection.restrict(compared, held, sideFeatures, to: maxComparedItems)
+        }
+        let reports = try EvaluationHarness(settings: quiet).run(usable, train: compared, test: held, sideFeatures: sideFeatures)
         // By the lists the carousel shows, not the whole model.
         let figures = reports.map { (algorithm: $0.algorithm, precision: $0.carouselMetrics["precision@10"]) }
         var winner = figures[0]
         for figure in figures.dropFirst() where figure.precision > winner.precision { winner = figure }
-        let choice = LikesCarouselChoice(winner: winner.algorithm, figures: figures,
+        var choice = LikesCarouselChoice(winner: winner.algorithm, figures: figures,
                                          validationUsers: reports.first?.metrics.testUsers ?? 0)
-        progress("likes carousel: \(winner.algorithm.rawValue). \(choice.sentence)")
+        if compared.itemCount < indexed.train.matrix.itemCount { choice.comparedItems = compared.itemCount }
+        progress("\(slot.name): \(winner.algorithm.rawValue). \(choice.sentence)")
         return choice
     }
 }

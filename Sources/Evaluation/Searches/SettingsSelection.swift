@@ -31,6 +31,8 @@ public struct SettingsSearchOutcome: Sendable {
         public var seconds: Double
         /// The successive-halving rung it reached (WRMF), 0 elsewhere.
         public var rung: Int
+        /// Each validation user's precision@10, for the paired comparison that keeps tags out unless they help.
+        var perUser: [Double] = []
     }
     public var algorithm: Algorithm
     public var chosen: [String: Double]
@@ -44,17 +46,21 @@ public struct SettingsSearchOutcome: Sendable {
     /// The items the search ran on (the most-liked ones when the catalogue is large).
     public var items: Int
     public var method: String
+    /// For a tag-aware algorithm whose best tag weight was not ahead of weight 0 beyond noise: that comparison.
+    public var tagsKeptOut: String?
     /// Set when the budget ran out before the defaults were even scored: the defaults are kept.
     public var keptDefaults: Bool
 
     /// A line for the run's parameters and the evaluation page.
     public var summary: String {
         let chosenText = chosen.keys.sorted().map { "\($0) \(Self.format(chosen[$0]!))" }.joined(separator: ", ")
-        if keptDefaults {
-            return String(format: "budget of %.0f s too small to search: fixed defaults kept", budgetSeconds)
+        if keptDefaults || trials.count <= 1 {
+            return String(format: "the budget (%.1f s) was too small to search beyond the defaults: fixed defaults kept (precision@10 %.4f on a validation split of %d users)",
+                          budgetSeconds, defaultPrecision, validationUsers)
         }
         return String(format: "chosen on a validation split of the training likes (%d users, %d items): %@; precision@10 %.4f against %.4f at the defaults; %d settings tried by %@ in %.1f s of a %.0f s budget",
                       validationUsers, items, chosenText, precision, defaultPrecision, trials.count, method, seconds, budgetSeconds)
+            + (tagsKeptOut.map { "; \($0)" } ?? "")
     }
 
     /// As stored with an evaluation run, for /evaluation.
@@ -82,6 +88,8 @@ public struct SettingsSelection: Sendable {
     public var base: HarnessSettings
     public var maxSearchItems = 4_000
     public var maxValidationUsers = 5_000
+    /// Past this many users a search fits on a sample of them (every validation user and others drawn at random).
+    public var maxSearchUsers = 20_000
     /// Algorithms whose settings were given by hand: left as given.
     public var pinned: Set<Algorithm> = []
 
@@ -91,7 +99,9 @@ public struct SettingsSelection: Sendable {
     }
 
     /// The algorithms whose settings a search chooses.
-    public static let searched: [Algorithm] = [.wrmf, .ease, .easeTags, .rp3beta, .rp3betaTags]
+    /// In this order: each tag-aware search starts from its tag-free winner, and WRMF's, the one that gains most from
+    /// more time, comes last and takes what the others left of their budgets.
+    public static let searched: [Algorithm] = [.ease, .easeTags, .rp3beta, .rp3betaTags, .wrmf]
 
     /// `base` with each searched algorithm's chosen settings, and the searches.
     public func choose(_ algorithms: [Algorithm], train: InteractionMatrix,
@@ -101,17 +111,22 @@ public struct SettingsSelection: Sendable {
             algorithms.contains(algorithm) || (algorithm.withoutTags == nil && algorithms.contains { $0.withoutTags == algorithm })
         }.filter { (!$0.usesSideFeatures || !sideFeatures.isEmpty) && !pinned.contains($0) }
         guard budget != .off, !wanted.isEmpty else { return (base, []) }
-        let (fit, validation) = Self.carve(train, seed: base.seed, maxUsers: maxValidationUsers)
+        var (fit, validation) = Self.carve(train, seed: base.seed, maxUsers: maxValidationUsers)
         guard validation.interactionCount > 0 else {
             progress("settings: no user has 10 training likes to hold 5 out for validation: fixed defaults kept")
             return (base, [])
         }
+        if fit.userCount > maxSearchUsers { (fit, validation) = Self.sampleUsers(fit, validation, count: maxSearchUsers, seed: base.seed) }
         var settings = base
         var outcomes: [SettingsSearchOutcome] = []
         let share: Double? = if case .seconds(let total) = budget { total / Double(wanted.count) } else { nil }
+        // What a search leaves of its budget goes to the next.
+        var carried = 0.0
         for algorithm in wanted {
             let outcome = try search(algorithm, settings: settings, fit: fit, validation: validation,
-                                     sideFeatures: sideFeatures, budgetSeconds: share, fullLikes: train.interactionCount)
+                                     sideFeatures: sideFeatures, budgetSeconds: share, carried: carried,
+                                     fullLikes: train.interactionCount)
+            carried = max(0, outcome.budgetSeconds - outcome.seconds)
             if !outcome.keptDefaults { settings = Self.applying(outcome.chosen, to: settings, algorithm: algorithm) }
             progress("settings: \(algorithm.rawValue) \(outcome.summary)")
             outcomes.append(outcome)
@@ -210,7 +225,7 @@ public struct SettingsSelection: Sendable {
     }
 
     func search(_ algorithm: Algorithm, settings: HarnessSettings, fit: InteractionMatrix, validation: InteractionMatrix,
-                sideFeatures: [(item: Int, feature: String, weight: Float)], budgetSeconds: Double?,
+                sideFeatures: [(item: Int, feature: String, weight: Float)], budgetSeconds: Double?, carried: Double = 0,
                 fullLikes: Int) throws -> SettingsSearchOutcome {
         let clock = ContinuousClock()
         let start = clock.now
@@ -229,7 +244,7 @@ public struct SettingsSelection: Sendable {
         points.removeAll { $0 == defaultPoint }
         points.insert(defaultPoint, at: 0)
         var trials: [SettingsSearchOutcome.Trial] = []
-        var limit = budgetSeconds
+        var limit = budgetSeconds.map { $0 + carried }
         let validationUsers = (0..<validationMatrix.userCount).filter { validationMatrix.userDegree($0) > 0 }.count
         let method: String
         if algorithm == .wrmf {
@@ -249,7 +264,7 @@ public struct SettingsSelection: Sendable {
                     survivors[index] = (survivors[index].point, model, precision, survivors[index].seconds + seconds)
                     if limit == nil, rung == 0, index == 0 {
                         // One full fit: 15 iterations over all the likes, from this 3-iteration trial.
-                        limit = max(15, seconds * Double(rungs.last!) / Double(iterations) * costScale)
+                        limit = max(15, seconds * Double(rungs.last!) / Double(iterations) * costScale) + carried
                     }
                     trials.append(.init(settings: survivors[index].point, precision: precision, seconds: seconds, rung: rung))
                 }
@@ -261,8 +276,7 @@ public struct SettingsSelection: Sendable {
             }
             // Only the last rung's figures compare like with like; earlier rungs decided who went on.
             let last = trials.map(\.rung).max() ?? 0
-            let finalists = trials.filter { $0.rung == last }
-            let best = finalists.max { $0.precision < $1.precision }
+            let best = Self.firstBest(trials.filter { $0.rung == last })
             let defaultTrial = trials.first { $0.settings == defaultPoint && $0.rung == last }
             return outcome(algorithm, best: best, defaultPrecision: defaultTrial?.precision ?? trials.first?.precision ?? 0,
                            trials: trials, start: start, limit: limit ?? 0, validationUsers: validationUsers,
@@ -276,28 +290,72 @@ public struct SettingsSelection: Sendable {
             let report = try EvaluationHarness(settings: trialSettings).run([algorithm], train: fitMatrix, test: validationMatrix,
                                                                            sideFeatures: features, scoringListsToo: false)[0]
             let seconds = (clock.now - trialStart).inSeconds
-            if limit == nil { limit = max(15, seconds * costScale) }
-            trials.append(.init(settings: point, precision: report.metrics["precision@10"], seconds: seconds, rung: 0))
+            if limit == nil { limit = max(15, seconds * costScale) + carried }
+            trials.append(.init(settings: point, precision: report.metrics["precision@10"], seconds: seconds, rung: 0,
+                                perUser: report.metrics.perUser["precision@10"] ?? []))
         }
-        let best = trials.max { $0.precision < $1.precision }
-        return outcome(algorithm, best: best, defaultPrecision: trials.first?.precision ?? 0, trials: trials, start: start,
-                       limit: limit ?? 0, validationUsers: validationUsers, items: fitMatrix.itemCount, method: method)
+        var best = Self.firstBest(trials)
+        var keptOut: String?
+        // Tags must earn their place: a weight above 0 only when it is ahead of the same model without tags beyond
+        // the validation users' noise (the paired bootstrap's lower bound above 1); otherwise the tag-free model.
+        if algorithm.withoutTags != nil, let chosen = best, (chosen.settings["side_weight"] ?? 0) > 0 {
+            var plainPoint = chosen.settings
+            plainPoint["side_weight"] = 0
+            if let plain = trials.first(where: { $0.settings == plainPoint }) ?? trials.first(where: { $0.settings["side_weight"] == 0 }),
+               chosen.perUser.count == plain.perUser.count, !plain.perUser.isEmpty {
+                let paired = Bootstrap(resamples: 1000, seed: settings.seed, threads: settings.threads).pairedRatio(chosen.perUser, plain.perUser)
+                if paired.verdict != .ahead {
+                    keptOut = String(format: "tags kept out: weight %@ was %.3f× the tag-free model [%.3f, %.3f] on validation, not ahead beyond noise",
+                                     SettingsSearchOutcome.format(chosen.settings["side_weight"]!), paired.ratio,
+                                     paired.interval.lowerBound, paired.interval.upperBound)
+                    best = plain
+                }
+            }
+        }
+        var result = outcome(algorithm, best: best, defaultPrecision: trials.first?.precision ?? 0, trials: trials, start: start,
+                             limit: limit ?? 0, validationUsers: validationUsers, items: fitMatrix.itemCount, method: method)
+        result.tagsKeptOut = keptOut
+        return result
     }
 
     private func outcome(_ algorithm: Algorithm, best: SettingsSearchOutcome.Trial?, defaultPrecision: Double,
                          trials: [SettingsSearchOutcome.Trial], start: ContinuousClock.Instant, limit: Double,
                          validationUsers: Int, items: Int, method: String) -> SettingsSearchOutcome {
         let seconds = (ContinuousClock.now - start).inSeconds
-        // Ties go to the earlier candidate, the defaults first.
-        let chosen = best.flatMap { best in trials.first { $0.precision == best.precision && $0.rung == best.rung } }
+        let chosen = best
         return SettingsSearchOutcome(algorithm: algorithm, chosen: chosen?.settings ?? [:], precision: chosen?.precision ?? 0,
                                      defaultPrecision: defaultPrecision, trials: trials, seconds: seconds,
                                      budgetSeconds: limit, validationUsers: validationUsers, items: items, method: method,
                                      keptDefaults: chosen == nil)
     }
 
+    /// The best trial, ties to the earlier one (the defaults come first).
+    static func firstBest(_ trials: [SettingsSearchOutcome.Trial]) -> SettingsSearchOutcome.Trial? {
+        var best: SettingsSearchOutcome.Trial?
+        for trial in trials where best == nil || trial.precision > best!.precision { best = trial }
+        return best
+    }
+
+    /// Every user with validation likes and others drawn at random, `count` in all, re-indexed (items keep theirs).
+    static func sampleUsers(_ fit: InteractionMatrix, _ validation: InteractionMatrix, count: Int,
+                            seed: UInt64) -> (InteractionMatrix, InteractionMatrix) {
+        var random = SeededGenerator(seed: seed &+ 13, stream: 17)
+        var others = (0..<fit.userCount).filter { validation.userDegree($0) == 0 }
+        for index in stride(from: others.count - 1, to: 0, by: -1) { others.swapAt(index, random.below(index + 1)) }
+        let kept = (0..<validation.userCount).filter { validation.userDegree($0) > 0 }
+        let users = (kept + others.prefix(max(0, count - kept.count))).sorted()
+        func remap(_ matrix: InteractionMatrix) -> InteractionMatrix {
+            var pairs: [(user: Int32, item: Int32)] = []
+            for (position, user) in users.enumerated() {
+                for item in matrix.items(ofUser: user) { pairs.append((Int32(position), item)) }
+            }
+            return InteractionMatrix(userCount: users.count, itemCount: matrix.itemCount, pairs: pairs)
+        }
+        return (remap(fit), remap(validation))
+    }
+
     /// The likes (and features) of the `count` most-liked items only, re-indexed.
-    static func restrict(_ fit: InteractionMatrix, _ validation: InteractionMatrix,
+    public static func restrict(_ fit: InteractionMatrix, _ validation: InteractionMatrix,
                          _ features: [(item: Int, feature: String, weight: Float)], to count: Int)
         -> (InteractionMatrix, InteractionMatrix, [(item: Int, feature: String, weight: Float)]) {
         let order = (0..<fit.itemCount).sorted {
