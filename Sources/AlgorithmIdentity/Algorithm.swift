@@ -24,6 +24,9 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     /// tags beside likers): the closed-form and walk models of likes and tags, compared with warp-tags.
     case easeTags = "ease-tags"
     case rp3betaTags = "rp3beta-tags"
+    /// EASE's and WRMF's standardised scores mixed with a weight learnt on the validation split: compared in
+    /// `evaluate` (it scores users, not items, so it has no carousel).
+    case blend
 
     /// What `train` can run and the site can show, in the order of the model page.
     public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .easeTags, .rp3betaTags, .itemKNN, .ease, .rp3beta,
@@ -40,7 +43,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     /// What `evaluate` can fit and score on a split (visual from a catalogue's stored lists: it learns nothing from
     /// likes, so the lists the site serves are scored as they are).
     public static let evaluable: [Algorithm] = [.visual, .popularity, .itemKNN, .wrmf, .ease, .rp3beta, .warp, .warpTags,
-                                                .easeTags, .rp3betaTags, .bpr, .bprTags, .sparkALS]
+                                                .easeTags, .rp3betaTags, .blend, .bpr, .bprTags, .sparkALS]
 
     /// Item-to-item algorithms: the carousels show their lists (a user's score for an item by the list rule is the
     /// sum of its similarity in the lists of the user's training likes), and `evaluate` reports that rule beside
@@ -87,6 +90,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .rp3beta: "Liked together (RP3beta)"
         case .easeTags: "Liked together or tagged alike (EASE + tags)"
         case .rp3betaTags: "Liked together or tagged alike (RP3beta + tags)"
+        case .blend: "EASE and WRMF blended"
         }
     }
 
@@ -118,6 +122,8 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
             "EASE on the likes with each tag and category as one more, weighted, liker of the models that carry it (collective EASE): tags tie models that few people liked."
         case .rp3betaTags:
             "RP3beta's walk that may also step model → tag → model, weighted against the step through a liker."
+        case .blend:
+            "EASE's and WRMF's scores for a user, each standardised, mixed with a weight chosen on a validation split of the likes."
         }
     }
 
@@ -136,6 +142,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .rp3beta: 44
         case .easeTags: 32
         case .rp3betaTags: 34
+        case .blend: 85
         case .popularity: 90
         }
     }
@@ -144,7 +151,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     public var isBaseline: Bool {
         switch self {
         case .visual, .wrmf, .warpTags: false
-        case .itemKNN, .popularity, .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta, .easeTags, .rp3betaTags: true
+        case .itemKNN, .popularity, .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta, .easeTags, .rp3betaTags, .blend: true
         }
     }
 
@@ -156,7 +163,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .warpTags: "likes + tags"
         case .itemKNN: "co-likes"
         case .popularity: "popular"
-        case .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta, .easeTags, .rp3betaTags: rawValue
+        case .warp, .bpr, .bprTags, .sparkALS, .ease, .rp3beta, .easeTags, .rp3betaTags, .blend: rawValue
         }
     }
 

@@ -67,11 +67,11 @@ struct EvaluateCommand: ParsableCommand {
     var alpha: Float?
     @Option(help: "WRMF: conjugate-gradient steps per row (implicit's `cg_steps`), 1–100.", transform: ArgumentCheck.integer(1...100)) var cgSteps = 3
     @Option(help: "Scaling of r before alpha: linear, log or bm25.") var scaling: ConfidenceScaling = .linear
-    @Option(help: "Neighbours in each item-to-item list (implicit's item-item `K`), for the list rule the carousels use, 1–100000; the models themselves are scored with every weight.", transform: ArgumentCheck.integer(1...100_000)) var neighbours = 100
+    @Option(help: "Neighbours in each item-to-item list (implicit's item-item `K`), for the list rule the carousels use, 1–100000 (the models themselves are scored with all their weights).", transform: ArgumentCheck.integer(1...100_000)) var neighbours = 100
     @Option(help: "Write the item features as item,feature,weight CSV (for other tools).", transform: ArgumentCheck.nonEmpty)
     var writeFeatures: String?
     @Option(help: "WARP/BPR epochs (LightFM's `epochs` of fit), 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
-    @Option(help: "WARP/BPR learning rate (LightFM's `learning_rate`), 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
+    @Option(help: "WARP/BPR learning rate, as LightFM's `learning_rate`, from 1e-6 to 10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
     @Option(help: "WARP/BPR learning schedule (LightFM's `learning_schedule`): adagrad or adadelta.") var schedule: HybridTraining.Schedule = .adagrad
     @Option(help: "WARP/BPR L2 penalty on user features (LightFM's `user_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6
     @Option(help: "WARP/BPR L2 penalty on item features (LightFM's `item_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6

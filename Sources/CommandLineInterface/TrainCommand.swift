@@ -51,7 +51,7 @@ struct TrainCommand: ParsableCommand {
             transform: ArgumentCheck.float(0...1e6))
     var alpha: Float?
     @Option(help: "warp-tags epochs (LightFM's `epochs`), 1–10000.", transform: ArgumentCheck.integer(1...10_000)) var epochs = 30
-    @Option(help: "warp-tags learning rate (LightFM's `learning_rate`), 1e-6–10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
+    @Option(help: "warp-tags learning rate, as LightFM's `learning_rate`, from 1e-6 to 10.", transform: ArgumentCheck.float(1e-6...10)) var learningRate: Float = 0.05
     @Option(help: "warp-tags latent components (LightFM's `no_components`), 1–1024.", transform: ArgumentCheck.integer(1...1024)) var components = 64
     @Option(help: "warp-tags L2 penalty on item features (LightFM's `item_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var itemAlpha: Float = 1e-6
     @Option(help: "warp-tags L2 penalty on user features (LightFM's `user_alpha`), 0–1.", transform: ArgumentCheck.float(0...1)) var userAlpha: Float = 1e-6

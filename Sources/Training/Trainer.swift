@@ -176,7 +176,7 @@ public enum Trainer {
                                    neighbours: options.neighbours, threads: options.threads, side: side)
                 lists = walk.similarItems(matrix)
                 parameters.merge(walk.parameters) { _, new in new }
-            case .warp, .bpr, .bprTags, .sparkALS:
+            case .warp, .bpr, .bprTags, .sparkALS, .blend:
                 throw TrainingError(description: "\(algorithm.rawValue) is compared by `evaluate`, not trained for the site")
             case .itemKNN:
                 lists = ItemKNN(neighbours: options.neighbours, threads: options.threads).similarItems(matrix)

@@ -12,7 +12,9 @@ import Testing
         #expect(Algorithm.trainable.sorted() == Algorithm.trainable, "trainable is in page order")
         #expect(Algorithm.trainable.filter { !$0.isBaseline } == [.visual, .wrmf, .warpTags])
         #expect(Set(Algorithm.trainable.map(\.shortLabel)).count == Algorithm.trainable.count, "marks tell carousels apart")
-        #expect(Algorithm.evaluable.first == .visual && Algorithm.evaluable.filter(\.isScoredByLists) == [.visual, .itemKNN, .ease, .rp3beta])
+        #expect(Algorithm.evaluable.first == .visual && Algorithm.evaluable.filter(\.isScoredByLists) == [.visual, .itemKNN, .ease, .rp3beta, .easeTags, .rp3betaTags])
+        // Each tag-aware algorithm names its tag-free version, which a search compares it with.
+        #expect(Algorithm.tagAware.map(\.withoutTags) == [.warp, .ease, .rp3beta])
     }
 
     @Test func aListIsParsedAmongTheAllowedAndNamesTheFirstStranger() throws {
@@ -23,7 +25,7 @@ import Testing
             Issue.record("spark-als is not trainable")
         } catch {
             #expect(error.name == "spark-als")
-            #expect(error.description.contains("available: visual, wrmf, warp-tags, itemknn, ease, rp3beta, popularity"))
+            #expect(error.description.contains("available: visual, wrmf, warp-tags, ease-tags, rp3beta-tags, itemknn, ease, rp3beta, popularity"))
         }
     }
 }

@@ -83,7 +83,7 @@ for name in $datasets; do
         echo "### $name, split seed $seed: RecASketch, settings chosen on a validation split (and Spark's ALS in the same run)"
         /usr/bin/time -f "evaluate: %e s wall, %M KB peak" "$bin" evaluate "${input[@]}" --seed "$seed" \
             --features "$features" --write-split "$split" --write-features "$split/features.csv" \
-            --algorithms "popularity,itemknn,wrmf,ease,rp3beta,ease-tags,rp3beta-tags,warp,warp-tags$spark" \
+            --algorithms "popularity,itemknn,wrmf,ease,rp3beta,ease-tags,rp3beta-tags,blend,warp,warp-tags$spark" \
             --tune-budget "${TUNE_BUDGET:-auto}" "${spark_flags[@]}" --spark-staging "$split/spark" --similar-items 0 \
             --per-user "$split/ours.csv" --json "$split/ours.json" | grep -v "^spark: "
         echo "### $name, split seed $seed: implicit, LightFM, the strong peers (EASE, BM25) and cornac's EASE"

@@ -48,6 +48,8 @@ public struct HarnessSettings: Sendable {
     public var easeSideWeight: Float = 1
     /// rp3beta-tags' weight of a step through a feature against one through a liker.
     public var rp3SideWeight: Float = 1
+    /// The blend's weight on EASE's standardised scores (WRMF's is 1 minus it).
+    public var blendWeight: Float = 0.5
     public var easeMaxItems = EASE().maxItems
     /// The visual carousel's stored lists (`evaluate --db` on a catalogue trained with visual), by item id: visual
     /// learns nothing from likes, so the lists the site serves are scored as they are.
@@ -126,12 +128,25 @@ public struct EvaluationHarness: Sendable {
     public func run(_ algorithms: [Algorithm], train: InteractionMatrix, test: InteractionMatrix,
                     sideFeatures: [(item: Int, feature: String, weight: Float)] = [], itemIDs: [String] = [],
                     scoringListsToo: Bool = true, progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
+        try runKeeping(algorithms, train: train, test: test, sideFeatures: sideFeatures, itemIDs: itemIDs,
+                       scoringListsToo: scoringListsToo, progress: progress).reports
+    }
+
+    /// `run`, also handing back the scorers of `keep`'s algorithms (a blend's parts); the others are released as
+    /// soon as they are scored.
+    public func runKeeping(_ algorithms: [Algorithm], train: InteractionMatrix, test: InteractionMatrix,
+                           sideFeatures: [(item: Int, feature: String, weight: Float)] = [], itemIDs: [String] = [],
+                           scoringListsToo: Bool = true, keep: Set<Algorithm> = [],
+                           progress: (String) -> Void = { _ in }) throws -> (reports: [AlgorithmReport], scorers: [Algorithm: ItemScorer]) {
         if algorithms.contains(where: \.usesSideFeatures) && sideFeatures.isEmpty {
             throw HarnessError(description: "the -tags algorithms need item features (--features FILE)")
         }
         let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: settings.coldThreshold)
         let clock = ContinuousClock()
         var reports: [AlgorithmReport] = []
+        var kept: [Algorithm: ItemScorer] = [:]
+        // A blend's parts stay until the blend is scored.
+        let keep = keep.union(algorithms.contains(.blend) ? BlendScorer.parts : [])
         for algorithm in algorithms {
             let name = algorithm.rawValue
             let start = clock.now
@@ -188,6 +203,22 @@ public struct EvaluationHarness: Sendable {
                 scorer = WalkScorer(graph)
                 listScorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = walk.parameters
+            case .blend:
+                // EASE (with the tags when a search kept them) and WRMF, reused from this run or fitted now.
+                let easePart: Algorithm = !sideFeatures.isEmpty && settings.easeSideWeight > 0 ? .easeTags : .ease
+                var parts = kept
+                let missing = [easePart, .wrmf].filter { parts[$0] == nil }
+                if !missing.isEmpty {
+                    var quiet = settings
+                    quiet.learningCurves = false
+                    let fitted = try EvaluationHarness(settings: quiet).runKeeping(
+                        missing, train: train, test: test, sideFeatures: sideFeatures, scoringListsToo: false, keep: Set(missing))
+                    parts.merge(fitted.scorers) { old, _ in old }
+                }
+                fitSeconds = (clock.now - start).inSeconds
+                scorer = BlendScorer(parts[easePart]!, parts[.wrmf]!, weight: settings.blendWeight, itemCount: train.itemCount)
+                parameters = ["parts": "\(easePart.rawValue), wrmf", "ease_weight": String(settings.blendWeight),
+                              "normalisation": "each part's scores standardised per user"]
             case .warp, .warpTags, .bpr, .bprTags:
                 let training = HybridTraining(
                     loss: algorithm.rankingLoss ?? .warp, factors: settings.factors,
@@ -251,8 +282,9 @@ public struct EvaluationHarness: Sendable {
                      + (listMetrics.map { String(format: " (%.4f by its lists, as the page shows)", $0["precision@10"]) } ?? ""))
             reports.append(AlgorithmReport(algorithm: algorithm, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve,
                                            itemFactors: itemFactors, listMetrics: listMetrics))
+            if keep.contains(algorithm) { kept[algorithm] = scorer }
         }
-        return reports
+        return (reports, kept)
     }
 }
 

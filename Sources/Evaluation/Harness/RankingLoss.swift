@@ -7,7 +7,7 @@ extension Algorithm {
         switch self {
         case .warp, .warpTags: .warp
         case .bpr, .bprTags: .bpr
-        case .popularity, .itemKNN, .wrmf, .sparkALS, .visual, .ease, .rp3beta, .easeTags, .rp3betaTags: nil
+        case .popularity, .itemKNN, .wrmf, .sparkALS, .visual, .ease, .rp3beta, .easeTags, .rp3betaTags, .blend: nil
         }
     }
 }

@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import Recommenders
 
 /// Scores by training popularity.
@@ -76,5 +77,38 @@ public struct EASEScorer: ItemScorer {
         let scratch = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, weights.items.count))
         defer { scratch.deallocate() }
         weights.addScores(liked: train.items(ofUser: user), into: output, scratch: scratch)
+    }
+}
+
+/// Two models' scores for a user, each standardised over the catalogue (mean 0, standard deviation 1, so neither
+/// scale wins by its units), mixed as `weight·a + (1 − weight)·b`: EASE and WRMF, which err differently.
+public struct BlendScorer: ItemScorer {
+    /// The algorithms a blend is made of.
+    public static let parts: Set<Algorithm> = [.ease, .easeTags, .wrmf]
+    let a: ItemScorer
+    let b: ItemScorer
+    let weight: Float
+    let itemCount: Int
+    public init(_ a: ItemScorer, _ b: ItemScorer, weight: Float, itemCount: Int) {
+        (self.a, self.b, self.weight, self.itemCount) = (a, b, weight, itemCount)
+    }
+    public func scores(user: Int, into output: UnsafeMutableBufferPointer<Float>) {
+        let other = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, itemCount))
+        defer { other.deallocate() }
+        a.scores(user: user, into: output)
+        b.scores(user: user, into: other)
+        let (scaleA, meanA) = Self.standardisation(output)
+        let (scaleB, meanB) = Self.standardisation(other)
+        let wa = weight * scaleA, wb = (1 - weight) * scaleB
+        let offset = -(wa * meanA + wb * meanB)
+        for item in 0..<itemCount { output[item] = wa * output[item] + wb * other[item] + offset }
+    }
+    /// 1/σ and μ of the scores (1/σ is 0 for constant scores).
+    static func standardisation(_ values: UnsafeMutableBufferPointer<Float>) -> (Float, Float) {
+        var sum = 0.0, squares = 0.0
+        for value in values { sum += Double(value); squares += Double(value) * Double(value) }
+        let n = Double(max(1, values.count)), mean = sum / n
+        let variance = max(0, squares / n - mean * mean)
+        return (variance > 0 ? Float(1 / variance.squareRoot()) : 0, Float(mean))
     }
 }

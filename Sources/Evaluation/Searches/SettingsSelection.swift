@@ -46,8 +46,9 @@ public struct SettingsSearchOutcome: Sendable {
     /// The items the search ran on (the most-liked ones when the catalogue is large).
     public var items: Int
     public var method: String
-    /// For a tag-aware algorithm whose best tag weight was not ahead of weight 0 beyond noise: that comparison.
-    public var tagsKeptOut: String?
+    /// When the best tag weight (or blend weight) was not ahead of the model without tags (or of the better part
+    /// alone) beyond noise: that comparison, and the simpler model was kept.
+    public var keptOut: String?
     /// Set when the budget ran out before the defaults were even scored: the defaults are kept.
     public var keptDefaults: Bool
 
@@ -60,7 +61,7 @@ public struct SettingsSearchOutcome: Sendable {
         }
         return String(format: "chosen on a validation split of the training likes (%d users, %d items): %@; precision@10 %.4f against %.4f at the defaults; %d settings tried by %@ in %.1f s of a %.0f s budget",
                       validationUsers, items, chosenText, precision, defaultPrecision, trials.count, method, seconds, budgetSeconds)
-            + (tagsKeptOut.map { "; \($0)" } ?? "")
+            + (keptOut.map { "; \($0)" } ?? "")
     }
 
     /// As stored with an evaluation run, for /evaluation.
@@ -101,14 +102,17 @@ public struct SettingsSelection: Sendable {
     /// The algorithms whose settings a search chooses.
     /// In this order: each tag-aware search starts from its tag-free winner, and WRMF's, the one that gains most from
     /// more time, comes last and takes what the others left of their budgets.
-    public static let searched: [Algorithm] = [.ease, .easeTags, .rp3beta, .rp3betaTags, .wrmf]
+    public static let searched: [Algorithm] = [.ease, .easeTags, .rp3beta, .rp3betaTags, .wrmf, .blend]
 
     /// `base` with each searched algorithm's chosen settings, and the searches.
     public func choose(_ algorithms: [Algorithm], train: InteractionMatrix,
                        sideFeatures: [(item: Int, feature: String, weight: Float)] = [],
                        progress: (String) -> Void = { _ in }) throws -> (settings: HarnessSettings, outcomes: [SettingsSearchOutcome]) {
+        // A tag-aware search starts from its tag-free winner, and a blend from its parts': those are searched too.
+        let blendParts: [Algorithm] = algorithms.contains(.blend) ? [.ease, .wrmf] + (sideFeatures.isEmpty ? [] : [.easeTags]) : []
+        let requested = Set(algorithms + blendParts)
         let wanted = Self.searched.filter { algorithm in
-            algorithms.contains(algorithm) || (algorithm.withoutTags == nil && algorithms.contains { $0.withoutTags == algorithm })
+            requested.contains(algorithm) || (algorithm.withoutTags == nil && requested.contains { $0.withoutTags == algorithm })
         }.filter { (!$0.usesSideFeatures || !sideFeatures.isEmpty) && !pinned.contains($0) }
         guard budget != .off, !wanted.isEmpty else { return (base, []) }
         var (fit, validation) = Self.carve(train, seed: base.seed, maxUsers: maxValidationUsers)
@@ -117,6 +121,14 @@ public struct SettingsSelection: Sendable {
             return (base, [])
         }
         if fit.userCount > maxSearchUsers { (fit, validation) = Self.sampleUsers(fit, validation, count: maxSearchUsers, seed: base.seed) }
+        // Two more validation splits, other users held out, for the decisions a few hundred users cannot make alone:
+        // whether tags, or a blend, help.
+        let extraFolds: [(fit: InteractionMatrix, validation: InteractionMatrix)] = (1...2).map { fold in
+            let seed = base.seed &+ UInt64(fold) &* 101
+            var (fit, validation) = Self.carve(train, seed: seed, maxUsers: maxValidationUsers)
+            if fit.userCount > maxSearchUsers { (fit, validation) = Self.sampleUsers(fit, validation, count: maxSearchUsers, seed: seed) }
+            return (fit, validation)
+        }
         var settings = base
         var outcomes: [SettingsSearchOutcome] = []
         let share: Double? = if case .seconds(let total) = budget { total / Double(wanted.count) } else { nil }
@@ -124,6 +136,7 @@ public struct SettingsSelection: Sendable {
         var carried = 0.0
         for algorithm in wanted {
             let outcome = try search(algorithm, settings: settings, fit: fit, validation: validation,
+                                     extraFolds: algorithm.withoutTags != nil || algorithm == .blend ? extraFolds : [],
                                      sideFeatures: sideFeatures, budgetSeconds: share, carried: carried,
                                      fullLikes: train.interactionCount)
             carried = max(0, outcome.budgetSeconds - outcome.seconds)
@@ -175,7 +188,7 @@ public struct SettingsSelection: Sendable {
                                ("regularization_exponent", [1])])
             return plain + scaled
         case .ease:
-            return grid([("regularization", [10, 30, 100, 300, 1000]), ("dropout", [0, 0.1, 0.25, 0.5])])
+            return grid([("regularization", [10, 30, 100, 300, 1000]), ("dropout", [0, 0.1, 0.25, 0.5, 0.75])])
         case .rp3beta:
             return grid([("alpha", [0.5, 0.75, 1]), ("beta", [0, 0.15, 0.3, 0.45, 0.6])])
         case .easeTags:
@@ -184,6 +197,8 @@ public struct SettingsSelection: Sendable {
                 + grid([("side_weight", [0.3, 1, 3]), ("regularization", [lambda / 3, lambda * 3])])
         case .rp3betaTags:
             return grid([("side_weight", [0, 0.03, 0.1, 0.3, 1, 3, 10])])
+        case .blend:
+            return grid([("ease_weight", [0, 0.2, 0.35, 0.5, 0.65, 0.8, 1])])
         default:
             return []
         }
@@ -199,6 +214,7 @@ public struct SettingsSelection: Sendable {
         case .easeTags: ["side_weight": Double(settings.easeSideWeight), "regularization": Double(settings.easeRegularization)]
         case .rp3beta: ["alpha": Double(settings.rp3Alpha), "beta": Double(settings.rp3Beta)]
         case .rp3betaTags: ["side_weight": Double(settings.rp3SideWeight)]
+        case .blend: ["ease_weight": Double(settings.blendWeight)]
         default: [:]
         }
     }
@@ -218,6 +234,7 @@ public struct SettingsSelection: Sendable {
             case (.rp3beta, "alpha"): settings.rp3Alpha = Float(value)
             case (.rp3beta, "beta"): settings.rp3Beta = Float(value)
             case (.rp3betaTags, "side_weight"): settings.rp3SideWeight = Float(value)
+            case (.blend, "ease_weight"): settings.blendWeight = Float(value)
             default: break
             }
         }
@@ -225,17 +242,22 @@ public struct SettingsSelection: Sendable {
     }
 
     func search(_ algorithm: Algorithm, settings: HarnessSettings, fit: InteractionMatrix, validation: InteractionMatrix,
+                extraFolds: [(fit: InteractionMatrix, validation: InteractionMatrix)] = [],
                 sideFeatures: [(item: Int, feature: String, weight: Float)], budgetSeconds: Double?, carried: Double = 0,
                 fullLikes: Int) throws -> SettingsSearchOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         // EASE's cost grows as items³: search on the most-liked items when there are many.
         var (fitMatrix, validationMatrix, features) = (fit, validation, sideFeatures)
+        var folds = extraFolds.map { (fit: $0.fit, validation: $0.validation, features: sideFeatures) }
         var costScale = Double(fullLikes) / Double(max(1, fit.interactionCount))
-        if algorithm == .ease || algorithm == .easeTags, fit.itemCount > maxSearchItems {
+        if algorithm == .ease || algorithm == .easeTags || algorithm == .blend, fit.itemCount > maxSearchItems {
             (fitMatrix, validationMatrix, features) = Self.restrict(fit, validation, sideFeatures, to: maxSearchItems)
+            folds = folds.map { Self.restrict($0.fit, $0.validation, sideFeatures, to: maxSearchItems) }
+                .map { (fit: $0.0, validation: $0.1, features: $0.2) }
             costScale *= pow(Double(fit.itemCount) / Double(maxSearchItems), 3)
         }
+        costScale /= Double(1 + folds.count)
         var quiet = settings
         quiet.learningCurves = false
         let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: 0)
@@ -245,7 +267,9 @@ public struct SettingsSelection: Sendable {
         points.insert(defaultPoint, at: 0)
         var trials: [SettingsSearchOutcome.Trial] = []
         var limit = budgetSeconds.map { $0 + carried }
-        let validationUsers = (0..<validationMatrix.userCount).filter { validationMatrix.userDegree($0) > 0 }.count
+        let validationUsers = ([validationMatrix] + folds.map(\.validation)).reduce(0) { total, matrix in
+            total + (0..<matrix.userCount).filter { matrix.userDegree($0) > 0 }.count
+        }
         let method: String
         if algorithm == .wrmf {
             method = "successive halving (3, 7, then 15 iterations, the best third going on warm)"
@@ -270,8 +294,11 @@ public struct SettingsSelection: Sendable {
                 }
                 done = iterations
                 if rung < rungs.count - 1 {
+                    // The best third go on, and the defaults always, so the outcome compares with them like for like.
+                    let defaults = survivors.first { $0.point == defaultPoint }
                     survivors.sort { $0.precision > $1.precision }
                     survivors = Array(survivors.prefix(max(1, survivors.count / 3)))
+                    if let defaults, !survivors.contains(where: { $0.point == defaultPoint }) { survivors.insert(defaults, at: 0) }
                 }
             }
             // Only the last rung's figures compare like with like; earlier rungs decided who went on.
@@ -282,17 +309,28 @@ public struct SettingsSelection: Sendable {
                            trials: trials, start: start, limit: limit ?? 0, validationUsers: validationUsers,
                            items: fitMatrix.itemCount, method: method)
         }
-        method = "grid"
+        if algorithm == .blend {
+            return try searchBlend(points: points, settings: quiet,
+                                   folds: [(fitMatrix, validationMatrix, features)] + folds, evaluator: evaluator,
+                                   start: start)
+        }
+        method = folds.isEmpty ? "grid" : "grid on \(1 + folds.count) validation splits"
         for point in points {
             if let limit, (clock.now - start).inSeconds > limit, !trials.isEmpty { break }
             let trialStart = clock.now
             let trialSettings = Self.applying(point, to: quiet, algorithm: algorithm)
-            let report = try EvaluationHarness(settings: trialSettings).run([algorithm], train: fitMatrix, test: validationMatrix,
-                                                                           sideFeatures: features, scoringListsToo: false)[0]
+            // Every fold: the mean precision, and each fold's users' figures side by side for the paired comparison.
+            var precisions: [Double] = [], perUser: [Double] = []
+            for fold in [(fit: fitMatrix, validation: validationMatrix, features: features)] + folds {
+                let report = try EvaluationHarness(settings: trialSettings).run([algorithm], train: fold.fit, test: fold.validation,
+                                                                               sideFeatures: fold.features, scoringListsToo: false)[0]
+                precisions.append(report.metrics["precision@10"])
+                perUser += report.metrics.perUser["precision@10"] ?? []
+            }
             let seconds = (clock.now - trialStart).inSeconds
             if limit == nil { limit = max(15, seconds * costScale) + carried }
-            trials.append(.init(settings: point, precision: report.metrics["precision@10"], seconds: seconds, rung: 0,
-                                perUser: report.metrics.perUser["precision@10"] ?? []))
+            trials.append(.init(settings: point, precision: precisions.reduce(0, +) / Double(precisions.count), seconds: seconds,
+                                rung: 0, perUser: perUser))
         }
         var best = Self.firstBest(trials)
         var keptOut: String?
@@ -314,7 +352,57 @@ public struct SettingsSelection: Sendable {
         }
         var result = outcome(algorithm, best: best, defaultPrecision: trials.first?.precision ?? 0, trials: trials, start: start,
                              limit: limit ?? 0, validationUsers: validationUsers, items: fitMatrix.itemCount, method: method)
-        result.tagsKeptOut = keptOut
+        result.keptOut = keptOut
+        return result
+    }
+
+    /// The blend's weight: both parts fitted once with their chosen settings, every weight scored on them; a weight
+    /// strictly between 0 and 1 only when it is ahead of the better part alone beyond the validation users' noise.
+    func searchBlend(points: [[String: Double]], settings: HarnessSettings,
+                     folds: [(fit: InteractionMatrix, validation: InteractionMatrix, features: [(item: Int, feature: String, weight: Float)])],
+                     evaluator: RankingEvaluator, start: ContinuousClock.Instant) throws -> SettingsSearchOutcome {
+        let clock = ContinuousClock()
+        let easePart: Algorithm = !(folds.first?.features.isEmpty ?? true) && settings.easeSideWeight > 0 ? .easeTags : .ease
+        let parts = try folds.map { fold in
+            try EvaluationHarness(settings: settings).runKeeping(
+                [easePart, .wrmf], train: fold.fit, test: fold.validation, sideFeatures: fold.features, scoringListsToo: false,
+                keep: [easePart, .wrmf]).scorers
+        }
+        var trials: [SettingsSearchOutcome.Trial] = []
+        for point in points {
+            let trialStart = clock.now
+            var precisions: [Double] = [], perUser: [Double] = []
+            for (fold, scorers) in zip(folds, parts) {
+                let scorer = BlendScorer(scorers[easePart]!, scorers[.wrmf]!, weight: Float(point["ease_weight"]!),
+                                         itemCount: fold.fit.itemCount)
+                let metrics = evaluator.evaluate(scorer, train: fold.fit, test: fold.validation)
+                precisions.append(metrics["precision@10"])
+                perUser += metrics.perUser["precision@10"] ?? []
+            }
+            trials.append(.init(settings: point, precision: precisions.reduce(0, +) / Double(precisions.count),
+                                seconds: (clock.now - trialStart).inSeconds, rung: 0, perUser: perUser))
+        }
+        let validationUsers = folds.reduce(0) { total, fold in
+            total + (0..<fold.validation.userCount).filter { fold.validation.userDegree($0) > 0 }.count
+        }
+        let fit = folds[0].fit
+        var best = Self.firstBest(trials)
+        var note: String?
+        if let chosen = best, let weight = chosen.settings["ease_weight"], weight > 0, weight < 1 {
+            let ends = trials.filter { $0.settings["ease_weight"] == 0 || $0.settings["ease_weight"] == 1 }
+            if let single = Self.firstBest(ends), single.perUser.count == chosen.perUser.count, !single.perUser.isEmpty {
+                let paired = Bootstrap(resamples: 1000, seed: base.seed, threads: settings.threads).pairedRatio(chosen.perUser, single.perUser)
+                if paired.verdict != .ahead {
+                    note = String(format: "blend kept out: weight %@ was %.3f× the better part alone [%.3f, %.3f] on validation, not ahead beyond noise",
+                                  SettingsSearchOutcome.format(weight), paired.ratio, paired.interval.lowerBound, paired.interval.upperBound)
+                    best = single
+                }
+            }
+        }
+        var result = outcome(.blend, best: best, defaultPrecision: trials.first?.precision ?? 0, trials: trials, start: start,
+                             limit: (clock.now - start).inSeconds, validationUsers: validationUsers, items: fit.itemCount,
+                             method: "both parts fitted once on each of \(folds.count) validation splits, every weight scored")
+        result.keptOut = note
         return result
     }
 
