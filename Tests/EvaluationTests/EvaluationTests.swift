@@ -110,7 +110,7 @@ import Testing
                                                                      train: indexed.train.matrix, test: indexed.test.matrix,
                                                                      sideFeatures: side)
         #expect(reports.map(\.name) == ["popularity", "itemknn", "wrmf", "ease", "rp3beta", "warp", "warp-tags", "ease-tags",
-                                         "rp3beta-tags", "bpr", "bpr-tags"])
+                                         "rp3beta-tags", "blend", "bpr", "bpr-tags"])
         // Item-to-item algorithms are scored as models and, beside, by their lists; the others as models only.
         #expect(reports.filter { $0.listMetrics != nil }.map(\.name) == ["itemknn", "ease", "rp3beta", "ease-tags", "rp3beta-tags"])
         #expect(reports[2].curve.map(\.iteration) == [1, 2, 3])
@@ -124,7 +124,7 @@ import Testing
             for key in MetricSet.keys + ["name", "parameters", "fit_seconds"] { #expect(entry[key] != nil, "missing \(key)") }
         }
         let table = EvaluationReports.table(reports)
-        #expect(table.split(separator: "\n").count == 12)
+        #expect(table.split(separator: "\n").count == 13)
         #expect(EvaluationReports.listRuleTable(reports).split(separator: "\n").count == 6)
         #expect(throws: HarnessError.self) {
             _ = try EvaluationHarness(settings: settings).run([.warpTags], train: indexed.train.matrix, test: indexed.test.matrix)

@@ -66,7 +66,15 @@ public enum TinyCatalog {
            {"name": "popularity", "fit_seconds": 0.01, "precision@10": 0.05, "ndcg@10": 0.06},
            {"name": "wrmf", "fit_seconds": 1.5, "precision@10": 0.12, "ndcg@10": 0.15,
             "learning_curve": [{"iteration": 1, "train_precision@10": 0.2, "test_precision@10": 0.08},
-                               {"iteration": 2, "train_precision@10": 0.3, "test_precision@10": 0.12}]}]}
+                               {"iteration": 2, "train_precision@10": 0.3, "test_precision@10": 0.12}]},
+           {"name": "ease", "fit_seconds": 0.4, "precision@10": 0.13, "ndcg@10": 0.16,
+            "list_rule": {"precision@10": 0.125, "ndcg@10": 0.155}}],
+         "settings_searches": [
+           {"algorithm": "ease", "chosen": {"regularization": 300, "dropout": 0.25}, "precision@10": 0.11,
+            "default_precision@10": 0.1, "seconds": 2.5, "budget_seconds": 15, "validation_users": 48, "items": 340,
+            "method": "grid", "kept_defaults": false,
+            "trials": [{"settings": {"regularization": 100, "dropout": 0}, "precision@10": 0.1, "seconds": 0.1, "rung": 0},
+                       {"settings": {"regularization": 300, "dropout": 0.25}, "precision@10": 0.11, "seconds": 0.1, "rung": 0}]}]}
         """
 
     /// Writes the four published files into `directory`.

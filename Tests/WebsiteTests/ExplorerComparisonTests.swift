@@ -180,7 +180,12 @@ import Testing
             try await client.execute(uri: "/evaluation", method: .get) { response in
                 let page = text(response)
                 #expect(page.contains("<dt>users</dt><dd>1,200</dd>"))
-                #expect(page.contains("<th scope=\"row\">wrmf</th><td>1.50 s</td><td><strong>0.1200</strong></td>"))
+                #expect(page.contains("<th scope=\"row\">wrmf</th><td>1.50 s</td><td>0.1200</td>"))
+                #expect(page.contains("<th scope=\"row\">ease</th><td>0.40 s</td><td><strong>0.1300</strong></td>"), "the best in bold")
+                #expect(page.contains("Settings chosen for this catalogue") && page.contains("<td>dropout 0.25, regularization 300</td>"),
+                        "the settings search stored with the run")
+                #expect(page.contains("as the carousels show them") && page.contains("<td>0.1300</td><td>0.1250</td>"),
+                        "the model and its lists side by side")
                 #expect(page.contains("<th scope=\"row\">popularity</th><td>0.01 s</td><td>0.0500</td>"))
                 #expect(page.contains("aria-labelledby=\"bars-title\""), "the precision bar chart")
                 #expect(page.contains("aria-labelledby=\"curves-title\""), "the learning curves")
