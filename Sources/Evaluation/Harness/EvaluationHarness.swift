@@ -22,41 +22,46 @@ extension HarnessSettings {
     }
 }
 
-/// Hyperparameters the harness hands to each algorithm.
+/// Hyperparameters the harness hands to each algorithm. The likes models' defaults are the fixed settings of
+/// `--tune-budget 0`, chosen across MovieLens 100k, HetRec Last.fm-2k and the Sketchfab-scale demo together by
+/// `scripts/bench/defaults-from-searches.py` on the searches `quality.sh` stores (docs/quality.md, "The fixed
+/// defaults"); a search per catalogue starts from them and keeps them among its candidates.
 public struct HarnessSettings: Sendable {
     public var factors = 64
     public var iterations = 15
-    /// WRMF's λ; each row's is λ·(its likes + α0·the other side's rows)^ν.
-    public var regularization: Float = 0.003
+    /// WRMF's λ: implicit's (the same for every row) when `regularizationExponent` is 0; else iALS revisited's,
+    /// each row's λ·(its likes + α0·the other side's rows)^ν. 30 with α 5: the last rung's best on all three datasets.
+    public var regularization: Float = 30
     /// Spark's ALS λ (ALS-WR: each row's is λ·its likes), its documented default.
     public var sparkRegularization: Float = 0.1
-    public var alpha: Float = 50
+    public var alpha: Float = 5
     public var conjugateGradientSteps = 3
     public var scaling = ConfidenceScaling.linear
     public var neighbours = 100
     public var epochs = 30
     public var learningRate: Float = 0.05
-    /// WRMF as iALS revisited: α0, ν, and the initialisation (see `WRMF`).
+    /// WRMF: α0, ν (0: implicit's form), and the initialisation (see `WRMF`).
     public var unobservedWeight: Float = 1
-    public var regularizationExponent: Float = 1
+    public var regularizationExponent: Float = 0
     public var initialisation = WRMF.Initialisation.normal
     public var initialDeviation: Float = 0.1
-    /// EASE's λ and the most-liked items its closed form covers.
-    public var easeRegularization = EASE().regularization
-    /// EDLAE's dropout p (0: EASE) and ease-tags' weight of a feature row against a user's.
-    public var easeDropout = EASE().dropout
+    /// EASE's λ and EDLAE's dropout p (0 would be EASE): 30 and 0.5, the best geometric mean of relative validation
+    /// precision over the seven searches; and the most-liked items its closed form covers.
+    public var easeRegularization: Float = 30
+    public var easeDropout: Float = 0.5
+    /// ease-tags' weight of a feature row against a user's: 1, likewise (0.3 a close second).
     public var easeSideWeight: Float = 1
-    /// rp3beta-tags' weight of a step through a feature against one through a liker.
-    public var rp3SideWeight: Float = 1
-    /// The blend's weight on EASE's standardised scores (WRMF's is 1 minus it).
+    /// rp3beta-tags' weight of a step through a feature against one through a liker: 0.1, likewise.
+    public var rp3SideWeight: Float = 0.1
+    /// The blend's weight on EASE's standardised scores (WRMF's is 1 minus it): 0.5, likewise.
     public var blendWeight: Float = 0.5
     public var easeMaxItems = EASE().maxItems
     /// The visual carousel's stored lists (`evaluate --db` on a catalogue trained with visual), by item id: visual
     /// learns nothing from likes, so the lists the site serves are scored as they are.
     public var visualLists: [String: [(item: String, score: Float)]]?
-    /// RP3beta's exponents.
-    public var rp3Alpha = RP3beta().alpha
-    public var rp3Beta = RP3beta().beta
+    /// RP3beta's exponents: α 0.5, β 0.45, likewise.
+    public var rp3Alpha: Float = 0.5
+    public var rp3Beta: Float = 0.45
     public var userAlpha: Float = 1e-6
     public var itemAlpha: Float = 1e-6
     public var maxSampled = 10

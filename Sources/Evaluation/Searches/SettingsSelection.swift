@@ -182,9 +182,9 @@ public struct SettingsSelection: Sendable {
         switch algorithm {
         case .wrmf:
             // implicit's form (one λ for every row) and iALS revisited's (λ scaled by each row's count, ν = 1).
-            let plain = grid([("factors", [64, 128]), ("alpha", [5, 15, 50]), ("regularization", [0.1, 1, 10, 30]),
+            let plain = grid([("factors", [64, 128]), ("alpha", [2, 5, 15, 50]), ("regularization", [1, 3, 10, 30, 100]),
                               ("regularization_exponent", [0])])
-            let scaled = grid([("factors", [64, 128]), ("alpha", [5, 15, 50]), ("regularization", [0.001, 0.003, 0.01]),
+            let scaled = grid([("factors", [64, 128]), ("alpha", [2, 5, 15]), ("regularization", [0.003, 0.01, 0.03]),
                                ("regularization_exponent", [1])])
             return plain + scaled
         case .ease:

@@ -27,8 +27,8 @@ public struct EASE: Sendable {
     /// Bytes the process may use for the matrix; nil reads MemAvailable from /proc/meminfo.
     public var memoryLimit: Int?
 
-    /// λ 100 and 30,000 items: the best λ of the grid on the Sketchfab-scale demo, and a size that covers its
-    /// catalogue within 3 minutes and 4 GB on two cores.
+    /// λ 100 and no dropout: the textbook model, which callers tune (the project's defaults are `HarnessSettings`'s);
+    /// 30,000 items: a size that covers the Sketchfab-scale catalogue within 3 minutes and 4 GB on two cores.
     public init(regularization: Float = 100, dropout: Float = 0, side: SideInformation? = nil, maxItems: Int = 30_000,
                 neighbours: Int = 100, threads: Int = 2, memoryLimit: Int? = nil) {
         self.regularization = regularization

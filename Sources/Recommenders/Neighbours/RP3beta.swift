@@ -18,7 +18,7 @@ public struct RP3beta: Sendable {
     /// liker; nil: likes alone.
     public var side: SideInformation?
 
-    /// α 0.5, β 0.2: the best of the grid on the Sketchfab-scale demo.
+    /// α 0.5, β 0.2: the grid's best on the Sketchfab-scale demo alone (the project's defaults are `HarnessSettings`'s).
     public init(alpha: Float = 0.5, beta: Float = 0.2, neighbours: Int = 100, threads: Int = 2,
                 side: SideInformation? = nil) {
         self.side = side
