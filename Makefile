@@ -6,7 +6,7 @@
 ARGS ?=
 
 .PHONY: help test demo ci check-imports check-architecture fuzz contract browser deploy-test \
-	bench-pipeline bench-serve bench-deploy bench-crawl bench-wrmf bench-warp bench-quality bench-cnn-peer bench-visual bench-for-you bench-events
+	bench-pipeline bench-serve bench-deploy bench-crawl bench-wrmf bench-warp bench-quality bench-implicit-settings bench-cnn-peer bench-visual bench-for-you bench-events
 
 help: ## list the tasks
 	@echo 'make TASK [ARGS="…"]   (ARGS go to the script; its environment variables pass through)'
@@ -57,8 +57,11 @@ bench-wrmf: ## WRMF vs implicit's ALS on the same splits (needs .peers/), ARGS=[
 bench-warp: ## WARP with and without tags vs LightFM, 3 seeds (needs .peers/ and bench-wrmf's splits), ARGS=[DIR]
 	scripts/bench/warp.sh $(ARGS)
 
-bench-quality: ## every algorithm vs implicit, LightFM and Spark, paired intervals over 3 split seeds (needs .peers/), ARGS=[DIR]
+bench-quality: ## every algorithm, tuned per catalogue, vs implicit, LightFM, Spark, EASE, BM25, cornac; 3 datasets × 3 seeds (needs .peers/), ARGS=[DIR]
 	scripts/bench/quality.sh $(ARGS)
+
+bench-implicit-settings: ## WRMF at implicit's settings vs implicit's ALS on quality.sh's splits, 6 initialisation seeds, ARGS=[DIR]
+	scripts/bench/implicit-settings.sh $(ARGS)
 
 bench-events: ## visitor events through nginx: per-client limit, events/s, pages while 2,000 events/s arrive, SIGTERM/SIGKILL
 	scripts/bench/events.sh

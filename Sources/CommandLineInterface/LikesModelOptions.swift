@@ -15,9 +15,9 @@ struct LikesModelOptions: ParsableArguments {
     @Option(help: "WRMF: α0, the weight of every unobserved pair (iALS revisited), 0–1e6. 1 is implicit's and Spark's model.",
             transform: ArgumentCheck.float(0...1e6))
     var unobservedWeight: Float = HarnessSettings().unobservedWeight
-    @Option(help: "WRMF: ν, the exponent of --scaled-regularization, 0–2 (1: as in iALS revisited).",
+    @Option(help: "WRMF: ν, the exponent of --scaled-regularization, 0–2 (1 when not given: as in iALS revisited); only with --scaled-regularization.",
             transform: ArgumentCheck.float(0...2))
-    var regularizationExponent: Float = 1
+    var regularizationExponent: Float?
     @Option(help: "WRMF: how factors start: normal (N(0, σ²/d), iALS revisited) or uniform (uniform(0, 0.01), implicit's).")
     var initialisation: WRMF.Initialisation = HarnessSettings().initialisation
     @Option(help: "WRMF: σ of the normal initialisation, divided by √factors, 1e-6–10.", transform: ArgumentCheck.float(1e-6...10))
@@ -49,6 +49,9 @@ struct LikesModelOptions: ParsableArguments {
         if regularization != nil && scaledRegularization != nil {
             throw ValidationError("--regularization (implicit's λ, one for every row) and --scaled-regularization (iALS revisited's) are two forms of WRMF's penalty: give one")
         }
+        if regularizationExponent != nil && scaledRegularization == nil {
+            throw ValidationError("--regularization-exponent is the exponent of --scaled-regularization: give that too (--regularization is implicit's λ, with no exponent)")
+        }
     }
 
     /// Applies the flags; `regularization` is `--regularization` (implicit's λ), when given.
@@ -58,7 +61,7 @@ struct LikesModelOptions: ParsableArguments {
         if let regularization {
             (settings.regularization, settings.regularizationExponent) = (regularization, 0)
         } else if let scaledRegularization {
-            (settings.regularization, settings.regularizationExponent) = (scaledRegularization, regularizationExponent)
+            (settings.regularization, settings.regularizationExponent) = (scaledRegularization, regularizationExponent ?? 1)
         }
         settings.initialisation = initialisation
         settings.initialDeviation = initSigma
@@ -89,11 +92,12 @@ struct TuningOptions: ParsableArguments {
             transform: { (text: String) throws -> TuneBudget in
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
                 if trimmed == "auto" { return .automatic }
-                if trimmed == "0" { return .off }
-                guard let duration = DurationParser.parse(trimmed), duration >= .seconds(1), duration <= .seconds(7 * 86_400) else {
-                    throw ArgumentProblem(description: "expected auto, 0, or a duration from 1s to 7d such as 90s or 10m")
+                if trimmed == "0" || trimmed == "off" { return .off }
+                guard let duration = DurationParser.parse(trimmed), duration <= .seconds(7 * 86_400),
+                      duration == .zero || duration >= .seconds(1) else {
+                    throw ArgumentProblem(description: "expected auto, 0 (or off), or a duration from 1s to 7d such as 90s or 10m")
                 }
-                return .seconds(duration.inSeconds)
+                return duration == .zero ? .off : .seconds(duration.inSeconds)
             })
     var tuneBudget: TuneBudget = .automatic
 }

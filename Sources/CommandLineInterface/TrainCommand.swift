@@ -89,6 +89,7 @@ struct TrainCommand: ParsableCommand {
         var wrmf = selection.wrmf
         var hybrid = HybridTraining(loss: .warp, factors: components, learningRate: learningRate, userAlpha: userAlpha,
                                     itemAlpha: itemAlpha, epochs: epochs, seed: seed, threads: threads)
+        var wrmfFromFile = false
         for file in settings {
             let url = URL(fileURLWithPath: file)
             do {
@@ -97,6 +98,7 @@ struct TrainCommand: ParsableCommand {
                         throw CommandFailure("\(file) holds \(grid.algorithm.rawValue)'s settings; train takes wrmf's and warp-tags'")
                     }
                     wrmf = grid.applied(to: wrmf)
+                    wrmfFromFile = true
                 } else {
                     hybrid = try TunedSettings.read(url).applied(to: hybrid)
                 }
@@ -114,7 +116,7 @@ struct TrainCommand: ParsableCommand {
         options.tagsCarousel = tagsAlgorithm ?? .chosenOnValidation
         options.selection = selection
         options.tuneBudget = tuning.tuneBudget
-        options.pinned = likesModels.pinned(wrmfFlags: factors != nil || regularization != nil || alpha != nil || !settings.isEmpty)
+        options.pinned = likesModels.pinned(wrmfFlags: factors != nil || regularization != nil || alpha != nil || wrmfFromFile)
         if spark.engine == .spark {
             options.spark = try spark.job(required: true)
             options.sparkStaging = spark.staging

@@ -52,6 +52,7 @@ struct TuneCommand: ParsableCommand {
 
     func validate() throws {
         try input.validate(needsTest: false)
+        try likesModels.validate(regularization: nil)
     }
 
     func run() throws {

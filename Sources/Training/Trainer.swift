@@ -125,8 +125,13 @@ public enum Trainer {
                 var settings = options.selection
                 settings.adopt(options.wrmf)
                 settings.threads = options.threads
-                (settings.factors, settings.epochs, settings.learningRate) =
-                    (slot == .likes ? settings.factors : options.hybrid.factors, options.hybrid.epochs, options.hybrid.learningRate)
+                if slot == .likesAndTags {
+                    // warp-tags compared with the very settings it is trained with.
+                    let hybrid = options.hybrid
+                    (settings.factors, settings.epochs, settings.learningRate, settings.schedule) =
+                        (hybrid.factors, hybrid.epochs, hybrid.learningRate, hybrid.schedule)
+                    (settings.userAlpha, settings.itemAlpha, settings.maxSampled) = (hybrid.userAlpha, hybrid.itemAlpha, hybrid.maxSampled)
+                }
                 guard slot.candidates.contains(where: options.algorithms.contains) else { continue }
                 do {
                     let chosen = try LikesCarouselSelection.choose(store: store, slot: slot, among: options.algorithms,
@@ -162,7 +167,7 @@ public enum Trainer {
             case .easeTags:
                 let side = SideInformation(itemCount: matrix.itemCount, assignments: assignments(),
                                            weight: options.selection.easeSideWeight)
-                let ease = EASE(regularization: options.selection.easeRegularization, dropout: options.selection.easeDropout,
+                let ease = EASE(regularization: options.selection.easeLambda(tags: true), dropout: options.selection.easeDropout,
                                 side: side, maxItems: options.selection.easeMaxItems, neighbours: options.neighbours,
                                 threads: options.threads)
                 do { lists = try ease.fit(matrix, progress: progress).lists } catch {

@@ -49,6 +49,10 @@ public struct HarnessSettings: Sendable {
     /// precision over the seven searches; and the most-liked items its closed form covers.
     public var easeRegularization: Float = 30
     public var easeDropout: Float = 0.5
+    /// ease-tags' own λ when its search moved it from EASE's (the stacked rows change the Gram's scale); nil: EASE's.
+    public var easeTagsRegularization: Float?
+    /// The λ ease (false) or ease-tags (true) is fitted with.
+    public func easeLambda(tags: Bool) -> Float { tags ? easeTagsRegularization ?? easeRegularization : easeRegularization }
     /// ease-tags' weight of a feature row against a user's: 1, likewise (0.3 a close second).
     public var easeSideWeight: Float = 1
     /// rp3beta-tags' weight of a step through a feature against one through a liker: 0.1, likewise.
@@ -185,7 +189,7 @@ public struct EvaluationHarness: Sendable {
             case .ease, .easeTags:
                 let side = algorithm == .easeTags
                     ? SideInformation(itemCount: train.itemCount, assignments: sideFeatures, weight: settings.easeSideWeight) : nil
-                let ease = EASE(regularization: settings.easeRegularization, dropout: settings.easeDropout, side: side,
+                let ease = EASE(regularization: settings.easeLambda(tags: algorithm == .easeTags), dropout: settings.easeDropout, side: side,
                                 maxItems: settings.easeMaxItems, neighbours: settings.neighbours, threads: settings.threads)
                 let fitted: EASE.Fitted
                 do { fitted = try ease.fit(train, keepingWeights: true, progress: progress) } catch {

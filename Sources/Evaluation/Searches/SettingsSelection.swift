@@ -120,15 +120,23 @@ public struct SettingsSelection: Sendable {
             progress("settings: no user has 10 training likes to hold 5 out for validation: fixed defaults kept")
             return (base, [])
         }
-        if fit.userCount > maxSearchUsers { (fit, validation) = Self.sampleUsers(fit, validation, count: maxSearchUsers, seed: base.seed) }
-        // Two more validation splits, other users held out, for the decisions a few hundred users cannot make alone:
-        // whether tags, or a blend, help.
-        let extraFolds: [(fit: InteractionMatrix, validation: InteractionMatrix)] = (1...2).map { fold in
-            let seed = base.seed &+ UInt64(fold) &* 101
-            var (fit, validation) = Self.carve(train, seed: seed, maxUsers: maxValidationUsers)
-            if fit.userCount > maxSearchUsers { (fit, validation) = Self.sampleUsers(fit, validation, count: maxSearchUsers, seed: seed) }
-            return (fit, validation)
+        // Two more validation splits of other users, for the decisions a few hundred users cannot make alone:
+        // whether tags, or a blend, help. Carved only when such a decision is to be made.
+        var extraFolds: [(fit: InteractionMatrix, validation: InteractionMatrix)] = []
+        if wanted.contains(where: { $0.withoutTags != nil || $0 == .blend }) {
+            var heldOut = Set((0..<validation.userCount).filter { validation.userDegree($0) > 0 })
+            for fold in 1...2 {
+                let seed = base.seed &+ UInt64(fold) &* 101
+                var (foldFit, foldValidation) = Self.carve(train, seed: seed, maxUsers: maxValidationUsers, excluding: heldOut)
+                guard foldValidation.interactionCount > 0 else { break }
+                heldOut.formUnion((0..<foldValidation.userCount).filter { foldValidation.userDegree($0) > 0 })
+                if foldFit.userCount > maxSearchUsers {
+                    (foldFit, foldValidation) = Self.sampleUsers(foldFit, foldValidation, count: maxSearchUsers, seed: seed)
+                }
+                extraFolds.append((foldFit, foldValidation))
+            }
         }
+        if fit.userCount > maxSearchUsers { (fit, validation) = Self.sampleUsers(fit, validation, count: maxSearchUsers, seed: base.seed) }
         var settings = base
         var outcomes: [SettingsSearchOutcome] = []
         let share: Double? = if case .seconds(let total) = budget { total / Double(wanted.count) } else { nil }
@@ -148,11 +156,15 @@ public struct SettingsSelection: Sendable {
     }
 
     /// 5 likes of 20% of the users with at least 10 (at most `maxUsers` of them), seeded, on the same indices.
-    public static func carve(_ train: InteractionMatrix, seed: UInt64, maxUsers: Int = .max) -> (fit: InteractionMatrix, validation: InteractionMatrix) {
+    /// Users in `excluding` are never held out (another split's validation users).
+    public static func carve(_ train: InteractionMatrix, seed: UInt64, maxUsers: Int = .max,
+                             excluding: Set<Int> = []) -> (fit: InteractionMatrix, validation: InteractionMatrix) {
         var random = SeededGenerator(seed: seed &+ 7, stream: 11)
-        var eligible = (0..<train.userCount).filter { train.userDegree($0) >= 10 }
+        let allEligible = (0..<train.userCount).filter { train.userDegree($0) >= 10 }
+        let share = max(1, allEligible.count / 5)
+        var eligible = allEligible.filter { !excluding.contains($0) }
         for index in stride(from: eligible.count - 1, to: 0, by: -1) { eligible.swapAt(index, random.below(index + 1)) }
-        let chosen = eligible.prefix(min(maxUsers, max(1, eligible.count / 5)))
+        let chosen = eligible.prefix(min(maxUsers, share))
         var heldOut = Set<Int64>()
         var validationPairs: [(user: Int32, item: Int32)] = []
         for user in chosen {
@@ -211,7 +223,7 @@ public struct SettingsSelection: Sendable {
             ["factors": Double(settings.factors), "alpha": Double(settings.alpha),
              "regularization": Double(settings.regularization), "regularization_exponent": Double(settings.regularizationExponent)]
         case .ease: ["regularization": Double(settings.easeRegularization), "dropout": Double(settings.easeDropout)]
-        case .easeTags: ["side_weight": Double(settings.easeSideWeight), "regularization": Double(settings.easeRegularization)]
+        case .easeTags: ["side_weight": Double(settings.easeSideWeight), "regularization": Double(settings.easeLambda(tags: true))]
         case .rp3beta: ["alpha": Double(settings.rp3Alpha), "beta": Double(settings.rp3Beta)]
         case .rp3betaTags: ["side_weight": Double(settings.rp3SideWeight)]
         case .blend: ["ease_weight": Double(settings.blendWeight)]
@@ -228,7 +240,10 @@ public struct SettingsSelection: Sendable {
             case (.wrmf, "alpha"): settings.alpha = Float(value)
             case (.wrmf, "regularization"): settings.regularization = Float(value)
             case (.wrmf, "regularization_exponent"): settings.regularizationExponent = Float(value)
-            case (.ease, "regularization"), (.easeTags, "regularization"): settings.easeRegularization = Float(value)
+            case (.ease, "regularization"): settings.easeRegularization = Float(value)
+            case (.easeTags, "regularization"):
+                // Its own λ: EASE's stays as EASE's search (or the flag) set it.
+                settings.easeTagsRegularization = Float(value) == settings.easeRegularization ? nil : Float(value)
             case (.ease, "dropout"): settings.easeDropout = Float(value)
             case (.easeTags, "side_weight"): settings.easeSideWeight = Float(value)
             case (.rp3beta, "alpha"): settings.rp3Alpha = Float(value)
@@ -255,7 +270,7 @@ public struct SettingsSelection: Sendable {
             (fitMatrix, validationMatrix, features) = Self.restrict(fit, validation, sideFeatures, to: maxSearchItems)
             folds = folds.map { Self.restrict($0.fit, $0.validation, sideFeatures, to: maxSearchItems) }
                 .map { (fit: $0.0, validation: $0.1, features: $0.2) }
-            costScale *= pow(Double(fit.itemCount) / Double(maxSearchItems), 3)
+            costScale *= pow(Double(min(fit.itemCount, settings.easeMaxItems)) / Double(maxSearchItems), 3)
         }
         costScale /= Double(1 + folds.count)
         var quiet = settings
@@ -272,12 +287,26 @@ public struct SettingsSelection: Sendable {
         }
         let method: String
         if algorithm == .wrmf {
-            method = "successive halving (3, 7, then 15 iterations, the best third going on warm)"
-            var survivors = points.map { (point: $0, model: WRMFModel?.none, precision: 0.0, seconds: 0.0) }
-            let rungs = [3, 7, max(8, settings.iterations)]
+            // Rungs of 3 and 7 iterations, then the full count (fewer rungs when the full count is small).
+            let rungs = [3, 7].filter { $0 < settings.iterations } + [max(1, settings.iterations)]
+            method = "successive halving (\(rungs.map(String.init).joined(separator: ", ")) iterations, the best third going on warm)"
+            // The defaults first, the rest in a seeded random order, so a budget that cuts the list short still
+            // samples the whole grid rather than one corner of it.
+            var random = SeededGenerator(seed: settings.seed &+ 29, stream: 31)
+            var others = Array(points.dropFirst())
+            for index in stride(from: others.count - 1, to: 0, by: -1) { others.swapAt(index, random.below(index + 1)) }
+            var survivors = ([points[0]] + others).map { (point: $0, model: WRMFModel?.none, precision: 0.0, seconds: 0.0) }
+            // Iterations the whole halving costs per starting candidate, in units of the first rung's.
+            let perCandidate = rungs.enumerated().reduce(0.0) { total, rung in
+                let previous = rung.offset == 0 ? 0 : rungs[rung.offset - 1]
+                return total + Double(rung.element - previous) / pow(3, Double(rung.offset))
+            } / Double(rungs[0])
             var done = 0
             rungLoop: for (rung, iterations) in rungs.enumerated() {
-                for index in survivors.indices {
+                // A while loop: the first trial may shorten the list.
+                var index = -1
+                while index + 1 < survivors.count {
+                    index += 1
                     if let limit, (clock.now - start).inSeconds > limit, !trials.isEmpty { break rungLoop }
                     let trialStart = clock.now
                     var wrmf = Self.applying(survivors[index].point, to: quiet, algorithm: .wrmf).wrmf
@@ -286,19 +315,32 @@ public struct SettingsSelection: Sendable {
                     let precision = evaluator.evaluate(WRMFScorer(model), train: fitMatrix, test: validationMatrix)["precision@10"]
                     let seconds = (clock.now - trialStart).inSeconds
                     survivors[index] = (survivors[index].point, model, precision, survivors[index].seconds + seconds)
-                    if limit == nil, rung == 0, index == 0 {
-                        // One full fit: 15 iterations over all the likes, from this 3-iteration trial.
-                        limit = max(15, seconds * Double(rungs.last!) / Double(iterations) * costScale) + carried
+                    if rung == 0, index == 0 {
+                        // One full fit over all the likes, from this first-rung trial of the defaults.
+                        if limit == nil {
+                            limit = max(15, seconds * Double(rungs.last!) / Double(iterations) * costScale) + carried
+                        }
+                        // As many candidates as the budget can take through every rung (the defaults among them).
+                        let affordable = Int((limit! - seconds) / max(seconds * perCandidate, 1e-6))
+                        survivors = Array(survivors.prefix(max(3, min(survivors.count, affordable + 1))))
                     }
                     trials.append(.init(settings: survivors[index].point, precision: precision, seconds: seconds, rung: rung))
+                    if rung == 0 {
+                        // Only a model that can still be among the best third need be kept (and the defaults').
+                        let keep = max(1, survivors.count / 3)
+                        let threshold = survivors[0...index].map(\.precision).sorted(by: >).dropFirst(keep - 1).first ?? 0
+                        for other in 1...max(1, index) where other <= index && survivors[other].precision < threshold {
+                            survivors[other].model = nil
+                        }
+                    }
                 }
                 done = iterations
                 if rung < rungs.count - 1 {
-                    // The best third go on, and the defaults always, so the outcome compares with them like for like.
-                    let defaults = survivors.first { $0.point == defaultPoint }
-                    survivors.sort { $0.precision > $1.precision }
-                    survivors = Array(survivors.prefix(max(1, survivors.count / 3)))
-                    if let defaults, !survivors.contains(where: { $0.point == defaultPoint }) { survivors.insert(defaults, at: 0) }
+                    // The best third go on, the defaults first and always, so the outcome compares with them like
+                    // for like even when the budget ends the next rung early.
+                    let defaults = survivors[0]
+                    let rest = survivors.dropFirst().sorted { $0.precision > $1.precision }
+                    survivors = [defaults] + rest.prefix(max(1, survivors.count / 3))
                 }
             }
             // Only the last rung's figures compare like with like; earlier rungs decided who went on.
@@ -312,7 +354,7 @@ public struct SettingsSelection: Sendable {
         if algorithm == .blend {
             return try searchBlend(points: points, settings: quiet,
                                    folds: [(fitMatrix, validationMatrix, features)] + folds, evaluator: evaluator,
-                                   start: start)
+                                   start: start, limit: limit ?? max(15, carried))
         }
         method = folds.isEmpty ? "grid" : "grid on \(1 + folds.count) validation splits"
         for point in points {
@@ -360,14 +402,17 @@ public struct SettingsSelection: Sendable {
     /// strictly between 0 and 1 only when it is ahead of the better part alone beyond the validation users' noise.
     func searchBlend(points: [[String: Double]], settings: HarnessSettings,
                      folds: [(fit: InteractionMatrix, validation: InteractionMatrix, features: [(item: Int, feature: String, weight: Float)])],
-                     evaluator: RankingEvaluator, start: ContinuousClock.Instant) throws -> SettingsSearchOutcome {
+                     evaluator: RankingEvaluator, start: ContinuousClock.Instant, limit: Double) throws -> SettingsSearchOutcome {
         let clock = ContinuousClock()
         let easePart: Algorithm = !(folds.first?.features.isEmpty ?? true) && settings.easeSideWeight > 0 ? .easeTags : .ease
-        let parts = try folds.map { fold in
-            try EvaluationHarness(settings: settings).runKeeping(
+        // Each fold fits both parts; the budget decides how many folds (at least one).
+        var parts: [[Algorithm: ItemScorer]] = []
+        for fold in folds where parts.isEmpty || (clock.now - start).inSeconds < limit {
+            parts.append(try EvaluationHarness(settings: settings).runKeeping(
                 [easePart, .wrmf], train: fold.fit, test: fold.validation, sideFeatures: fold.features, scoringListsToo: false,
-                keep: [easePart, .wrmf]).scorers
+                keep: [easePart, .wrmf]).scorers)
         }
+        let folds = Array(folds.prefix(parts.count))
         var trials: [SettingsSearchOutcome.Trial] = []
         for point in points {
             let trialStart = clock.now
@@ -400,7 +445,7 @@ public struct SettingsSelection: Sendable {
             }
         }
         var result = outcome(.blend, best: best, defaultPrecision: trials.first?.precision ?? 0, trials: trials, start: start,
-                             limit: (clock.now - start).inSeconds, validationUsers: validationUsers, items: fit.itemCount,
+                             limit: limit, validationUsers: validationUsers, items: fit.itemCount,
                              method: "both parts fitted once on each of \(folds.count) validation splits, every weight scored")
         result.keptOut = note
         return result

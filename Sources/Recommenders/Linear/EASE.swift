@@ -8,7 +8,7 @@ import ParallelWork
 ///
 /// Two extensions, each off by default and kept only where a validation split says it helps:
 /// - `dropout` p > 0 is the emphasised denoising linear autoencoder's full-rank closed form (EDLAE, Steck, NeurIPS
-///   2020): the same formula with `P = (XᵀX + Λ)⁻¹`, `Λ = λI + p/(1−p)·diag(XᵀX)`, which regularises a popular
+///   2020): the same formula with `P = (G + Λ)⁻¹`, `Λ = λI + p/(1−p)·diag(G)`, G the Gram below, which regularises a popular
 ///   item's weights more than a rare one's (dropout of the input penalises what the identity would copy).
 /// - `side` stacks item features under the likes as weighted pseudo-users (CEASE, Jeunen, Van Balen & Goethals,
 ///   RecSys 2020): `XᵀX` becomes `XᵀX + w·FᵀF`, so two items that share tags are tied even with few likes.
