@@ -29,7 +29,7 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
     case blend
 
     /// What `train` can run and the site can show, in the order of the model page.
-    public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .easeTags, .rp3betaTags, .itemKNN, .ease, .rp3beta,
+    public static let trainable: [Algorithm] = [.visual, .wrmf, .warpTags, .itemKNN, .ease, .easeTags, .rp3beta, .rp3betaTags,
                                                 .popularity]
 
     /// Where WRMF's carousel goes when another algorithm fills "Users who liked this also liked" (`train
@@ -140,8 +140,8 @@ public enum Algorithm: String, CaseIterable, Sendable, Codable, Comparable {
         case .sparkALS: 80
         case .ease: 42
         case .rp3beta: 44
-        case .easeTags: 32
-        case .rp3betaTags: 34
+        case .easeTags: 43
+        case .rp3betaTags: 45
         case .blend: 85
         case .popularity: 90
         }

@@ -132,9 +132,17 @@ public enum Trainer {
                         (hybrid.factors, hybrid.epochs, hybrid.learningRate, hybrid.schedule)
                     (settings.userAlpha, settings.itemAlpha, settings.maxSampled) = (hybrid.userAlpha, hybrid.itemAlpha, hybrid.maxSampled)
                 }
-                guard slot.candidates.contains(where: options.algorithms.contains) else { continue }
+                // A tag-aware model whose search kept the tags out is its tag-free twin: it cannot stand for "Likes +
+                // tags" (the page would show the same list twice).
+                var among = options.algorithms
+                if slot == .likesAndTags {
+                    if options.selection.easeTagsAreEASE(features: tagAssignments.count) { among.removeAll { $0 == .easeTags } }
+                    if options.selection.rp3SideWeight == 0 || tagAssignments.isEmpty { among.removeAll { $0 == .rp3betaTags } }
+                }
+                // Nothing to choose between: the title holder keeps its place, with no claim of a choice.
+                guard slot.candidates.filter(among.contains).count > 1 else { continue }
                 do {
-                    let chosen = try LikesCarouselSelection.choose(store: store, slot: slot, among: options.algorithms,
+                    let chosen = try LikesCarouselSelection.choose(store: store, slot: slot, among: among,
                                                                    settings: settings, progress: progress)
                     leaders[slot] = (chosen.winner, chosen)
                 } catch {
@@ -145,6 +153,8 @@ public enum Trainer {
                 }
             }
         }
+        // EASE's lists, kept while ease-tags (or EASE) may be the same model (tags kept out): fitted once.
+        var sameLists: [Algorithm: [[Neighbour]]] = [:]
         for algorithm in options.algorithms {
             let start = clock.now
             let lists: [[Neighbour]]
@@ -152,6 +162,9 @@ public enum Trainer {
             var hybridVectors: HybridVectors?
             var parameters = ["neighbours": String(options.neighbours)]
             switch algorithm {
+            case .ease where options.selection.easeTagsAreEASE(features: tagAssignments.count) && sameLists[.easeTags] != nil:
+                lists = sameLists[.easeTags]!
+                parameters["same_model_as"] = "ease-tags (tags kept out)"
             case .ease:
                 let ease = EASE(regularization: options.selection.easeRegularization, dropout: options.selection.easeDropout,
                                 maxItems: options.selection.easeMaxItems, neighbours: options.neighbours, threads: options.threads)
@@ -164,6 +177,9 @@ public enum Trainer {
                                    neighbours: options.neighbours, threads: options.threads)
                 lists = walk.similarItems(matrix)
                 parameters.merge(walk.parameters) { _, new in new }
+            case .easeTags where options.selection.easeTagsAreEASE(features: tagAssignments.count) && sameLists[.ease] != nil:
+                lists = sameLists[.ease]!
+                parameters["same_model_as"] = "ease (tags kept out)"
             case .easeTags:
                 let side = SideInformation(itemCount: matrix.itemCount, assignments: assignments(),
                                            weight: options.selection.easeSideWeight)
@@ -233,6 +249,10 @@ public enum Trainer {
                 lists = trained.lists
                 hybridVectors = trained.vectors
                 parameters.merge(training.parameters) { _, new in new }
+            }
+            if algorithm == .ease || algorithm == .easeTags, options.algorithms.contains(.ease), options.algorithms.contains(.easeTags),
+               options.selection.easeTagsAreEASE(features: tagAssignments.count) {
+                sameLists[algorithm] = lists
             }
             let trainSeconds = (clock.now - start).inSeconds
             let saveStart = clock.now

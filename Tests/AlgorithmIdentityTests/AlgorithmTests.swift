@@ -25,7 +25,7 @@ import Testing
             Issue.record("spark-als is not trainable")
         } catch {
             #expect(error.name == "spark-als")
-            #expect(error.description.contains("available: visual, wrmf, warp-tags, ease-tags, rp3beta-tags, itemknn, ease, rp3beta, popularity"))
+            #expect(error.description.contains("available: visual, wrmf, warp-tags, itemknn, ease, ease-tags, rp3beta, rp3beta-tags, popularity"))
         }
     }
 }

@@ -70,14 +70,15 @@ import Testing
     @Test(.timeLimit(.minutes(2)))
     func wrmfIsSearchedBySuccessiveHalvingWithTheDefaultsCarriedToTheEnd() throws {
         var base = Self.base
-        base.iterations = 6
+        base.iterations = 10
         let (_, outcomes) = try SettingsSelection(budget: .seconds(100), base: base).choose([.wrmf], train: Self.matrix)
         let wrmf = try #require(outcomes.first)
         let rungs = Dictionary(grouping: wrmf.trials, by: \.rung)
-        #expect(rungs.keys.sorted() == [0, 1, 2], "three rungs: 3, 7 and then the full iterations")
+        try #require(rungs.keys.sorted() == [0, 1, 2], "three rungs: 3, 7 and then the full 10 iterations")
         #expect(rungs[0]!.count > rungs[1]!.count && rungs[1]!.count > rungs[2]!.count, "a third go on")
         let defaults = SettingsSelectionTests.defaultsPoint(base)
         #expect(rungs[2]!.contains { $0.settings == defaults }, "the defaults are compared at the last rung")
+        #expect(wrmf.method.contains("3, 7, 10 iterations"))
         #expect(wrmf.precision >= wrmf.defaultPrecision)
     }
 

@@ -16,7 +16,7 @@ import Training
         let results = try Trainer.run(TrainingOptions(neighbours: 3, threads: 2, wrmf: WRMF(factors: 2, regularization: 1, iterations: 10),
                                                       hybrid: HybridTraining(factors: 4, epochs: 10, threads: 1)),
                                       store: store)
-        #expect(results.map(\.algorithm) == [.wrmf, .warpTags, .easeTags, .rp3betaTags, .itemKNN, .ease, .rp3beta, .popularity])
+        #expect(results.map(\.algorithm) == [.wrmf, .warpTags, .itemKNN, .ease, .easeTags, .rp3beta, .rp3betaTags, .popularity])
         #expect(results.allSatisfy { $0.modelsWithRecommendations == 6 })
         // The Likes + tags vectors a server places live models with: one representation per model, 4 values each.
         let vectors = try #require(try store.hybridVectors(algorithm: "warp-tags"))
@@ -24,7 +24,7 @@ import Training
 
         for (index, mid) in TinyCatalog.ids.enumerated() {
             let page = try #require(try await store.modelPage(mid: mid.rawValue))
-            #expect(page.1.map(\.algorithm) == ["wrmf", "warp-tags", "ease-tags", "rp3beta-tags", "itemknn", "ease", "rp3beta", "popularity"])
+            #expect(page.1.map(\.algorithm) == ["wrmf", "warp-tags", "itemknn", "ease", "ease-tags", "rp3beta", "rp3beta-tags", "popularity"])
             let group = index < 3 ? TinyCatalog.ids[0..<3] : TinyCatalog.ids[3..<6]
             for list in page.1 {
                 let similar = list.models.map(\.mid)

@@ -51,6 +51,11 @@ public struct HarnessSettings: Sendable {
     public var easeDropout: Float = 0.5
     /// ease-tags' own λ when its search moved it from EASE's (the stacked rows change the Gram's scale); nil: EASE's.
     public var easeTagsRegularization: Float?
+    /// Whether ease-tags with these settings is EASE itself: no features, or tags kept out at EASE's λ.
+    public func easeTagsAreEASE(features: Int) -> Bool {
+        (features == 0 || easeSideWeight == 0) && easeLambda(tags: true) == easeRegularization
+    }
+
     /// The λ ease (false) or ease-tags (true) is fitted with.
     public func easeLambda(tags: Bool) -> Float { tags ? easeTagsRegularization ?? easeRegularization : easeRegularization }
     /// ease-tags' weight of a feature row against a user's: 1, likewise (0.3 a close second).
@@ -154,6 +159,7 @@ public struct EvaluationHarness: Sendable {
         let clock = ContinuousClock()
         var reports: [AlgorithmReport] = []
         var kept: [Algorithm: ItemScorer] = [:]
+        var sameModel: [Algorithm: (scorer: ItemScorer, listScorer: ItemScorer?, parameters: [String: String])] = [:]
         // A blend's parts stay until the blend is scored.
         let keep = keep.union(algorithms.contains(.blend) ? BlendScorer.parts : [])
         for algorithm in algorithms {
@@ -186,6 +192,12 @@ public struct EvaluationHarness: Sendable {
                 scorer = WalkScorer(ItemWalk.cosine(train))
                 listScorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = ["neighbours": String(settings.neighbours), "similarity": "cosine"]
+            case .easeTags where settings.easeTagsAreEASE(features: sideFeatures.count) && sameModel[.ease] != nil:
+                // Tags kept out (weight 0, EASE's λ): ease-tags is EASE itself; the fit is not done twice.
+                let twin = sameModel[.ease]!
+                (scorer, listScorer) = (twin.scorer, twin.listScorer)
+                parameters = twin.parameters
+                parameters["same_model_as"] = "ease (tags kept out)"
             case .ease, .easeTags:
                 let side = algorithm == .easeTags
                     ? SideInformation(itemCount: train.itemCount, assignments: sideFeatures, weight: settings.easeSideWeight) : nil
@@ -292,6 +304,9 @@ public struct EvaluationHarness: Sendable {
             reports.append(AlgorithmReport(algorithm: algorithm, parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve,
                                            itemFactors: itemFactors, listMetrics: listMetrics))
             if keep.contains(algorithm) { kept[algorithm] = scorer }
+            if algorithm == .ease, algorithms.contains(.easeTags), settings.easeTagsAreEASE(features: sideFeatures.count) {
+                sameModel[.ease] = (scorer, listScorer, parameters)
+            }
         }
         return (reports, kept)
     }

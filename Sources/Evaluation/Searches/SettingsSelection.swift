@@ -90,7 +90,9 @@ public struct SettingsSelection: Sendable {
     public var maxSearchItems = 4_000
     public var maxValidationUsers = 5_000
     /// Past this many users a search fits on a sample of them (every validation user and others drawn at random).
-    public var maxSearchUsers = 20_000
+    /// The Gram matrix, and WRMF's data term on the item side, shrink with the sample while λ does not, so a λ chosen
+    /// on the sample is scaled by (all users / sampled users) before it is used (`lambdaScale`).
+    public var maxSearchUsers = 100_000
     /// Algorithms whose settings were given by hand: left as given.
     public var pinned: Set<Algorithm> = []
 
@@ -101,7 +103,7 @@ public struct SettingsSelection: Sendable {
 
     /// The algorithms whose settings a search chooses.
     /// In this order: each tag-aware search starts from its tag-free winner, and WRMF's, the one that gains most from
-    /// more time, comes last and takes what the others left of their budgets.
+    /// more time, comes last and takes what the others left of a total budget.
     public static let searched: [Algorithm] = [.ease, .easeTags, .rp3beta, .rp3betaTags, .wrmf, .blend]
 
     /// `base` with each searched algorithm's chosen settings, and the searches.
@@ -137,17 +139,25 @@ public struct SettingsSelection: Sendable {
             }
         }
         if fit.userCount > maxSearchUsers { (fit, validation) = Self.sampleUsers(fit, validation, count: maxSearchUsers, seed: base.seed) }
+        let lambdaScale = Double(train.userCount) / Double(max(1, fit.userCount))
         var settings = base
         var outcomes: [SettingsSearchOutcome] = []
         let share: Double? = if case .seconds(let total) = budget { total / Double(wanted.count) } else { nil }
         // What a search leaves of its budget goes to the next.
         var carried = 0.0
         for algorithm in wanted {
-            let outcome = try search(algorithm, settings: settings, fit: fit, validation: validation,
+            var outcome = try search(algorithm, settings: settings, fit: fit, validation: validation,
                                      extraFolds: algorithm.withoutTags != nil || algorithm == .blend ? extraFolds : [],
                                      sideFeatures: sideFeatures, budgetSeconds: share, carried: carried,
-                                     fullLikes: train.interactionCount)
-            carried = max(0, outcome.budgetSeconds - outcome.seconds)
+                                     fullLikes: train.interactionCount, lambdaScale: lambdaScale)
+            // Under a total budget what a search leaves goes to the next; automatic budgets are each one's own.
+            if case .seconds = budget { carried = max(0, outcome.budgetSeconds - outcome.seconds) }
+            if lambdaScale > 1, !outcome.keptDefaults, let lambda = outcome.chosen["regularization"],
+               algorithm == .ease || algorithm == .easeTags || (algorithm == .wrmf && outcome.chosen["regularization_exponent"] == 0) {
+                outcome.chosen["regularization"] = lambda * lambdaScale
+                outcome.keptOut = (outcome.keptOut.map { $0 + "; " } ?? "")
+                    + String(format: "λ scaled ×%.2f from the %d sampled users to all %d", lambdaScale, fit.userCount, train.userCount)
+            }
             if !outcome.keptDefaults { settings = Self.applying(outcome.chosen, to: settings, algorithm: algorithm) }
             progress("settings: \(algorithm.rawValue) \(outcome.summary)")
             outcomes.append(outcome)
@@ -196,7 +206,7 @@ public struct SettingsSelection: Sendable {
             // implicit's form (one λ for every row) and iALS revisited's (λ scaled by each row's count, ν = 1).
             let plain = grid([("factors", [64, 128]), ("alpha", [2, 5, 15, 50]), ("regularization", [1, 3, 10, 30, 100]),
                               ("regularization_exponent", [0])])
-            let scaled = grid([("factors", [64, 128]), ("alpha", [2, 5, 15]), ("regularization", [0.003, 0.01, 0.03]),
+            let scaled = grid([("factors", [64, 128]), ("alpha", [5, 15, 50]), ("regularization", [0.003, 0.01, 0.03]),
                                ("regularization_exponent", [1])])
             return plain + scaled
         case .ease:
@@ -259,7 +269,15 @@ public struct SettingsSelection: Sendable {
     func search(_ algorithm: Algorithm, settings: HarnessSettings, fit: InteractionMatrix, validation: InteractionMatrix,
                 extraFolds: [(fit: InteractionMatrix, validation: InteractionMatrix)] = [],
                 sideFeatures: [(item: Int, feature: String, weight: Float)], budgetSeconds: Double?, carried: Double = 0,
-                fullLikes: Int) throws -> SettingsSearchOutcome {
+                fullLikes: Int, lambdaScale: Double = 1) throws -> SettingsSearchOutcome {
+        // On a sample of the users, λ in the sample's units (the caller scales the chosen one back).
+        var settings = settings
+        if lambdaScale > 1 {
+            let scale = Float(lambdaScale)
+            settings.easeRegularization /= scale
+            settings.easeTagsRegularization = settings.easeTagsRegularization.map { $0 / scale }
+            if settings.regularizationExponent == 0 { settings.regularization /= scale }
+        }
         let clock = ContinuousClock()
         let start = clock.now
         // EASE's cost grows as items³: search on the most-liked items when there are many.
