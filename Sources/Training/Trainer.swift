@@ -269,7 +269,7 @@ public enum Trainer {
                 }
                 if algorithm == leader.algorithm, let choice = leader.choice {
                     description += " " + choice.sentence
-                    parameters["chosen_by"] = "the best of \(choice.figures.count) on a validation split of the likes"
+                    parameters["chosen_by"] = choice.label
                 }
             }
             if let search = searches.first(where: { $0.algorithm == algorithm }) {

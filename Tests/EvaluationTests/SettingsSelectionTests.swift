@@ -49,7 +49,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(2)))
     func eachSearchKeepsTheDefaultsAmongItsCandidatesAndNeverChoosesWorse() throws {
-        let selection = SettingsSelection(budget: .seconds(25), base: Self.base)
+        let selection = SettingsSelection(budget: .seconds(8), base: Self.base)
         let (settings, outcomes) = try selection.choose([.wrmf, .ease, .easeTags, .rp3beta, .rp3betaTags], train: Self.matrix,
                                                         sideFeatures: Self.tags)
         #expect(outcomes.map(\.algorithm) == [.ease, .easeTags, .rp3beta, .rp3betaTags, .wrmf])
@@ -71,7 +71,7 @@ import Testing
     func wrmfIsSearchedBySuccessiveHalvingWithTheDefaultsCarriedToTheEnd() throws {
         var base = Self.base
         base.iterations = 10
-        let (_, outcomes) = try SettingsSelection(budget: .seconds(100), base: base).choose([.wrmf], train: Self.matrix)
+        let (_, outcomes) = try SettingsSelection(budget: .seconds(6), base: base).choose([.wrmf], train: Self.matrix)
         let wrmf = try #require(outcomes.first)
         let rungs = Dictionary(grouping: wrmf.trials, by: \.rung)
         try #require(rungs.keys.sorted() == [0, 1, 2], "three rungs: 3, 7 and then the full 10 iterations")
@@ -137,7 +137,7 @@ import Testing
 
     @Test(.timeLimit(.minutes(2)))
     func aBlendIsSearchedAfterItsPartsAndKeptOnlyWhenItHelps() throws {
-        let (settings, outcomes) = try SettingsSelection(budget: .seconds(15), base: SettingsSelectionTests.base)
+        let (settings, outcomes) = try SettingsSelection(budget: .seconds(6), base: SettingsSelectionTests.base)
             .choose([.blend], train: SettingsSelectionTests.matrix)
         #expect(outcomes.map(\.algorithm) == [.ease, .wrmf, .blend], "the parts' settings first")
         let blend = try #require(outcomes.last)

@@ -53,6 +53,8 @@ enum GroupedCatalog {
         #expect(info.displayOrder == Algorithm.wrmf.displayOrder)
         #expect(info.description.contains("Chosen for this carousel on a validation split"))
         #expect(info.parameters.contains("chosen_by"), "the heading's label says it was chosen")
+        #expect(info.parameters.contains("the best of 4 on a validation split of the likes, ") && info.parameters.contains("×"),
+                "and by how much")
         for candidate in ["wrmf", "ease", "rp3beta", "itemknn"] { #expect(info.description.contains(candidate)) }
     }
 

@@ -14,6 +14,19 @@ public struct LikesCarouselChoice: Sendable {
     /// Set when the comparison ran on the most-liked models only.
     public var comparedItems: Int? = nil
 
+    /// The winner's lead: its precision@10 over the runner-up's, and who that was (nil with one candidate).
+    public var lead: (ratio: Double, runnerUp: Algorithm)? {
+        let ranked = figures.sorted { $0.precision > $1.precision }
+        guard ranked.count > 1, ranked[1].precision > 0 else { return nil }
+        return (ranked[0].precision / ranked[1].precision, ranked[1].algorithm)
+    }
+
+    /// The heading's label: which won, among how many, by how much.
+    public var label: String {
+        "the best of \(figures.count) on a validation split of the likes"
+            + (lead.map { String(format: ", %.2f× %@", $0.ratio, $0.runnerUp.rawValue) } ?? "")
+    }
+
     /// What the page says under the carousel's title: who won, by how much, against whom.
     public var sentence: String {
         let others = figures.map { String(format: "%@ %.4f", $0.algorithm.rawValue, $0.precision) }.joined(separator: ", ")

@@ -338,9 +338,14 @@ public struct SettingsSelection: Sendable {
                         if limit == nil {
                             limit = max(15, seconds * Double(rungs.last!) / Double(iterations) * costScale) + carried
                         }
-                        // As many candidates as the budget can take through every rung (the defaults among them).
-                        let affordable = Int((limit! - seconds) / max(seconds * perCandidate, 1e-6))
-                        survivors = Array(survivors.prefix(max(3, min(survivors.count, affordable + 1))))
+                    }
+                    if rung == 0, let limit {
+                        // As many candidates as the budget can take through every rung, from the first rung's mean
+                        // trial so far (a 128-factor trial costs about four 64-factor ones), never fewer than those
+                        // already tried or three.
+                        let mean = (clock.now - start).inSeconds / Double(index + 1)
+                        let affordable = Int(limit / max(mean * perCandidate, 1e-6))
+                        survivors = Array(survivors.prefix(max(3, index + 1, min(survivors.count, affordable))))
                     }
                     trials.append(.init(settings: survivors[index].point, precision: precision, seconds: seconds, rung: rung))
                     if rung == 0 {
