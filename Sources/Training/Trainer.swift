@@ -96,7 +96,6 @@ public enum Trainer {
                 itemIndex[entry.modelID].map { (item: $0, feature: entry.feature.name, weight: Float(1)) }
             }
         }()
-        func assignments() -> [(item: Int, feature: String, weight: Float)] { tagAssignments }
         if options.tuneBudget != .off {
             var base = options.selection
             base.adopt(options.wrmf)
@@ -181,7 +180,7 @@ public enum Trainer {
                 lists = sameLists[.ease]!
                 parameters["same_model_as"] = "ease (tags kept out)"
             case .easeTags:
-                let side = SideInformation(itemCount: matrix.itemCount, assignments: assignments(),
+                let side = SideInformation(itemCount: matrix.itemCount, assignments: tagAssignments,
                                            weight: options.selection.easeSideWeight)
                 let ease = EASE(regularization: options.selection.easeLambda(tags: true), dropout: options.selection.easeDropout,
                                 side: side, maxItems: options.selection.easeMaxItems, neighbours: options.neighbours,
@@ -191,7 +190,7 @@ public enum Trainer {
                 }
                 parameters.merge(ease.parameters) { _, new in new }
             case .rp3betaTags:
-                let side = SideInformation(itemCount: matrix.itemCount, assignments: assignments(),
+                let side = SideInformation(itemCount: matrix.itemCount, assignments: tagAssignments,
                                            weight: options.selection.rp3SideWeight)
                 let walk = RP3beta(alpha: options.selection.rp3Alpha, beta: options.selection.rp3Beta,
                                    neighbours: options.neighbours, threads: options.threads, side: side)

@@ -60,15 +60,7 @@ import Testing
             for i in matrix.items(ofUser: user) { for j in matrix.items(ofUser: user) { gram[Int(i) * n + Int(j)] += 1 } }
         }
         for i in 0..<n { gram[i * n + i] += lambda }
-        var inverse = (0..<(n * n)).map { $0 / n == $0 % n ? 1.0 : 0.0 }
-        for pivot in 0..<n {
-            let scale = gram[pivot * n + pivot]
-            for j in 0..<n { gram[pivot * n + j] /= scale; inverse[pivot * n + j] /= scale }
-            for row in 0..<n where row != pivot {
-                let factor = gram[row * n + pivot]
-                for j in 0..<n { gram[row * n + j] -= factor * gram[pivot * n + j]; inverse[row * n + j] -= factor * inverse[pivot * n + j] }
-            }
-        }
+        let inverse = DenseInverse.gaussJordan(gram, order: n)
         for item in 0..<n {
             for neighbour in fitted.lists[item] {
                 let j = Int(neighbour.item)

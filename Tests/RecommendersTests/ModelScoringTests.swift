@@ -38,16 +38,7 @@ import Testing
             }
         }
         for i in 0..<n { gram[i * n + i] += lambda + dropout / (1 - dropout) * gram[i * n + i] }
-        var inverse = (0..<(n * n)).map { $0 / n == $0 % n ? 1.0 : 0.0 }
-        for pivot in 0..<n {
-            let scale = gram[pivot * n + pivot]
-            for j in 0..<n { gram[pivot * n + j] /= scale; inverse[pivot * n + j] /= scale }
-            for row in 0..<n where row != pivot {
-                let factor = gram[row * n + pivot]
-                for j in 0..<n { gram[row * n + j] -= factor * gram[pivot * n + j]; inverse[row * n + j] -= factor * inverse[pivot * n + j] }
-            }
-        }
-        return inverse
+        return DenseInverse.gaussJordan(gram, order: n)
     }
 
     @Test(arguments: [(0.0, Float(0)), (0.5, Float(0)), (0.0, Float(2)), (0.25, Float(0.5))])

@@ -110,21 +110,10 @@ public struct GridSearch: Sendable {
         self.shortcuts = shortcuts
     }
 
-    /// These settings with one grid point applied.
+    /// These settings with one grid point applied: the names `SettingsSelection` maps, and item-kNN's neighbours.
     public static func applying(_ point: [String: Double], to base: HarnessSettings, algorithm: Algorithm) -> HarnessSettings {
-        var settings = base
-        for (name, value) in point {
-            switch (algorithm, name) {
-            case (.wrmf, "factors"): settings.factors = Int(value)
-            case (.wrmf, "regularization"): settings.regularization = Float(value)
-            case (.wrmf, "alpha"): settings.alpha = Float(value)
-            case (.ease, "regularization"): settings.easeRegularization = Float(value)
-            case (.rp3beta, "alpha"): settings.rp3Alpha = Float(value)
-            case (.rp3beta, "beta"): settings.rp3Beta = Float(value)
-            case (.itemKNN, "neighbours"): settings.neighbours = Int(value)
-            default: break
-            }
-        }
+        var settings = SettingsSelection.applying(point, to: base, algorithm: algorithm)
+        if algorithm == .itemKNN, let neighbours = point["neighbours"] { settings.neighbours = Int(neighbours) }
         return settings
     }
 

@@ -30,13 +30,7 @@ public struct LikesCarouselChoice: Sendable {
     /// What the page says under the carousel's title: who won, by how much, against whom.
     public var sentence: String {
         let others = figures.map { String(format: "%@ %.4f", $0.algorithm.rawValue, $0.precision) }.joined(separator: ", ")
-        let ranked = figures.sorted { $0.precision > $1.precision }
-        var margin = ""
-        if ranked.count > 1, ranked[1].precision > 0 {
-            margin = String(format: " %@ won by %.2f× the runner-up, %@", winner.rawValue, ranked[0].precision / ranked[1].precision,
-                            ranked[1].algorithm.rawValue)
-            margin += ";"
-        }
+        let margin = lead.map { String(format: " %@ won by %.2f× the runner-up, %@;", winner.rawValue, $0.ratio, $0.runnerUp.rawValue) } ?? ""
         let among = comparedItems.map { " among the \($0) most-liked models" } ?? ""
         return "Chosen for this carousel on a validation split of the likes:\(margin) precision@10 of each one's lists on \(validationUsers) users' held-out likes\(among): \(others)."
     }
