@@ -67,6 +67,8 @@ import Testing
         let read = try #require(try GridSettings.read(file))
         let wrmf = read.applied(to: WRMF())
         #expect(wrmf.factors == 32 && wrmf.regularization == 0.003 && wrmf.alpha == 15)
+        #expect(wrmf.regularizationExponent == 1, "the grid's λ is iALS revisited's, whatever WRMF's default form")
+        #expect(GridSearch(algorithm: .wrmf, grid: Self.small, settings: HarnessSettings()).settings.regularizationExponent == 1)
         let bad = try folder.write("bad.json", #"{"algorithm": "wrmf", "settings": {"factors": -3}, "validationPrecision": 0}"#)
         #expect(throws: HarnessError.self) { try GridSettings.read(bad) }
         let other = try folder.write("ltr.json", #"{"algorithm": "warp-tags", "factors": 8}"#)

@@ -105,6 +105,10 @@ public struct GridSearch: Sendable {
                 shortcuts: Bool = true) {
         self.algorithm = algorithm
         self.grid = grid
+        // WRMF's grid is on iALS revisited's scale (λ 0.0003–0.1, each row's scaled by its count): fitted in that form
+        // whatever the defaults' form.
+        var settings = settings
+        if algorithm == .wrmf { settings.regularizationExponent = 1 }
         self.settings = settings
         self.budget = budget
         self.shortcuts = shortcuts
@@ -241,7 +245,10 @@ public struct GridSettings: Codable, Sendable, Equatable {
     public func applied(to wrmf: WRMF) -> WRMF {
         var wrmf = wrmf
         if let factors = settings["factors"] { wrmf.factors = Int(factors) }
-        if let regularization = settings["regularization"] { wrmf.regularization = Float(regularization) }
+        if let regularization = settings["regularization"] {
+            // The grid's λ is iALS revisited's (see `GridSearch.init`), so the penalty takes that form too.
+            (wrmf.regularization, wrmf.regularizationExponent) = (Float(regularization), 1)
+        }
         if let alpha = settings["alpha"] { wrmf.alpha = Float(alpha) }
         return wrmf
     }
