@@ -75,11 +75,23 @@ import Testing
         let wrmf = try #require(outcomes.first)
         let rungs = Dictionary(grouping: wrmf.trials, by: \.rung)
         try #require(rungs.keys.sorted() == [0, 1, 2], "three rungs: 3, 7 and then the full 10 iterations")
-        #expect(rungs[0]!.count > rungs[1]!.count && rungs[1]!.count > rungs[2]!.count, "a third go on")
+        #expect(rungs[0]!.count > rungs[1]!.count && rungs[1]!.count >= rungs[2]!.count, "a third go on")
         let defaults = SettingsSelectionTests.defaultsPoint(base)
         #expect(rungs[2]!.contains { $0.settings == defaults }, "the defaults are compared at the last rung")
         #expect(wrmf.method.contains("3, 7, 10 iterations"))
         #expect(wrmf.precision >= wrmf.defaultPrecision)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aBudgetSpentInTheFirstRungStillTakesTheDefaultsToTheFullCount() throws {
+        var base = Self.base
+        base.iterations = 10
+        let (_, outcomes) = try SettingsSelection(budget: .seconds(0.001), base: base).choose([.wrmf], train: Self.matrix)
+        let wrmf = try #require(outcomes.first)
+        let defaults = SettingsSelectionTests.defaultsPoint(base)
+        #expect(wrmf.trials.map(\.rung) == [0, 1, 2], "only the defaults, at 3, 7 and 10 iterations")
+        #expect(wrmf.trials.allSatisfy { $0.settings == defaults })
+        #expect(wrmf.chosen == defaults)
     }
 
     static func defaultsPoint(_ settings: HarnessSettings) -> [String: Double] {

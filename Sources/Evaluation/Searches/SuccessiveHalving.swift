@@ -7,7 +7,8 @@ import SeededRandom
 extension SettingsSelection {
     /// WRMF by successive halving: every candidate gets the first rung's iterations, the best third go on warm
     /// from where they stopped to the next rung, the defaults always among them, so the outcome compares with them
-    /// like for like; the list is shuffled (defaults first) and cut to what the budget can take through every rung.
+    /// like for like; the list is shuffled (defaults first) and cut to what the budget can take through every rung, and
+    /// a budget that runs out anyway still ends with the defaults and the best so far at the full count.
     func searchWRMF(_ setup: SearchSetup) -> SettingsSearchOutcome {
         var setup = setup
         let (fit, validation) = (setup.main.fit, setup.main.validation)
@@ -28,12 +29,17 @@ extension SettingsSelection {
         } / Double(rungs[0])
         var trials: [SettingsSearchOutcome.Trial] = []
         var done = 0
-        rungLoop: for (rung, rungIterations) in rungs.enumerated() {
+        for (rung, rungIterations) in rungs.enumerated() {
             // A while loop: the first rung's trials may shorten the list.
             var index = -1
             while index + 1 < survivors.count {
                 index += 1
-                if setup.overBudget(tried: trials.count) { break rungLoop }
+                // A spent budget stops new candidates but still takes the defaults and the best so far through every
+                // rung: figures at fewer iterations than the real fit would compare nothing with the defaults.
+                if setup.overBudget(tried: trials.count), rung == 0 || index >= 2 {
+                    survivors = Array(survivors.prefix(index))
+                    break
+                }
                 let trialStart = ContinuousClock.now
                 var wrmf = Self.applying(survivors[index].point, to: setup.settings, algorithm: .wrmf).wrmf
                 wrmf.iterations = rungIterations - done
