@@ -77,13 +77,16 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Metrics", package: "swift-metrics"),
         ]),
-        .target(name: "CatalogImport", dependencies: ["CatalogFiles", "CatalogStore", "ElapsedTime"]),
+        .target(name: "CatalogImport", dependencies: [
+            "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "Training", dependencies: [
             "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", "Evaluation", "ImageCodecs", "ParallelWork",
             "Recommenders", "SparkEngine", "VisualFeatures",
         ]),
         .target(name: "Evaluation", dependencies: [
             "AlgorithmIdentity", "CatalogFiles", "CatalogStore", "ElapsedTime", "ParallelWork", "Recommenders", "SeededRandom", "SparkEngine",
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: numericSettings),
         .target(name: "DemoPipeline", dependencies: [
             "AlgorithmIdentity", "CatalogFiles", "CatalogImport", "CatalogStore", "DemoCatalog", "ElapsedTime", "Evaluation", "Training",

@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import CatalogStore
 
 /// What the model page's comparison needs from the lists, worked out once per snapshot: which other carousels hold
@@ -53,7 +54,7 @@ public struct CarouselOverlaps: Sendable {
 
     /// The leading carousels' top suggestions for `model`, when at least two of them have a list: what the
     /// page's agreement line compares.
-    public func leadingTops(of model: Int32) -> [(algorithm: CarouselAlgorithm, members: Set<Int32>)]? {
+    public func leadingTops(of model: Int32) -> [(algorithm: Recommender, members: Set<Int32>)]? {
         let leading = carousels.filter { !$0.isBaseline && !$0.list(of: model).isEmpty }
         guard leading.count >= 2 else { return nil }
         return leading.map { ($0.algorithm, Set($0.list(of: model).prefix(Self.comparedTop))) }

@@ -11,7 +11,7 @@ public final class CatalogSnapshot: Sendable {
     /// One algorithm's stored lists, as the carousels and the API show them.
     public struct Carousel: Sendable {
         public let info: AlgorithmInfo
-        public let algorithm: CarouselAlgorithm
+        public let algorithm: Recommender
         public let lists: PublishedCatalog.Lists
 
         public func list(of model: Int32) -> ArraySlice<Int32> {
@@ -66,7 +66,9 @@ public final class CatalogSnapshot: Sendable {
         featureModels = published.featureModels
         algorithms = published.algorithms
         carousels = published.algorithms.compactMap { info in
-            published.lists[info.algorithm].map { Carousel(info: info, algorithm: CarouselAlgorithm(name: info.algorithm), lists: $0) }
+            // A name this build cannot read (neither a built-in nor an importable slug) has no carousel.
+            guard let lists = published.lists[info.algorithm], let algorithm = Recommender(name: info.algorithm) else { return nil }
+            return Carousel(info: info, algorithm: algorithm, lists: lists)
         }
         overlaps = CarouselOverlaps(carousels: carousels, modelCount: models.count, carried: published.carried)
         foldIn = published.foldIn.map {
@@ -115,7 +117,7 @@ public final class CatalogSnapshot: Sendable {
             return .sharedFeatures(overlaps.sharedFeatures(model, lists.items[entry]), score: score)
         case .known(.popularity):
             return .popularity(likes: models[Int(lists.items[entry])].likeCount)
-        case .known, .other:
+        case .known, .imported:
             return .score(score)
         }
     }

@@ -22,7 +22,8 @@ public struct RecASketchCommand: AsyncParsableCommand {
             model, and what to do next); 64 for bad arguments, printed with the usage.
             """,
         subcommands: [DemoCommand.self, CrawlCommand.self, RefreshThumbnailsCommand.self, GenerateCommand.self,
-                      ImportCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, SimilarCommand.self,
+                      ImportCommand.self, TrainCommand.self, EvaluateCommand.self, ImportListsCommand.self, RemoveListsCommand.self,
+                      ExportSplitCommand.self, TuneCommand.self, SimilarCommand.self,
                       TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self,
                       FeaturesCommand.self, BackupCommand.self, RestoreCommand.self, BenchVisualCommand.self, BenchForYouCommand.self,
                       SimulateVisitorsCommand.self])

@@ -24,8 +24,8 @@ public struct OnlineReport: Sendable, Equatable {
     }
 
     public struct PairRow: Sendable, Equatable {
-        public let first: Algorithm
-        public let second: Algorithm
+        public let first: Recommender
+        public let second: Recommender
         /// Page views whose deciding click went to `first`, to `second`, or to another algorithm mixed with them.
         public let wins: Int
         public let losses: Int
@@ -36,13 +36,13 @@ public struct OnlineReport: Sendable, Equatable {
         public let pValue: Double
         public let adjustedPValue: Double
         /// The preferred algorithm when the adjusted p-value is below `significance`.
-        public let winner: Algorithm?
+        public let winner: Recommender?
         /// Roughly how many more views of the mixed carousel a verdict needs at the preference seen so far (80%
         /// power); nil once there is a verdict, or while there is no preference to measure.
         public let moreImpressionsNeeded: Int?
 
         public var verdict: String {
-            if let winner { return "\(winner.rawValue) preferred" }
+            if let winner { return "\(winner.name) preferred" }
             return "not distinguishable"
         }
     }
@@ -97,7 +97,7 @@ public struct OnlineReport: Sendable, Equatable {
             let total = max(1, count.total)
             let delta = (Double(count.wins) + Double(count.ties) / 2) / Double(total) - 0.5
             let decided = count.wins + count.losses
-            var winner: Algorithm?
+            var winner: Recommender?
             if adjusted[index] < Self.significance, decided > 0 { winner = count.wins > count.losses ? pair.first : pair.second }
             var more: Int?
             if winner == nil, decided > 0, pickedViews > 0,
@@ -127,9 +127,9 @@ public struct OnlineReport: Sendable, Equatable {
             "picked_positions": pickedPositions.map { ["position": $0.position, "impressions": $0.impressions, "clicks": $0.clicks, "ctr": rate($0.ctr)] },
             "pairs": pairs.map { row -> [String: Any] in
                 [
-                    "a": row.first.rawValue, "b": row.second.rawValue, "wins": row.wins, "losses": row.losses, "ties": row.ties,
+                    "a": row.first.name, "b": row.second.name, "wins": row.wins, "losses": row.losses, "ties": row.ties,
                     "delta": rate(row.delta), "p_value": rate(row.pValue), "p_value_adjusted": rate(row.adjustedPValue),
-                    "verdict": row.verdict, "winner": row.winner.map { $0.rawValue as Any } ?? NSNull(),
+                    "verdict": row.verdict, "winner": row.winner.map { $0.name as Any } ?? NSNull(),
                     "more_impressions_needed": row.moreImpressionsNeeded.map { $0 as Any } ?? NSNull(),
                 ]
             },

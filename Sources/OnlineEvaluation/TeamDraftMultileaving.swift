@@ -8,10 +8,10 @@ import AlgorithmIdentity
 public enum TeamDraftMultileaving {
     public struct Card: Sendable, Equatable {
         public let model: String
-        public let team: Algorithm
+        public let team: Recommender
     }
 
-    public static func merge(_ lists: [(team: Algorithm, models: [String])], length: Int,
+    public static func merge(_ lists: [(team: Recommender, models: [String])], length: Int,
                              using random: inout some RandomNumberGenerator) -> [Card] {
         var merged: [Card] = [], taken = Set<String>(), next = [Int](repeating: 0, count: lists.count)
         while merged.count < length {

@@ -6,7 +6,7 @@ import Foundation
 public enum VisitorEvent: Sendable, Equatable {
     /// `models` in the order shown; for the mixed carousel `placedBy` names, card by card, the algorithm that put it
     /// there (empty for an algorithm's own carousel).
-    case impression(page: String, carousel: CountedCarousel, models: [String], placedBy: [Algorithm])
+    case impression(page: String, carousel: CountedCarousel, models: [String], placedBy: [Recommender])
     case click(Click)
 
     public struct Click: Sendable, Equatable {
@@ -17,12 +17,12 @@ public enum VisitorEvent: Sendable, Equatable {
         public var position: Int
         /// In the mixed carousel: the algorithm that placed the card, the algorithms mixed on this page view, and
         /// whether this is the page view's first click there (the one that decides the page view's comparison).
-        public var credited: Algorithm?
-        public var rankers: [Algorithm]
+        public var credited: Recommender?
+        public var rankers: [Recommender]
         public var decides: Bool
 
-        public init(page: String, carousel: CountedCarousel, model: String, position: Int, credited: Algorithm? = nil,
-                    rankers: [Algorithm] = [], decides: Bool = false) {
+        public init(page: String, carousel: CountedCarousel, model: String, position: Int, credited: Recommender? = nil,
+                    rankers: [Recommender] = [], decides: Bool = false) {
             self.page = page
             self.carousel = carousel
             self.model = model
@@ -42,14 +42,14 @@ public enum VisitorEvent: Sendable, Equatable {
         switch self {
         case .impression(let page, let carousel, let models, let placedBy):
             var object: [String: Any] = ["type": "impression", "page": page, "carousel": carousel.name, "models": models]
-            if !placedBy.isEmpty { object["placed_by"] = placedBy.map(\.rawValue) }
+            if !placedBy.isEmpty { object["placed_by"] = placedBy.map(\.name) }
             return object
         case .click(let click):
             var object: [String: Any] = ["type": "click", "page": click.page, "carousel": click.carousel.name,
                                          "model": click.model, "position": click.position]
             if let credited = click.credited {
-                object["credited"] = credited.rawValue
-                object["rankers"] = click.rankers.map(\.rawValue)
+                object["credited"] = credited.name
+                object["rankers"] = click.rankers.map(\.name)
                 object["first"] = click.decides
             }
             return object
@@ -159,16 +159,17 @@ private struct WireEvent: Decodable {
             }
             return text
         }
-        func algorithm(_ text: String, _ field: String) throws(VisitorEventError) -> Algorithm {
-            guard let algorithm = Algorithm(rawValue: text), Algorithm.trainable.contains(algorithm) else {
-                throw VisitorEventError("\(place).\(field): “\(text.prefix(40))” is not an algorithm; one of \(Algorithm.trainable.map(\.rawValue).joined(separator: ", ")).")
+        func algorithm(_ text: String, _ field: String) throws(VisitorEventError) -> Recommender {
+            guard let algorithm = Recommender(name: text), algorithm.builtIn.map(Algorithm.trainable.contains) ?? true else {
+                throw VisitorEventError("\(place).\(field): “\(text.prefix(40))” is not an algorithm; one of \(Algorithm.trainable.map(\.rawValue).joined(separator: ", ")) or an imported one's name.")
             }
             return algorithm
         }
         let page = try modelID(try required(page, "page"), "page")
         let carouselName = try required(carousel, "carousel")
         guard let carousel = CountedCarousel(name: carouselName),
-              carousel == .picked || Algorithm.trainable.contains(where: { .algorithm($0) == carousel }) else {
+              carousel == .picked || Algorithm.trainable.contains(where: { .algorithm(.known($0)) == carousel })
+                || { if case .algorithm(.imported) = carousel { true } else { false } }() else {
             throw VisitorEventError("\(place).carousel: “\(carouselName.prefix(40))” is not a carousel; \(CountedCarousel.pickedName) or an algorithm.")
         }
         switch try required(type, "type") {
@@ -180,7 +181,7 @@ private struct WireEvent: Decodable {
             var ids: [String] = []
             for (index, name) in names.enumerated() { ids.append(try modelID(name, "models[\(index)]")) }
             guard Set(ids).count == ids.count else { throw VisitorEventError("\(place).models names a model twice.") }
-            var placers: [Algorithm] = []
+            var placers: [Recommender] = []
             if carousel == .picked {
                 let names = try required(placedBy, "placed_by")
                 guard names.count == ids.count else {
@@ -206,7 +207,7 @@ private struct WireEvent: Decodable {
                     throw VisitorEventError("\(place).rankers must name two or more different algorithms.")
                 }
                 guard click.rankers.contains(click.credited!) else {
-                    throw VisitorEventError("\(place).credited (\(click.credited!.rawValue)) is not among its rankers.")
+                    throw VisitorEventError("\(place).credited (\(click.credited!.name)) is not among its rankers.")
                 }
                 click.decides = first ?? false
             } else if credited != nil || rankers != nil {

@@ -77,7 +77,7 @@ public struct VisitorSimulator: Sendable {
     /// A page as the simulator sees it: the leading algorithms' lists (the ones mixed and shuffled), by algorithm.
     struct Page: Sendable {
         let mid: String
-        let lists: [(algorithm: Algorithm, models: [String])]
+        let lists: [(algorithm: Recommender, models: [String])]
     }
 
     /// Runs `pageViews` page views drawn from `seed`: the same seed gives the same visits, clicks and counts.
@@ -103,7 +103,7 @@ public struct VisitorSimulator: Sendable {
                         guard let page = try await pages.page(mid, leading: leading, connection: connection), !page.lists.isEmpty else { continue }
                         let visit = visitEvents(page, using: &random)
                         guard !visit.isEmpty else { return (VisitorTally(), 0, 0) }
-                        let (status, body) = try await connection.post("/api/v1/events", VisitorEvent.body(visit), "text/plain;charset=UTF-8")
+                        let (status, body) = try await connection.post("/api/v1/events", VisitorEvent.body(visit), "application/json")
                         guard (200..<300).contains(status) else {
                             throw Failure.site("the site refused a page view's events (\(status)): \(String(decoding: body.prefix(300), as: UTF8.self))")
                         }
@@ -174,7 +174,7 @@ public struct VisitorSimulator: Sendable {
     /// One page view's events: impressions of the carousels scrolled to, and the click, if any, that ends it.
     func visitEvents(_ page: Page, using random: inout SeededGenerator) -> [VisitorEvent] {
         let topic = topics[page.mid]
-        var layout: [(carousel: CountedCarousel, models: [String], placedBy: [Algorithm])] = []
+        var layout: [(carousel: CountedCarousel, models: [String], placedBy: [Recommender])] = []
         if page.lists.count >= 2 {
             let length = page.lists.map(\.models.count).max() ?? 0
             let merged = TeamDraftMultileaving.merge(page.lists.map { (team: $0.algorithm, models: $0.models) }, length: length, using: &random)
@@ -216,16 +216,16 @@ public struct VisitorSimulator: Sendable {
     }
 
     /// The algorithms whose carousels lead the model pages (the site's display order puts the baselines after).
-    func leadingAlgorithms() async throws -> Set<Algorithm> {
+    func leadingAlgorithms() async throws -> Set<Recommender> {
         let (status, body) = try await connection.get("/api/v1/algorithms")
         guard status == 200, let object = try JSONSerialization.jsonObject(with: body) as? [String: Any],
               let algorithms = object["algorithms"] as? [[String: Any]] else {
             throw Failure.site("GET /api/v1/algorithms answered \(status)")
         }
-        return Set(algorithms.compactMap { entry -> Algorithm? in
+        return Set(algorithms.compactMap { entry -> Recommender? in
             guard let name = entry["algorithm"] as? String, let order = entry["displayOrder"] as? Int,
                   order < Algorithm.firstBaselineOrder else { return nil }
-            return Algorithm(rawValue: name)
+            return Recommender(name: name)
         })
     }
 }
@@ -234,14 +234,14 @@ public struct VisitorSimulator: Sendable {
 actor PageCache {
     private var pages: [String: VisitorSimulator.Page?] = [:]
 
-    func page(_ mid: String, leading: Set<Algorithm>, connection: SiteConnection) async throws -> VisitorSimulator.Page? {
+    func page(_ mid: String, leading: Set<Recommender>, connection: SiteConnection) async throws -> VisitorSimulator.Page? {
         if let known = pages[mid] { return known }
         let (status, body) = try await connection.get("/api/v1/models/\(mid)/recommendations?limit=100")
         var page: VisitorSimulator.Page?
         if status == 200, let object = try JSONSerialization.jsonObject(with: body) as? [String: Any],
            let lists = object["lists"] as? [[String: Any]] {
-            let shown = lists.compactMap { list -> (algorithm: Algorithm, models: [String])? in
-                guard let name = list["algorithm"] as? String, let algorithm = Algorithm(rawValue: name), leading.contains(algorithm),
+            let shown = lists.compactMap { list -> (algorithm: Recommender, models: [String])? in
+                guard let name = list["algorithm"] as? String, let algorithm = Recommender(name: name), leading.contains(algorithm),
                       let entries = list["recommendations"] as? [[String: Any]] else { return nil }
                 let models = entries.compactMap { ($0["model"] as? [String: Any])?["mid"] as? String }
                 return models.isEmpty ? nil : (algorithm, models)

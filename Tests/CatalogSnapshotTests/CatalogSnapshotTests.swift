@@ -1,4 +1,5 @@
 import CatalogFiles
+import AlgorithmIdentity
 import CatalogSnapshot
 import CatalogStore
 import Foundation
@@ -42,7 +43,7 @@ import Testing
     @Test func listsOverlapsAndReasonsComeFromTheStoredRows() throws {
         let snapshot = CatalogSnapshot(try store.publishedCatalog())
         #expect(snapshot.carousels.map(\.info.algorithm) == ["visual", "warp-tags", "newer-trainer"])
-        #expect(snapshot.carousels[2].algorithm == .other("newer-trainer") && snapshot.carousels[2].isBaseline)
+        #expect(snapshot.carousels[2].algorithm == .imported(ImportedName(rawValue: "newer-trainer")!) && snapshot.carousels[2].isBaseline)
         let first = try #require(snapshot.model(TinyCatalog.ids[0].rawValue))
         #expect(snapshot.model("ffffffffffffffffffffffffffffffff") == nil)
         // visual's first suggestion (model 1) is also warp-tags' and the newer trainer's.

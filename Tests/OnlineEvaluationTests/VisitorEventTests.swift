@@ -7,13 +7,22 @@ import Testing
 /// A page with three leading carousels and a baseline, for checking events.
 struct ThreeCarousels: PageLists {
     static let page = "p0"
-    static let lists: [Algorithm: [String]] = [
+    static let lists: [Recommender: [String]] = [
         .visual: ["a1", "a2", "a3"], .wrmf: ["b1", "a1", "b3"], .warpTags: ["c1", "c2"], .popularity: ["z1", "z2"],
+        .imported(ImportedName(rawValue: "implicit-als")!): ["d1", "a2"],
     ]
 
-    func list(on page: String, by algorithm: Algorithm) -> [String]? { page == Self.page ? Self.lists[algorithm] : nil }
+    func list(on page: String, by algorithm: Recommender) -> [String]? { page == Self.page ? Self.lists[algorithm] : nil }
     func entry(for model: String) -> String? { model }
-    func leads(_ algorithm: Algorithm) -> Bool { !algorithm.isBaseline }
+    func leads(_ algorithm: Recommender) -> Bool { !(algorithm.builtIn?.isBaseline ?? false) }
+}
+
+/// The built-ins these tests name, as carousels.
+extension Recommender {
+    static let visual = Recommender.known(.visual)
+    static let wrmf = Recommender.known(.wrmf)
+    static let warpTags = Recommender.known(.warpTags)
+    static let popularity = Recommender.known(.popularity)
 }
 
 @Suite struct VisitorEventTests {
@@ -83,7 +92,7 @@ struct ThreeCarousels: PageLists {
         tally.record(.click(carousel: .picked, position: 0, decision: .init(credited: .wrmf, rankers: [.visual, .wrmf, .warpTags])), on: day)
         tally.record(.click(carousel: .picked, position: 3, decision: nil), on: day)
         let report = OnlineReport(tally, days: nil, today: day)
-        let pairs = Dictionary(uniqueKeysWithValues: report.pairs.map { ("\($0.first.rawValue)-\($0.second.rawValue)", [$0.wins, $0.losses, $0.ties]) })
+        let pairs = Dictionary(uniqueKeysWithValues: report.pairs.map { ("\($0.first.name)-\($0.second.name)", [$0.wins, $0.losses, $0.ties]) })
         #expect(pairs["visual-wrmf"] == [0, 1, 0])
         #expect(pairs["warp-tags-wrmf"] == [0, 1, 0])
         #expect(pairs["visual-warp-tags"] == [0, 0, 1])
@@ -109,8 +118,8 @@ struct ThreeCarousels: PageLists {
     /// rest to the others.
     @Test func teamDraftGivesEveryRankerATurnEachRound() {
         var random = SeededGenerator(seed: 3)
-        let lists: [(team: Algorithm, models: [String])] = [(.visual, ["a", "b", "c", "d"]), (.wrmf, ["a", "e", "f"]), (.warpTags, ["g"])]
-        var firstPlace: [Algorithm: Int] = [:]
+        let lists: [(team: Recommender, models: [String])] = [(.visual, ["a", "b", "c", "d"]), (.wrmf, ["a", "e", "f"]), (.warpTags, ["g"])]
+        var firstPlace: [Recommender: Int] = [:]
         for _ in 0..<300 {
             let merged = TeamDraftMultileaving.merge(lists, length: 8, using: &random)
             #expect(Set(merged.map(\.model)).count == merged.count)

@@ -44,7 +44,7 @@ import Testing
         try await Application(router: site.router).test(.router) { client in try await body(client) }
     }
 
-    func post(_ client: some TestClientProtocol, _ body: String, type: String = "text/plain;charset=UTF-8") async throws -> TestResponse {
+    func post(_ client: some TestClientProtocol, _ body: String, type: String = "application/json") async throws -> TestResponse {
         try await client.execute(uri: "/api/v1/events", method: .post, headers: [.contentType: type], body: ByteBuffer(string: body))
     }
 
@@ -116,7 +116,11 @@ import Testing
                 """
             #expect(try await post(client, baseline).status == .unprocessableContent)
             #expect(try await post(client, Self.pageView, type: "application/x-www-form-urlencoded").status == .unsupportedMediaType)
-            let huge = "{\"pad\": \"" + String(repeating: "x", count: 20_000) + "\"}"
+            #expect(try await post(client, Self.pageView, type: "text/plain").status == .unsupportedMediaType, "the contract's one type")
+            let elsewhere = try await post(client, "{\"type\": \"impression\", \"page\": \"zz9\", \"carousel\": \"wrmf\"}")
+            #expect(elsewhere.status == .notFound && String(buffer: elsewhere.body).contains("the event.page: zz9"),
+                    "an unknown page is a 404 before the event's other fields are judged")
+            let huge = "{\"pad\": \"" + String(repeating: "x", count: 400_000) + "\"}"
             #expect(try await post(client, huge).status == .contentTooLarge)
             let get = try await client.execute(uri: "/api/v1/events", method: .get) { $0.status }
             #expect(get == .methodNotAllowed)
@@ -132,7 +136,7 @@ import Testing
     @Test func countsAreWrittenAddedAcrossInstancesAndKeptThroughAFailedWrite() async throws {
         let flaky = FlakyStorage(store: store)
         let first = VisitorCounter(), second = VisitorCounter()
-        let event = CountedEvent.click(carousel: .algorithm(.wrmf), position: 1, decision: nil)
+        let event = CountedEvent.click(carousel: .algorithm(.known(.wrmf)), position: 1, decision: nil)
         first.record([event, event])
         second.record([event])
         flaky.countsFailing.withLock { $0 = true }
@@ -160,7 +164,7 @@ import Testing
         let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            counter.record([.impression(carousel: .algorithm(.visual), cards: 2)])
+            counter.record([.impression(carousel: .algorithm(.known(.visual)), cards: 2)])
             try await Task.sleep(for: .milliseconds(100))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

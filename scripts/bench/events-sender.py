@@ -27,7 +27,7 @@ def main():
         while time.monotonic() - start < seconds:
             try:
                 connection.request("POST", "/api/v1/events", bodies[position % len(bodies)],
-                                   {"Content-Type": "text/plain;charset=UTF-8"})
+                                   {"Content-Type": "application/json"})
                 response = connection.getresponse()
                 response.read()
                 if response.status == 204:

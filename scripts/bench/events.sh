@@ -60,10 +60,10 @@ for line in open(sys.argv[1]):
 echo "$(wc -l < "$work/bodies.txt") page-view bodies of $per_body events each, from $data"
 
 # The shipped limit: one client, 60 bodies at once.
-codes=$(for _ in $(seq 60); do curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: text/plain' --data-binary @<(head -1 "$work/single.txt") "$site/api/v1/events" & done; wait)
+codes=$(for _ in $(seq 60); do curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' --data-binary @<(head -1 "$work/single.txt") "$site/api/v1/events" & done; wait)
 echo "limit: 60 bodies at once from one client: $(grep -c '^204$' <<<"$codes") counted (204), $(grep -c '^429$' <<<"$codes") refused by nginx (429)"
-big=$(head -c 20000 /dev/zero | tr '\0' x)
-echo "limit: a 20 kB body: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: text/plain' --data "$big" "$site/api/v1/events") (nginx's client_max_body_size 16k)"
+big=$(head -c 400000 /dev/zero | tr '\0' x)
+echo "limit: a 400 kB body: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data "$big" "$site/api/v1/events") (nginx's client_max_body_size 384k)"
 nginx -s quit -c "$work/nginx.conf"; sleep 1
 nginx -c "$work/nginx-open.conf"
 sleep 1

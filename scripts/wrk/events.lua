@@ -13,7 +13,7 @@ end
 
 function request()
     next_body = next_body % #bodies + 1
-    return wrk.format("POST", "/api/v1/events", { ["Content-Type"] = "text/plain;charset=UTF-8" }, bodies[next_body])
+    return wrk.format("POST", "/api/v1/events", { ["Content-Type"] = "application/json" }, bodies[next_body])
 end
 
 function delay()

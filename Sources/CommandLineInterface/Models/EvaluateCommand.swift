@@ -85,6 +85,24 @@ struct EvaluateCommand: ParsableCommand {
             transform: ArgumentCheck.nonEmpty)
     var perUser: String?
     @Option(help: "Write precision@10 per iteration (train and test) as an SVG chart.", transform: ArgumentCheck.nonEmpty) var curves: String?
+    @Option(name: .customLong("user-lists"),
+            help: ArgumentHelp("A recommender built elsewhere, as NAME=FILE: its top-N for test users, user|model|rank a line (.csv: commas), scored on the same split with paired intervals. Repeatable.",
+                               discussion: "With --db the users and models are the anonymous ids and model uids `export-split` writes. Lists imported into the catalogue with `import-lists` are scored without this flag."),
+            transform: UserListsArgument.init)
+    var userLists: [UserListsArgument] = []
+
+    struct UserListsArgument {
+        var name: ImportedName
+        var file: URL
+        init(_ text: String) throws {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty else { throw ArgumentProblem(description: "give NAME=FILE, as in my-model=top10.psv") }
+            guard let name = ImportedName(rawValue: parts[0]) else {
+                throw ArgumentProblem(description: "\(ImportedName.problem(with: parts[0]) ?? "not a name")")
+            }
+            (self.name, file) = (name, URL(fileURLWithPath: parts[1]))
+        }
+    }
     @Option(help: "Also time top-N similar items for every item from the WRMF factors, 0–1000 (0: skip).",
             transform: ArgumentCheck.integer(0...1000))
     var similarItems = 20
@@ -92,6 +110,10 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         try input.validate(needsTest: true, catalogue: db)
         try likesModels.validate(regularization: regularization)
+        if Set(userLists.map(\.name)).count < userLists.count { throw ValidationError("--user-lists names a recommender twice") }
+        if !userLists.isEmpty, !uncertainty.splitSeeds.isEmpty {
+            throw ValidationError("--user-lists holds one split's test users: give no --split-seeds")
+        }
         if case .named(let list) = algorithmSelection, list.contains(.visual), input.hasFileInput || db == nil {
             throw ValidationError("visual is scored from a catalogue's stored visual lists: give --db PATH without --interactions, --likes or --train")
         }
@@ -131,6 +153,7 @@ struct EvaluateCommand: ParsableCommand {
                 algorithms.removeAll { $0 == .visual }
             }
         }
+        settings.outside = try outsideRecommenders(store: input.hasFileInput ? nil : store)
         var evaluation = EvaluationRun(
             source: input.hasFileInput ? input.source : .catalog(store!), holdout: input.holdoutSplit, algorithms: algorithms, settings: settings,
             featuresFile: input.featuresURL, writeSplit: writeSplit.map(URL.init(fileURLWithPath:)),
@@ -146,6 +169,36 @@ struct EvaluateCommand: ParsableCommand {
             evaluation.sideFeatureRows = try ItemFeatureSource.load(store)
         }
         try evaluation.run { print($0) }
+    }
+}
+
+extension EvaluateCommand {
+    /// The lists imported into the catalogue (when its likes are evaluated) and the --user-lists files, named as the
+    /// split names users and items.
+    func outsideRecommenders(store: CatalogStore?) throws -> [OutsideRecommender] {
+        var outside: [OutsideRecommender] = []
+        if let store {
+            for name in try store.storedAlgorithmNames() {
+                guard case .imported(let imported) = Recommender(name: name) else { continue }
+                outside.append(OutsideRecommender(name: imported, output: .itemLists(try store.storedNeighbours(algorithm: name)),
+                                                  source: "imported into \(store.path)"))
+            }
+        }
+        let names = try userLists.isEmpty ? nil : store?.catalogNames()
+        let (users, items) = (names?.indicesByUserUID, names?.databaseIDsByModelUID)
+        for argument in userLists {
+            guard !outside.contains(where: { $0.name == argument.name }) else {
+                throw CommandFailure("--user-lists \(argument.name): the catalogue already holds imported lists of that name")
+            }
+            let read: (lists: [String: [String]], skippedRows: Int)
+            do {
+                read = try UserListsFile.read(argument.file, renameUser: { users == nil ? $0 : users![$0] },
+                                              renameItem: { items == nil ? $0 : items![$0] })
+            } catch let problem as UserListsFile.Problem { throw CommandFailure(problem.description) }
+            if read.skippedRows > 0 { print("\(argument.file.path): \(read.skippedRows) rows of users or models the catalogue lacks skipped") }
+            outside.append(OutsideRecommender(name: argument.name, output: .userLists(read.lists), source: argument.file.lastPathComponent))
+        }
+        return outside
     }
 }
 

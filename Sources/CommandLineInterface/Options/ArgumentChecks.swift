@@ -69,6 +69,18 @@ enum ArgumentCheck {
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ArgumentProblem(description: "must not be empty") }
         return text
     }
+
+    /// Text shown on a page: trimmed, one line, its length in characters within `lengths`.
+    static func text(_ lengths: ClosedRange<Int>) -> @Sendable (String) throws -> String {
+        { text in
+            let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !trimmed.contains(where: \.isNewline) else { throw ArgumentProblem(description: "must be one line") }
+            guard lengths.contains(trimmed.count) else {
+                throw ArgumentProblem(description: "must have \(lengths.lowerBound) to \(lengths.upperBound) characters, not \(trimmed.count)")
+            }
+            return trimmed
+        }
+    }
 }
 
 /// A setting read from the environment, checked like the flag it stands for; a bad value is a usage error naming

@@ -11,12 +11,9 @@ struct SplitInputOptions: ParsableArguments {
     var likes: String?
     @Option(help: "Or: a training split (with --test for evaluate).", transform: ArgumentCheck.nonEmpty) var train: String?
     @Option(help: "Test split (with --train).", transform: ArgumentCheck.nonEmpty) var test: String?
-    @Option(help: "Likes held out per test user, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var holdout = 5
-    @Option(help: "Share of users with held-out likes, 0.001–1.", transform: ArgumentCheck.real(0.001...1)) var fraction = 0.2
-    @Option(help: "Minimum likes per user, 1–1,000,000.", transform: ArgumentCheck.integer(1...1_000_000)) var minUser = 5
-    @Option(help: "Minimum likes per item, 1–1,000,000.", transform: ArgumentCheck.integer(1...1_000_000)) var minItem = 5
+    @OptionGroup var splitProtocol: HoldoutOptions
     @Option(help: "Field separator of CSV input (one character).") var separator = ","
-    @Option(help: "Random seed (split, initialisation, sampling).") var seed: UInt64 = 42
+    var seed: UInt64 { splitProtocol.seed }
     @Option(help: "Item features for the -tags algorithms: item,feature[,weight] CSV, or a model_feats.psv file as published.",
             transform: ArgumentCheck.nonEmpty)
     var features: String?
@@ -46,10 +43,22 @@ struct SplitInputOptions: ParsableArguments {
         return .interactions(URL(fileURLWithPath: interactions ?? ""), separator: separatorByte)
     }
 
+    var holdoutSplit: HoldoutSplit { splitProtocol.holdoutSplit }
+
+    var featuresURL: URL? { features.map(URL.init(fileURLWithPath:)) }
+}
+
+/// The held-out split's protocol, shared by `evaluate`, `tune` and `export-split` so one seed and one set of flags
+/// name one split everywhere.
+struct HoldoutOptions: ParsableArguments {
+    @Option(help: "Likes held out per test user, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var holdout = 5
+    @Option(help: "Share of users with held-out likes, 0.001–1.", transform: ArgumentCheck.real(0.001...1)) var fraction = 0.2
+    @Option(help: "Minimum likes per user, 1–1,000,000.", transform: ArgumentCheck.integer(1...1_000_000)) var minUser = 5
+    @Option(help: "Minimum likes per item, 1–1,000,000.", transform: ArgumentCheck.integer(1...1_000_000)) var minItem = 5
+    @Option(help: "Random seed (split, initialisation, sampling).") var seed: UInt64 = 42
+
     var holdoutSplit: HoldoutSplit {
         HoldoutSplit(holdout: holdout, fraction: fraction, seed: seed,
                      threshold: KCoreFilter(minimumUserInteractions: minUser, minimumItemInteractions: minItem))
     }
-
-    var featuresURL: URL? { features.map(URL.init(fileURLWithPath:)) }
 }

@@ -68,6 +68,8 @@ public struct HarnessSettings: Sendable {
     /// The visual carousel's stored lists (`evaluate --db` on a catalogue trained with visual), by item id: visual
     /// learns nothing from likes, so the lists the site serves are scored as they are.
     public var visualLists: [String: [(item: String, score: Float)]]?
+    /// Recommenders built elsewhere, scored after the built-ins on the same split.
+    public var outside: [OutsideRecommender] = []
     /// RP3beta's exponents: α 0.5, β 0.45, likewise.
     public var rp3Alpha: Float = 0.5
     public var rp3Beta: Float = 0.45
@@ -103,8 +105,10 @@ public struct LearningCurvePoint: Sendable, Equatable {
 }
 
 public struct AlgorithmReport: Sendable {
-    public var algorithm: Algorithm
-    public var name: String { algorithm.rawValue }
+    /// A built-in algorithm, or a recommender built elsewhere scored on the same split.
+    public var recommender: Recommender
+    public var algorithm: Algorithm? { recommender.builtIn }
+    public var name: String { recommender.name }
     public var parameters: [String: String]
     public var fitSeconds: Double
     public var metrics: MetricSet
@@ -118,6 +122,23 @@ public struct AlgorithmReport: Sendable {
 
     /// What choosing a carousel goes by: the list rule where the page shows lists, else the model's own score.
     public var carouselMetrics: MetricSet { listMetrics ?? metrics }
+
+    public init(algorithm: Algorithm, parameters: [String: String], fitSeconds: Double, metrics: MetricSet,
+                curve: [LearningCurvePoint], itemFactors: FactorMatrix? = nil, listMetrics: MetricSet? = nil) {
+        self.init(recommender: .known(algorithm), parameters: parameters, fitSeconds: fitSeconds, metrics: metrics, curve: curve,
+                  itemFactors: itemFactors, listMetrics: listMetrics)
+    }
+
+    public init(recommender: Recommender, parameters: [String: String], fitSeconds: Double, metrics: MetricSet,
+                curve: [LearningCurvePoint], itemFactors: FactorMatrix? = nil, listMetrics: MetricSet? = nil) {
+        self.recommender = recommender
+        self.parameters = parameters
+        self.fitSeconds = fitSeconds
+        self.metrics = metrics
+        self.curve = curve
+        self.itemFactors = itemFactors
+        self.listMetrics = listMetrics
+    }
 }
 
 public struct HarnessError: Error, CustomStringConvertible {
@@ -141,9 +162,18 @@ public struct EvaluationHarness: Sendable {
     /// `sideFeatures` are (item index, feature name, weight), needed by the `-tags` algorithms.
     public func run(_ algorithms: [Algorithm], train: InteractionMatrix, test: InteractionMatrix,
                     sideFeatures: [(item: Int, feature: String, weight: Float)] = [], itemIDs: [String] = [],
-                    scoringListsToo: Bool = true, progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
-        try runKeeping(algorithms, train: train, test: test, sideFeatures: sideFeatures, itemIDs: itemIDs,
-                       scoringListsToo: scoringListsToo, progress: progress).reports
+                    userIDs: [String] = [], scoringListsToo: Bool = true, progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
+        var reports = try runKeeping(algorithms, train: train, test: test, sideFeatures: sideFeatures, itemIDs: itemIDs,
+                                     scoringListsToo: scoringListsToo, progress: progress).reports
+        let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: settings.coldThreshold)
+        for outside in settings.outside {
+            let (scorer, parameters) = outside.scorer(train: train, itemIDs: itemIDs, userIDs: userIDs)
+            let metrics = evaluator.evaluate(scorer, train: train, test: test)
+            progress(String(format: "%@: brought in, precision@10 %.4f", outside.name.rawValue, metrics["precision@10"]))
+            reports.append(AlgorithmReport(recommender: .imported(outside.name), parameters: parameters, fitSeconds: 0,
+                                           metrics: metrics, curve: []))
+        }
+        return reports
     }
 
     /// `run`, also handing back the scorers of `keep`'s algorithms (a blend's parts); the others are released as

@@ -158,15 +158,16 @@ public struct EvaluationRun: Sendable {
         }
         var reports = try EvaluationHarness(settings: settings).run(algorithms, train: indexed.train.matrix,
                                                                     test: indexed.test.matrix, sideFeatures: sideFeatures,
-                                                                    itemIDs: indexed.train.itemIDs,
+                                                                    itemIDs: indexed.train.itemIDs, userIDs: indexed.train.userIDs,
                                                                     progress: progress)
         for index in reports.indices {
+            guard let algorithm = reports[index].algorithm else { continue }
             if let search = searches.first(where: { $0.algorithm == reports[index].algorithm }) {
                 reports[index].parameters["settings_search"] = search.summary
                 reports[index].parameters["tuning_seconds"] = String(format: "%.1f", search.seconds)
-            } else if SettingsSelection.searched.contains(reports[index].algorithm) {
+            } else if SettingsSelection.searched.contains(algorithm) {
                 reports[index].parameters["settings_search"] = tuneBudget == .off ? "fixed defaults (--tune-budget 0)"
-                    : pinned.contains(reports[index].algorithm) ? "as given by flag" : "not searched"
+                    : pinned.contains(algorithm) ? "as given by flag" : "not searched"
             }
         }
         progress("")

@@ -142,10 +142,10 @@ struct APIController: Sendable {
         let algorithmName = query["algorithm"].map(String.init)
         if let name = algorithmName {
             let known = snapshot.carousels.map(\.info.algorithm).joined(separator: ", ")
-            guard let algorithm = Algorithm(rawValue: name), Algorithm.trainable.contains(algorithm) else {
-                throw Problem.badRequest("“\(name.prefix(60))” is not an algorithm; one of \(Algorithm.trainable.map(\.rawValue).sorted().joined(separator: ", ")).")
+            guard let algorithm = Recommender(name: name), algorithm.builtIn.map(Algorithm.trainable.contains) ?? true else {
+                throw Problem.badRequest("“\(name.prefix(60))” is not an algorithm; one of \(Algorithm.trainable.map(\.rawValue).sorted().joined(separator: ", ")), or an imported one's name (lower-case letters, digits and inner hyphens).")
             }
-            shown = shown.filter { snapshot.carousels[$0].info.algorithm == algorithm.rawValue }
+            shown = shown.filter { snapshot.carousels[$0].algorithm == algorithm }
             if shown.isEmpty {
                 throw Problem.notFound("The algorithm \(name) is not trained in this catalogue; trained here: \(known.isEmpty ? "none" : known).")
             }

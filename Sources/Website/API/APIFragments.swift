@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import CatalogFiles
 import CatalogSnapshot
 import CatalogStore
@@ -28,7 +29,7 @@ struct APIFragments: Sendable {
             JSONBody.writeField("trainedAt", info.trainedAt, into: &algorithms)
             algorithms.writeString(",\"trainSeconds\":\(info.trainSeconds.isFinite ? String(info.trainSeconds) : "0")")
             JSONBody.writeField("parameters", info.parameters, into: &algorithms)
-            algorithms.writeString("}")
+            algorithms.writeString(",\"imported\":\(Algorithm(rawValue: info.algorithm) == nil)}")
         }
         algorithms.writeString("]}")
         algorithmsJSON = Array(algorithms.readableBytesView)

@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import CatalogSnapshot
 import NIOCore
 
@@ -44,7 +45,7 @@ struct ComparisonFragments: Sendable {
     }
 
     /// One line: how many models more than one leading list suggests, and the overlap of each pair.
-    static func agreement(_ lists: [(algorithm: CarouselAlgorithm, members: Set<Int32>)]) -> [UInt8] {
+    static func agreement(_ lists: [(algorithm: Recommender, members: Set<Int32>)]) -> [UInt8] {
         var seen: [Int32: Int] = [:]
         for list in lists { for item in list.members { seen[item, default: 0] += 1 } }
         let shared = seen.values.filter { $0 > 1 }.count

@@ -36,11 +36,11 @@ enum OnlineEvaluationView {
         context["hasPairs"] = !report.pairs.isEmpty
         context["pairRows"] = report.pairs.map { pair -> [String: Any] in
             var entry: [String: Any] = [
-                "a": pair.first.title, "b": pair.second.title, "wins": grouped(pair.wins), "losses": grouped(pair.losses),
+                "a": pair.first.defaultTitle, "b": pair.second.defaultTitle, "wins": grouped(pair.wins), "losses": grouped(pair.losses),
                 "ties": grouped(pair.ties), "delta": String(format: "%+.3f", pair.delta), "p": pValue(pair.adjustedPValue),
             ]
             entry["hasWinner"] = pair.winner != nil
-            if let winner = pair.winner { entry["winner"] = winner.title }
+            if let winner = pair.winner { entry["winner"] = winner.defaultTitle }
             if let more = pair.moreImpressionsNeeded {
                 entry["needed"] = "about \(grouped(more)) more views of the mixed carousel for a verdict"
             } else if pair.winner == nil {

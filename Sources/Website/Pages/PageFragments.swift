@@ -72,7 +72,9 @@ struct PageFragments: Sendable {
             let label = PageViews.descriptorLabel(algorithm: carousel.info.algorithm, parameters: carousel.info.parameters)
             let frame = try PageSkeleton<CarouselFrameSlot>.frame(renderer: renderer, template: "carousel",
                                                                   fixed: ["title": carousel.info.title, "algorithm": label,
-                                                                          "name": carousel.info.algorithm])
+                                                                          "name": carousel.info.algorithm,
+                                                                          "broughtIn": carousel.algorithm.isImported,
+                                                                          "description": carousel.info.description])
             return CarouselFrame(open: frame.open, close: frame.close)
         }
         comparison = ComparisonFragments(snapshot)

@@ -235,7 +235,7 @@
   // ---- What visitors click: counted, never tracked ---------------------------------------------------------------
   // On a model's page the leading carousels come in a fresh random order on every view (none wins by being on top),
   // and a first carousel mixes their lists by team-draft multileaving, without saying who placed which card. The
-  // page reports, with navigator.sendBeacon, each carousel as it comes into view and each card clicked: the page's
+  // page reports, with a keepalive fetch, each carousel as it comes into view and each card clicked: the page's
   // model, the carousel, the cards and a position. No cookie, no id, nothing stored in the browser; nothing at all
   // is sent when the browser asks for Do Not Track or Global Privacy Control.
   var counting = !(navigator.doNotTrack === "1" || window.doNotTrack === "1" || navigator.globalPrivacyControl === true);
@@ -245,11 +245,13 @@
     window.clearTimeout(eventTimer);
     while (eventQueue.length > 0) {
       var body = JSON.stringify({ events: eventQueue.splice(0, 32) });
-      var sent = false;
-      try { sent = navigator.sendBeacon && navigator.sendBeacon("/api/v1/events", body); } catch (error) { sent = false; }
-      if (!sent) {
+      // As application/json, the one type the endpoint reads: a keepalive fetch outlives the page like a beacon
+      // (same origin, so no preflight); sendBeacon with a JSON Blob where fetch cannot keep the request alive.
+      try {
         fetch("/api/v1/events", { method: "POST", body: body, keepalive: true, credentials: "omit",
-                                   headers: { "Content-Type": "text/plain;charset=UTF-8" } }).catch(function () {});
+                                  headers: { "Content-Type": "application/json" } }).catch(function () {});
+      } catch (error) {
+        try { navigator.sendBeacon("/api/v1/events", new Blob([body], { type: "application/json" })); } catch (ignored) { /* counts only */ }
       }
     }
   }

@@ -17,8 +17,10 @@ struct EventsController: Sendable {
     let accepted = Counter(label: "recasketch_visitor_events_total")
     let refused = Counter(label: "recasketch_visitor_events_refused_total")
 
-    /// A page view's impressions and a click fit in a few kilobytes; nginx caps the body at the same size.
-    static let maximumBody = 16 * 1024
+    /// Above the largest body the contract allows (32 events of 48 cards, every name at its longest: about 250 KB),
+    /// so a schema-valid body is never refused for its size; a page view's events take a few kilobytes. nginx caps
+    /// the body at the same size.
+    static let maximumBody = 384 * 1024
     static let maximumDays = 3650
 
     func addRoutes(to router: Router<BasicRequestContext>) {
@@ -29,12 +31,9 @@ struct EventsController: Sendable {
     }
 
     @Sendable func events(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        // sendBeacon sends a string as text/plain (a JSON type would need a CORS preflight elsewhere); both are read.
-        guard let type = request.headers[.contentType]?.lowercased(),
-              type.hasPrefix("application/json") || type.hasPrefix("text/plain") else {
+        guard let type = request.headers[.contentType]?.lowercased(), type.hasPrefix("application/json") else {
             refused.increment()
-            throw Problem(status: .unsupportedMediaType, title: "Unsupported media type",
-                          detail: "Send the events as application/json (or text/plain, as navigator.sendBeacon does).")
+            throw Problem(status: .unsupportedMediaType, title: "Unsupported media type", detail: "Send the events as application/json.")
         }
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: Self.maximumBody) } catch {
@@ -42,6 +41,12 @@ struct EventsController: Sendable {
             throw Problem(status: .contentTooLarge, title: "Content too large", detail: "The body may be at most \(Self.maximumBody) bytes.")
         }
         let lists = SnapshotPageLists(snapshot: holder.current.snapshot)
+        // An event about a page this catalogue does not have is about nothing here: 404, before its other fields are
+        // judged against lists that do not exist.
+        if let (place, page) = Self.unknownPage(in: Data(body.readableBytesView), lists) {
+            refused.increment()
+            throw Problem.notFound("\(place).page: \(page) is not a model of this catalogue.")
+        }
         let counted: [CountedEvent]
         do {
             let events = try VisitorEvent.parse(Data(body.readableBytesView))
@@ -55,6 +60,20 @@ struct EventsController: Sendable {
         counter.record(counted)
         accepted.increment(by: counted.count)
         return Response(status: .noContent, headers: [.cacheControl: "no-store"])
+    }
+
+    /// The first event whose `page` is a well-formed model id the catalogue lacks, with its place in the body.
+    static func unknownPage(in body: Data, _ lists: SnapshotPageLists) -> (place: String, page: String)? {
+        guard let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else { return nil }
+        let events = object["events"].map { ($0 as? [Any] ?? []).enumerated().map { ("events[\($0.offset)]", $0.element) } }
+            ?? [("the event", object)]
+        for (place, event) in events {
+            guard let page = (event as? [String: Any])?["page"] as? String, (1...64).contains(page.utf8.count),
+                  page.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }),
+                  lists.entry(for: page) == nil else { continue }
+            return (place, page)
+        }
+        return nil
     }
 
     @Sendable func report(_ request: Request, context: BasicRequestContext) throws -> Response {
@@ -82,17 +101,17 @@ struct EventsController: Sendable {
 struct SnapshotPageLists: PageLists {
     let snapshot: CatalogSnapshot
 
-    func list(on page: String, by algorithm: Algorithm) -> [Int32]? {
+    func list(on page: String, by algorithm: Recommender) -> [Int32]? {
         guard let model = snapshot.model(page),
-              let index = snapshot.carousels.firstIndex(where: { $0.algorithm == .known(algorithm) }) else { return nil }
+              let index = snapshot.carousels.firstIndex(where: { $0.algorithm == algorithm }) else { return nil }
         let list = snapshot.carousels[index].list(of: model)
         return list.isEmpty ? nil : Array(list)
     }
 
     func entry(for model: String) -> Int32? { snapshot.model(model) }
 
-    func leads(_ algorithm: Algorithm) -> Bool {
-        guard let index = snapshot.carousels.firstIndex(where: { $0.algorithm == .known(algorithm) }) else { return false }
+    func leads(_ algorithm: Recommender) -> Bool {
+        guard let index = snapshot.carousels.firstIndex(where: { $0.algorithm == algorithm }) else { return false }
         return !snapshot.carousels[index].isBaseline
     }
 }

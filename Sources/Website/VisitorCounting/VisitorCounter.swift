@@ -102,7 +102,7 @@ enum StoredVisitorCounts {
                            impressions: count.impressions, clicks: count.clicks)
         }
         let pairs = tally.pairs.map { key, count in
-            VisitorPairRow(day: key.day.iso, first: key.pair.first.rawValue, second: key.pair.second.rawValue,
+            VisitorPairRow(day: key.day.iso, first: key.pair.first.name, second: key.pair.second.name,
                            wins: count.wins, losses: count.losses, ties: count.ties)
         }
         return (cards, pairs)
@@ -117,8 +117,8 @@ enum StoredVisitorCounts {
             tally.cards[key, default: .init()] += .init(impressions: row.impressions, clicks: row.clicks)
         }
         for row in rows.pairs {
-            guard let day = VisitorDay(iso: row.day), let first = Algorithm(rawValue: row.first),
-                  let second = Algorithm(rawValue: row.second), let pair = AlgorithmPair(first, second) else { continue }
+            guard let day = VisitorDay(iso: row.day), let first = Recommender(name: row.first),
+                  let second = Recommender(name: row.second), let pair = AlgorithmPair(first, second) else { continue }
             // Stored from the side of the name that sorts first, which is how AlgorithmPair orders them.
             let key = VisitorTally.PairKey(day: day, pair: pair)
             tally.pairs[key, default: .init()] += .init(wins: row.wins, losses: row.losses, ties: row.ties)
