@@ -146,7 +146,8 @@ import Testing
             for (uri, status) in [("/api/v1/models/ffffffffffffffffffffffffffffffff", HTTPResponse.Status.notFound),
                                   ("/api/v1/models/not-an-id", .notFound), ("/api/v1/models/\(Self.mid)/recommendations?limit=0", .badRequest),
                                   ("/api/v1/models/\(Self.mid)/recommendations?limit=x", .badRequest),
-                                  ("/api/v1/models/\(Self.mid)/recommendations?algorithm=nope", .badRequest),
+                                  ("/api/v1/models/\(Self.mid)/recommendations?algorithm=No_Pe", .badRequest),
+                                  ("/api/v1/models/\(Self.mid)/recommendations?algorithm=nope", .notFound),
                                   ("/api/v1/models/\(Self.mid)/recommendations?algorithm=wrmf", .notFound),
                                   ("/api/v1/search?q=", .badRequest), ("/api/v1/tags/unknown", .notFound), ("/api/v1/elsewhere", .notFound)] {
                 let document = try await json(uri, status: status, type: problem)
@@ -232,6 +233,12 @@ import Testing
         for names in algorithmEnums {
             #expect(names == Algorithm.trainable.map(\.rawValue))
         }
+        // Beside them, the names lists may be imported under, as ImportedName checks them.
+        let text = try await PageRenderer().openAPIDocument
+        #expect(text.contains(Recommender.importedNamePattern.replacingOccurrences(of: "\\", with: "\\\\")))
+        let pattern = try Regex(Recommender.importedNamePattern)
+        for name in ["implicit-als", "a1", "two-tower-v2"] { #expect(name.wholeMatch(of: pattern) != nil && ImportedName(rawValue: name) != nil) }
+        for name in ["-a", "a--b", "A"] { #expect(name.wholeMatch(of: pattern) == nil && ImportedName(rawValue: name) == nil) }
     }
 
     /// A publication is picked up and swapped in; requests after it see the new lists. Nothing published: no reload.
