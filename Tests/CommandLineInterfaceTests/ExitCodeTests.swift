@@ -1,4 +1,5 @@
 import ArgumentParser
+import CatalogStore
 @testable import CommandLineInterface
 import Foundation
 import TestSupport
@@ -61,9 +62,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: database))
     }
 
+    @Test func aListsFileWithABadRowExits1NamingItAndWritesNothing() async throws {
+        let folder = try TemporaryDirectory()
+        let store = try folder.store()
+        _ = try store.importCatalog(CatalogImportBatch(models: TinyCatalog.models))
+        let ids = TinyCatalog.ids.map(\.rawValue)
+        let lists = try folder.write("lists.psv", "\(ids[0])|\(ids[1])|1\n\(ids[0])|\(ids[0])|2\n")
+        let error = try await failure(of: ["import-lists", "--db", store.path, "--name", "outside", "--title", "Outside", lists.path])
+        expectRuntimeFailure(error, mentioning: "\(lists.path):2: model \(ids[0]) lists itself")
+        #expect(try store.publishedCatalog().algorithms.isEmpty)
+        expectRuntimeFailure(try await failure(of: ["remove-lists", "--db", store.path, "--name", "outside"]), mentioning: "holds no lists named outside")
+    }
+
     @Test func badArgumentsAreUsageErrors() {
         for arguments in [["train", "--algorithms", "wrmf,nonsense"], ["similar"], ["evaluate"], ["no-such-command"],
-                          ["tune", "--likes", "x", "--algorithm", "spark-als"], ["similar", "--model", "not a link"]] {
+                          ["tune", "--likes", "x", "--algorithm", "spark-als"], ["similar", "--model", "not a link"],
+                          ["import-lists", "--name", "wrmf", "--title", "t", "f.psv"], ["import-lists", "--name", "My Model", "--title", "t", "f.psv"],
+                          ["import-lists", "--name", "ok", "--title", "", "f.psv"], ["import-lists", "--name", "ok", "--title", "t"],
+                          ["evaluate", "--db", "x.sqlite", "--user-lists", "wrmf=top.psv"], ["evaluate", "--db", "x.sqlite", "--user-lists", "top.psv"],
+                          ["export-split", "--db", "x.sqlite"]] {
             do {
                 _ = try RecASketchCommand.parseAsRoot(arguments)
                 Issue.record("\(arguments) was accepted")

@@ -39,6 +39,7 @@ struct DeclaredOption: CustomStringConvertible {
         "--settings", "--features-out", "--topics", "--tag", "--category", "--model", "--api-base", "--site-base",
         "--anonymize-key", "--host", "--data-dir", "--algorithms", "--algorithm", "--scaling", "--schedule",
         "--visual-descriptor", "--write", "--unix-socket", "--from", "--contact", "--list-endpoint", "--likes-source", "--engine", "--spark-master", "--spark-submit", "--spark-staging", "--static-pages", "--per-user", "--initialisation",
+        "--name", "--title", "--description", "--order", "--user-lists",
     ]
     /// Durations rather than plain numbers.
     static let durationOptions: Set<String> = ["--older-than", "--refresh-every", "--live-max-age", "--tune-budget"]
@@ -48,6 +49,7 @@ struct DeclaredOption: CustomStringConvertible {
         "crawl": ["--out", "out", "--contact", "ops@example.org"], "refresh-thumbnails": ["--contact", "ops@example.org"], "generate": ["--out", "out"], "import": ["--urls", "urls.psv"],
         "bench-visual": ["--images", "images"], "topic-agreement": ["--topics", "topics.psv"], "classify": ["photo.jpg"],
         "evaluate": ["--likes", "likes.psv"], "tune": ["--likes", "likes.psv"], "similar": ["--tag", "car"],
+        "import-lists": ["--name", "outside", "--title", "Outside", "lists.psv"], "export-split": ["--out", "out"],
     ]
 
     static let badNumbers = ["inf", "-inf", "nan", "NaN", "1e300", "-1", "", " ", "abc", "99999999999999999999", "0x10"]

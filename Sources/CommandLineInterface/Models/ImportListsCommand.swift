@@ -30,7 +30,7 @@ struct ImportListsCommand: ParsableCommand {
                 return name
             })
     var name: ImportedName
-    @Option(help: "The carousel's heading on model pages, 1–80 characters.", transform: ArgumentCheck.text(1...80)) var title: String
+    @Option(help: "The carousel's heading on model pages: one line of 1 to 80 characters.", transform: ArgumentCheck.text(1...80)) var title: String
     @Option(help: "One sentence on what the lists are, shown under the heading (default: where they came from).",
             transform: ArgumentCheck.text(1...400))
     var description: String?
@@ -58,7 +58,7 @@ struct ImportListsCommand: ParsableCommand {
 struct RemoveListsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove-lists",
-        abstract: "Remove an imported recommender's lists and its carousel (built-in algorithms are retrained, not removed).")
+        abstract: "Remove an imported recommender's lists and its carousel, and publish.")
 
     @OptionGroup var database: DatabaseOption
     @Option(help: "The name it was imported under.", transform: { (text: String) throws -> ImportedName in
