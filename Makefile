@@ -5,7 +5,7 @@
 .DEFAULT_GOAL := help
 ARGS ?=
 
-.PHONY: help test demo ci check-imports check-architecture fuzz contract browser deploy-test \
+.PHONY: help test demo ci check-imports check-architecture fuzz contract browser example deploy-test \
 	bench-pipeline bench-serve bench-deploy bench-crawl bench-wrmf bench-warp bench-quality bench-implicit-settings bench-cnn-peer bench-visual bench-for-you bench-events
 
 help: ## list the tasks
@@ -35,6 +35,9 @@ contract: ## schemathesis on the JSON API against its OpenAPI contract, ARGS=[UR
 
 browser: ## the explorer in headless Chromium, with axe-core, ARGS=[URL] (CI)
 	scripts/tests/browser.sh $(ARGS)
+
+example: ## the README's "Compare your own model": implicit's ALS imported and checked on page, API and /evaluation, ARGS="[BIN DB]" (CI)
+	scripts/tests/example.sh $(ARGS)
 
 deploy-test: ## deploy/'s nginx and units with two instances, under load, ARGS="[BIN DB THUMBNAILS]" (CI)
 	scripts/tests/deploy.sh $(ARGS)

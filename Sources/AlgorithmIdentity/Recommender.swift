@@ -60,7 +60,10 @@ public enum Recommender: Hashable, Sendable, Comparable, CustomStringConvertible
     public var description: String { name }
 
     public var builtIn: Algorithm? {
-        if case .known(let algorithm) = self { algorithm } else { nil }
+        switch self {
+        case .known(let algorithm): return algorithm
+        case .imported: return nil
+        }
     }
 
     public var isImported: Bool { builtIn == nil }

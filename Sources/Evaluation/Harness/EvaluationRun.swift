@@ -161,14 +161,8 @@ public struct EvaluationRun: Sendable {
                                                                     itemIDs: indexed.train.itemIDs, userIDs: indexed.train.userIDs,
                                                                     progress: progress)
         for index in reports.indices {
-            guard let algorithm = reports[index].algorithm else { continue }
-            if let search = searches.first(where: { $0.algorithm == reports[index].algorithm }) {
-                reports[index].parameters["settings_search"] = search.summary
-                reports[index].parameters["tuning_seconds"] = String(format: "%.1f", search.seconds)
-            } else if SettingsSelection.searched.contains(algorithm) {
-                reports[index].parameters["settings_search"] = tuneBudget == .off ? "fixed defaults (--tune-budget 0)"
-                    : pinned.contains(algorithm) ? "as given by flag" : "not searched"
-            }
+            let note = searchNote(for: reports[index].algorithm, searches: searches)
+            for (key, value) in note { reports[index].parameters[key] = value }
         }
         progress("")
         progress(EvaluationReports.table(reports))
@@ -236,6 +230,19 @@ public struct EvaluationRun: Sendable {
                           "test_interactions": indexed.test.matrix.interactionCount, "test_users": testUsers]
         return SplitRun(holdout: holdout, settings: settings, reports: reports, searches: searches, splitSizes: splitSizes,
                         uncertainty: uncertainty)
+    }
+}
+
+extension EvaluationRun {
+    /// How a built-in's settings were chosen, for its report's parameters (nothing for a recommender built elsewhere).
+    func searchNote(for algorithm: Algorithm?, searches: [SettingsSearchOutcome]) -> [String: String] {
+        guard let algorithm else { return [:] }
+        if let search = searches.first(where: { $0.algorithm == algorithm }) {
+            return ["settings_search": search.summary, "tuning_seconds": String(format: "%.1f", search.seconds)]
+        }
+        guard SettingsSelection.searched.contains(algorithm) else { return [:] }
+        return ["settings_search": tuneBudget == .off ? "fixed defaults (--tune-budget 0)"
+                    : pinned.contains(algorithm) ? "as given by flag" : "not searched"]
     }
 }
 

@@ -103,7 +103,11 @@ public enum LikesCarouselSelection {
         }
         let reports = try EvaluationHarness(settings: quiet).run(usable, train: compared, test: held, sideFeatures: sideFeatures)
         // By the lists the carousel shows, not the whole model.
-        let figures = reports.compactMap { report in report.algorithm.map { (algorithm: $0, precision: report.carouselMetrics["precision@10"]) } }
+        var figures: [(algorithm: Algorithm, precision: Double)] = []
+        for report in reports {
+            guard case .known(let algorithm) = report.recommender else { continue }
+            figures.append((algorithm, report.carouselMetrics["precision@10"]))
+        }
         var winner = figures[0]
         for figure in figures.dropFirst() where figure.precision > winner.precision { winner = figure }
         var choice = LikesCarouselChoice(winner: winner.algorithm, figures: figures,
