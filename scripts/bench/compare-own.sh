@@ -5,7 +5,7 @@
 #   3. model pages from `serve` with and without the carousel: wrk, 64 connections, pages drawn from every model,
 #      alternating A/B/A/B so drift hits both.
 # Needs wrk and curl. DB=path of a trained Sketchfab-scale catalogue (copied, never changed), else bench-data's.
-#   DURATION=10 DB=bench-data/recasketch.sqlite scripts/bench/compare-own.sh
+#   DURATION=10 ROUNDS=3 DB=bench-data/recasketch.sqlite scripts/bench/compare-own.sh   (PAGES_ONLY=1: step 3 alone)
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/../lib/common.sh"
@@ -37,6 +37,9 @@ with open(sys.argv[3], "w") as out:
 PY
 echo "lists: $(($(wc -l < "$work/lists.psv") - 1)) pairs"
 
+if [ -n "${PAGES_ONLY:-}" ]; then
+    "$bin" import-lists --db "$db" --name outside --title "Brought in" "$work/lists.psv" > /dev/null
+else
 echo "== import-lists"
 /usr/bin/time -f "import-lists: %e s wall, %M KB peak" "$bin" import-lists --db "$db" --name outside --title "Brought in" "$work/lists.psv"
 
@@ -56,6 +59,10 @@ for round in 1 2; do
     db=$work/without.sqlite; evaluate "without, round $round"
 done
 db=$with_db
+fi
+cp "$db" "$work/without.sqlite"
+"$bin" remove-lists --db "$work/without.sqlite" --name outside > /dev/null
+with_db=$db
 
 pages() {  # DB LABEL
     "$bin" serve --db "$1" --port "$port" > "$work/serve.log" 2>&1 &
@@ -65,11 +72,19 @@ pages() {  # DB LABEL
     local rps p99 non2xx errors requests
     read -r rps p99 non2xx errors requests < <(PATHS="$work/models.txt" wrk -t2 -c64 -d"${duration}s" --latency \
         -s scripts/wrk/random-path.lua "http://127.0.0.1:$port" | wrk_figures)
-    echo "model pages ($2): $rps req/s, p99 $p99, $non2xx non-2xx, $errors socket errors of $requests"
+    local bytes
+    bytes=$(curl -s "http://127.0.0.1:$port$(head -1 "$work/models.txt")" | wc -c)
+    echo "model pages ($2): $rps req/s, p99 $p99, $non2xx non-2xx, $errors socket errors of $requests; a page $bytes bytes, $(echo "$rps * $bytes / 1000000" | bc) MB/s"
     kill "$server"; wait "$server" 2>/dev/null || true
 }
 echo "== model pages from serve"
-for round in 1 2; do
-    pages "$with_db" "with the imported carousel, round $round"
-    pages "$work/without.sqlite" "without, round $round"
+pages "$work/without.sqlite" "warm-up, not counted" > /dev/null
+for round in $(seq "${ROUNDS:-3}"); do
+    if [ $((round % 2)) -eq 1 ]; then
+        pages "$with_db" "with the imported carousel, round $round"
+        pages "$work/without.sqlite" "without, round $round"
+    else
+        pages "$work/without.sqlite" "without, round $round"
+        pages "$with_db" "with the imported carousel, round $round"
+    fi
 done
