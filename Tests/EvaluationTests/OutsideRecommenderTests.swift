@@ -62,6 +62,29 @@ import Testing
         }
     }
 
+    /// A whole `evaluate --db` run: settings searched on validation copies of the split, then the imported lists
+    /// scored on the split itself, stored with the run.
+    @Test(.timeLimit(.minutes(2))) func anEvaluateRunWithSearchesScoresImportedListsOnTheSplitAndStoresThem() throws {
+        let folder = try TemporaryDirectory()
+        let store = try Self.catalogue(in: folder)
+        let ids = try store.trainingLikes().modelIDs
+        var lists: [String: [(item: String, score: Float)]] = [:]
+        for (index, id) in ids.enumerated() { lists[String(id)] = (1...3).map { (String(ids[(index + $0) % ids.count]), Float(4 - $0)) } }
+        var settings = HarnessSettings()
+        settings.threads = 2
+        var run = EvaluationRun(source: .catalog(store), holdout: Self.holdout, algorithms: [.itemKNN, .ease], settings: settings,
+                                similarItems: 0)
+        run.tuneBudget = .seconds(2)
+        run.record = store
+        run.outside = [OutsideRecommender(name: ImportedName(rawValue: "next-three")!, output: .itemLists(lists), source: "test")]
+        let reports = try run.run { _ in }
+        #expect(reports.map(\.name) == ["itemknn", "ease", "next-three"])
+        #expect(reports[1].parameters["settings_search"] != nil && reports[2].parameters["settings_search"] == nil, "ease searched")
+        #expect(reports[2].metrics.testUsers == reports[0].metrics.testUsers)
+        let stored = try #require(try store.publishedCatalog().evaluation)
+        #expect(stored.report.contains("\"next-three\""))
+    }
+
     /// One split's matrices and names, as `evaluate` indexes them.
     static func split() throws -> (train: InteractionData, test: InteractionData) {
         var triples: HoldoutSplit.Triples = []
@@ -81,9 +104,9 @@ import Testing
         }
         var settings = HarnessSettings()
         settings.neighbours = 20
-        settings.outside = [OutsideRecommender(name: ImportedName(rawValue: "knn-elsewhere")!, output: .itemLists(stored), source: "test")]
+        let outside = [OutsideRecommender(name: ImportedName(rawValue: "knn-elsewhere")!, output: .itemLists(stored), source: "test")]
         let reports = try EvaluationHarness(settings: settings).run([.itemKNN], train: train.matrix, test: test.matrix,
-                                                                    itemIDs: train.itemIDs, userIDs: train.userIDs)
+                                                                    itemIDs: train.itemIDs, userIDs: train.userIDs, outside: outside)
         #expect(reports.map(\.name) == ["itemknn", "knn-elsewhere"])
         #expect(reports[1].recommender == .imported(ImportedName(rawValue: "knn-elsewhere")!) && reports[1].algorithm == nil)
         // The same lists brought in score exactly as the built-in's lists do, user by user.
@@ -98,10 +121,9 @@ import Testing
         for user in 0..<test.matrix.userCount where test.matrix.userDegree(user) > 0 {
             lists[train.userIDs[user]] = test.matrix.items(ofUser: user).map { train.itemIDs[Int($0)] } + ["not-an-item"]
         }
-        var settings = HarnessSettings()
-        settings.outside = [OutsideRecommender(name: ImportedName(rawValue: "oracle")!, output: .userLists(lists), source: "test")]
-        let reports = try EvaluationHarness(settings: settings).run([.popularity], train: train.matrix, test: test.matrix,
-                                                                    itemIDs: train.itemIDs, userIDs: train.userIDs)
+        let outside = [OutsideRecommender(name: ImportedName(rawValue: "oracle")!, output: .userLists(lists), source: "test")]
+        let reports = try EvaluationHarness(settings: HarnessSettings()).run([.popularity], train: train.matrix, test: test.matrix,
+                                                                             itemIDs: train.itemIDs, userIDs: train.userIDs, outside: outside)
         let oracle = try #require(reports.last)
         #expect(abs(oracle.metrics["precision@10"] - 0.3) < 1e-9, "3 held out of 10 shown, every one found")
         #expect(oracle.metrics["ndcg@10"] > 0.999)

@@ -15,4 +15,4 @@ here=$(dirname "$0")
 "$python" "$here/als_lists.py" "$work/split" --lists "$work/lists.psv" --user-lists "$work/top.psv"
 "$recasketch" import-lists --db "$db" --name implicit-als --title "implicit's ALS, trained outside" \
     --description "implicit's AlternatingLeastSquares fitted on the exported split; its similar_items lists." "$work/lists.psv"
-"$recasketch" evaluate --db "$db" --user-lists "implicit-als-top=$work/top.psv" --json "$work/evaluation.json"
+"$recasketch" evaluate --db "$db" --algorithms all --user-lists "implicit-als-top=$work/top.psv" --json "$work/evaluation.json"

@@ -153,13 +153,13 @@ struct EvaluateCommand: ParsableCommand {
                 algorithms.removeAll { $0 == .visual }
             }
         }
-        settings.outside = try outsideRecommenders(store: input.hasFileInput ? nil : store)
         var evaluation = EvaluationRun(
             source: input.hasFileInput ? input.source : .catalog(store!), holdout: input.holdoutSplit, algorithms: algorithms, settings: settings,
             featuresFile: input.featuresURL, writeSplit: writeSplit.map(URL.init(fileURLWithPath:)),
             writeFeatures: writeFeatures.map(URL.init(fileURLWithPath:)), jsonOutput: json.map(URL.init(fileURLWithPath:)),
             curvesOutput: curves.map(URL.init(fileURLWithPath:)), similarItems: similarItems)
         evaluation.record = store
+        evaluation.outside = try outsideRecommenders(store: input.hasFileInput ? nil : store)
         evaluation.tuneBudget = tuning.tuneBudget
         evaluation.pinned = likesModels.pinned(wrmfFlags: factors != nil || regularization != nil || alpha != nil)
         evaluation.perUserOutput = perUser.map(URL.init(fileURLWithPath:))

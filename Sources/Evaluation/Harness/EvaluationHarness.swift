@@ -68,8 +68,6 @@ public struct HarnessSettings: Sendable {
     /// The visual carousel's stored lists (`evaluate --db` on a catalogue trained with visual), by item id: visual
     /// learns nothing from likes, so the lists the site serves are scored as they are.
     public var visualLists: [String: [(item: String, score: Float)]]?
-    /// Recommenders built elsewhere, scored after the built-ins on the same split.
-    public var outside: [OutsideRecommender] = []
     /// RP3beta's exponents: α 0.5, β 0.45, likewise.
     public var rp3Alpha: Float = 0.5
     public var rp3Beta: Float = 0.45
@@ -162,11 +160,17 @@ public struct EvaluationHarness: Sendable {
     /// `sideFeatures` are (item index, feature name, weight), needed by the `-tags` algorithms.
     public func run(_ algorithms: [Algorithm], train: InteractionMatrix, test: InteractionMatrix,
                     sideFeatures: [(item: Int, feature: String, weight: Float)] = [], itemIDs: [String] = [],
-                    userIDs: [String] = [], scoringListsToo: Bool = true, progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
+                    userIDs: [String] = [], outside: [OutsideRecommender] = [], scoringListsToo: Bool = true,
+                    progress: (String) -> Void = { _ in }) throws -> [AlgorithmReport] {
         var reports = try runKeeping(algorithms, train: train, test: test, sideFeatures: sideFeatures, itemIDs: itemIDs,
                                      scoringListsToo: scoringListsToo, progress: progress).reports
+        // Recommenders built elsewhere name users and items: they are scored on the split the names index, never on a
+        // search's restricted or validation copy of it.
+        guard outside.isEmpty || (itemIDs.count == train.itemCount && userIDs.count == train.userCount) else {
+            throw HarnessError(description: "lists built elsewhere need the split's item and user names")
+        }
         let evaluator = RankingEvaluator(threads: settings.threads, coldThreshold: settings.coldThreshold)
-        for outside in settings.outside {
+        for outside in outside {
             let (scorer, parameters) = outside.scorer(train: train, itemIDs: itemIDs, userIDs: userIDs)
             let metrics = evaluator.evaluate(scorer, train: train, test: test)
             progress(String(format: "%@: brought in, precision@10 %.4f", outside.name.rawValue, metrics["precision@10"]))

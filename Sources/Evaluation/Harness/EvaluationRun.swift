@@ -24,6 +24,8 @@ public struct EvaluationRun: Sendable {
     public var sideFeatureRows: [(item: String, feature: String, weight: Float)]?
     /// Store the run (split, settings, metrics, learning curves) in this catalogue for its evaluation page.
     public var record: CatalogStore?
+    /// Recommenders built elsewhere (imported lists, `--user-lists`), scored after the built-ins on every split.
+    public var outside: [OutsideRecommender] = []
     /// Bootstrap resamples over the test users, for the 95% intervals of the per-user metrics and the paired ratios
     /// between algorithms (0: none). The bootstrap's seed is the run's seed.
     public var bootstrapResamples: Int = 1000
@@ -158,7 +160,7 @@ public struct EvaluationRun: Sendable {
         }
         var reports = try EvaluationHarness(settings: settings).run(algorithms, train: indexed.train.matrix,
                                                                     test: indexed.test.matrix, sideFeatures: sideFeatures,
-                                                                    itemIDs: indexed.train.itemIDs, userIDs: indexed.train.userIDs,
+                                                                    itemIDs: indexed.train.itemIDs, userIDs: indexed.train.userIDs, outside: outside,
                                                                     progress: progress)
         for index in reports.indices {
             let note = searchNote(for: reports[index].algorithm, searches: searches)

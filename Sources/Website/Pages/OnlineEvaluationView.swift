@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import Foundation
 import OnlineEvaluation
 
@@ -7,8 +8,11 @@ enum OnlineEvaluationView {
     /// The windows offered as links, besides the server's default.
     static let windows: [(days: Int?, label: String)] = [(nil, "All days"), (1, "Today"), (7, "Last 7 days"), (30, "Last 30 days")]
 
-    static func context(_ report: OnlineReport, offlinePrecision: [String: Double]) -> [String: Any] {
+    /// `titles`: the served carousels' own titles by name (an imported recommender's is the one it was imported with).
+    static func context(_ report: OnlineReport, offlinePrecision: [String: Double], titles: [String: String] = [:]) -> [String: Any] {
         var context: [String: Any] = [:]
+        func title(_ carousel: CountedCarousel) -> String { carousel == .picked ? carousel.title : titles[carousel.name] ?? carousel.title }
+        func title(_ recommender: Recommender) -> String { titles[recommender.name] ?? recommender.defaultTitle }
         let range = report.firstDay.map { "from \($0.iso) to \(report.lastDay.iso)" } ?? "up to \(report.lastDay.iso)"
         context["window"] = report.days.map { "The last \($0 == 1 ? "day" : "\($0) days") (UTC days, \(range))." } ?? "Every day counted (\(range), UTC)."
         context["emptyWindow"] = report.days.map { "in the last \($0 == 1 ? "day" : "\($0) days")" } ?? "on this site"
@@ -24,7 +28,7 @@ enum OnlineEvaluationView {
         let onlineOrder = algorithms.filter { $0.impressions > 0 }.sorted { $0.ctr > $1.ctr }.map(\.carousel)
         context["carouselRows"] = rows.map { row -> [String: Any] in
             var entry: [String: Any] = [
-                "title": row.carousel.title, "name": row.carousel.name, "views": grouped(row.impressions), "clicks": grouped(row.clicks),
+                "title": title(row.carousel), "name": row.carousel.name, "views": grouped(row.impressions), "clicks": grouped(row.clicks),
                 "ctr": row.impressions == 0 ? "–" : percent(row.ctr),
                 "offline": offlinePrecision[row.carousel.name].map { String(format: "%.4f", $0) } ?? "–",
                 "offlineRank": offlineOrder.firstIndex(of: row.carousel).map { "\($0 + 1)" } ?? "–",
@@ -36,11 +40,11 @@ enum OnlineEvaluationView {
         context["hasPairs"] = !report.pairs.isEmpty
         context["pairRows"] = report.pairs.map { pair -> [String: Any] in
             var entry: [String: Any] = [
-                "a": pair.first.defaultTitle, "b": pair.second.defaultTitle, "wins": grouped(pair.wins), "losses": grouped(pair.losses),
+                "a": title(pair.first), "b": title(pair.second), "wins": grouped(pair.wins), "losses": grouped(pair.losses),
                 "ties": grouped(pair.ties), "delta": String(format: "%+.3f", pair.delta), "p": pValue(pair.adjustedPValue),
             ]
             entry["hasWinner"] = pair.winner != nil
-            if let winner = pair.winner { entry["winner"] = winner.defaultTitle }
+            if let winner = pair.winner { entry["winner"] = title(winner) }
             if let more = pair.moreImpressionsNeeded {
                 entry["needed"] = "about \(grouped(more)) more views of the mixed carousel for a verdict"
             } else if pair.winner == nil {

@@ -29,6 +29,8 @@ struct PageFragments: Sendable {
     let evaluation: (head: [UInt8], tail: [UInt8])
     /// The stored offline run's precision at 10 per algorithm, beside the online counts.
     let offlinePrecision: [String: Double]
+    /// Each served carousel's title by algorithm name, for the visitor counts' tables.
+    let carouselTitles: [String: String]
     static let onlineMarker = "<!--online-section-->"
     let pickerOptions: [UInt8]
     /// The picker's options with one model selected, for the models it lists.
@@ -87,6 +89,7 @@ struct PageFragments: Sendable {
         let at = evaluationPage.firstRange(of: marker) ?? evaluationPage.endIndex..<evaluationPage.endIndex
         evaluation = (Array(evaluationPage[..<at.lowerBound]), Array(evaluationPage[at.upperBound...]))
         offlinePrecision = EvaluationView.precisionAtTen(snapshot.evaluation)
+        carouselTitles = Dictionary(snapshot.carousels.map { ($0.info.algorithm, $0.info.title) }, uniquingKeysWith: { first, _ in first })
 
         let options = try renderer.render("picker-options", PageViews.pickerOptionsContext(snapshot.picker.map { models[Int($0)] }))
         pickerOptions = Array(options.utf8)

@@ -36,7 +36,8 @@ public struct OnlineSection: Sendable {
             return (entry.html, entry.tag)
         }
         let (report, version) = report(days: days)
-        let html = Array(try renderer.render("online", OnlineEvaluationView.context(report, offlinePrecision: catalog.pages.offlinePrecision)).utf8)
+        let html = Array(try renderer.render("online", OnlineEvaluationView.context(report, offlinePrecision: catalog.pages.offlinePrecision,
+                                                                           titles: catalog.pages.carouselTitles)).utf8)
         let tag = "\(version)-\(report.lastDay.number)-\(days.map(String.init) ?? "all")"
         if days == defaultDays {
             cache.entry.withLock { $0 = Cache.Entry(generation: catalog.generation, rendered: now, html: html, tag: tag) }
