@@ -1,11 +1,13 @@
 /// For the demo catalogue, whose generator wrote each model's hidden topic: the share of an algorithm's stored
 /// neighbours that share the seed model's topic. An evaluation aid only; no algorithm reads the topics.
 public enum TopicAgreement {
-    public static func share(lists: [String: [String]], topics: [String: String]) -> (share: Double, pairs: Int) {
+    /// Each list's first `top` (a carousel's 12), so lists stored longer (imported ones keep up to 100) are judged on
+    /// what the page shows, like the built-ins'.
+    public static func share(lists: [String: [String]], topics: [String: String], top: Int = 12) -> (share: Double, pairs: Int) {
         var same = 0, pairs = 0
         for (model, neighbours) in lists {
             guard let topic = topics[model] else { continue }
-            for neighbour in neighbours {
+            for neighbour in neighbours.prefix(top) {
                 guard let other = topics[neighbour] else { continue }
                 pairs += 1
                 if other == topic { same += 1 }
