@@ -37,15 +37,7 @@ extension CatalogStore {
                                 as: UTF8.self)
         let run = imported.run
         try database.write { db in
-            try db.execute(sql: "DELETE FROM recommendations WHERE algorithm = ?", arguments: [run.algorithm])
-            try db.execute(sql: """
-                INSERT INTO algorithm_runs (algorithm, title, description, display_order, parameters, trained_at, train_seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(algorithm) DO UPDATE SET title = excluded.title, description = excluded.description,
-                    display_order = excluded.display_order, parameters = excluded.parameters,
-                    trained_at = excluded.trained_at, train_seconds = excluded.train_seconds
-                """, arguments: [run.algorithm, run.title, run.description, run.displayOrder, parameters,
-                                 ISO8601DateFormatter().string(from: run.trainedAt), run.trainSeconds])
+            try Self.replaceRun(run, parameters: parameters, trainedAt: ISO8601DateFormatter().string(from: run.trainedAt), in: db)
             let insert = try db.makeStatement(sql: """
                 INSERT INTO recommendations (algorithm, model_id, rank, recommended_id, score) VALUES (?, ?, ?, ?, ?)
                 """)

@@ -67,15 +67,7 @@ extension CatalogStore {
         let parameters = String(decoding: try encoder.encode(run.parameters), as: UTF8.self)
         let trainedAt = ISO8601DateFormatter().string(from: run.trainedAt)
         try database.write { db in
-            try db.execute(sql: "DELETE FROM recommendations WHERE algorithm = ?", arguments: [run.algorithm])
-            try db.execute(sql: """
-                INSERT INTO algorithm_runs (algorithm, title, description, display_order, parameters, trained_at, train_seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(algorithm) DO UPDATE SET title = excluded.title, description = excluded.description,
-                    display_order = excluded.display_order, parameters = excluded.parameters,
-                    trained_at = excluded.trained_at, train_seconds = excluded.train_seconds
-                """, arguments: [run.algorithm, run.title, run.description, run.displayOrder, parameters,
-                                 trainedAt, run.trainSeconds])
+            try Self.replaceRun(run, parameters: parameters, trainedAt: trainedAt, in: db)
             let insert = try db.makeStatement(sql: """
                 INSERT INTO recommendations (algorithm, model_id, rank, recommended_id, score, co_likers, connecting)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -90,6 +82,19 @@ extension CatalogStore {
                 }
             }
         }
+    }
+
+    /// Clears an algorithm's lists and writes its run (title, description, display order, settings), in the
+    /// caller's transaction.
+    static func replaceRun(_ run: AlgorithmRun, parameters: String, trainedAt: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM recommendations WHERE algorithm = ?", arguments: [run.algorithm])
+        try db.execute(sql: """
+            INSERT INTO algorithm_runs (algorithm, title, description, display_order, parameters, trained_at, train_seconds)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(algorithm) DO UPDATE SET title = excluded.title, description = excluded.description,
+                display_order = excluded.display_order, parameters = excluded.parameters,
+                trained_at = excluded.trained_at, train_seconds = excluded.train_seconds
+            """, arguments: [run.algorithm, run.title, run.description, run.displayOrder, parameters, trainedAt, run.trainSeconds])
     }
 
     /// Stores the item factors a server folds a visitor's likes into (row `i` belongs to `modelIDs[i]`), with the

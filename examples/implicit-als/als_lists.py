@@ -11,8 +11,10 @@ import csv
 import os
 import sys
 
-import numpy as np
-import scipy.sparse as sparse
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit's advice: its own threads, not BLAS's (set before numpy loads)
+
+import numpy as np  # noqa: E402
+import scipy.sparse as sparse  # noqa: E402
 
 
 def read_pairs(path):
@@ -38,7 +40,6 @@ def main():
     parser.add_argument("--seed", type=int, default=42, help="implicit's random_state (default 42)")
     args = parser.parse_args()
 
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # implicit's advice: its own threads, not BLAS's
     from implicit.als import AlternatingLeastSquares
 
     train = read_pairs(os.path.join(args.split, "train.csv"))

@@ -14,23 +14,16 @@ public enum InteractionsCSV {
             throw FormatError(file: url.path, line: 0, message: "cannot read the file")
         }
         var result: [(user: String, item: String, weight: Float)] = []
-        var lineNumber = 0
         var sawHeader = false
         var hasWeight = false
-        for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = rawLine
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            if line.isEmpty { continue }
-            let fields = line.split(separator: separator, omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        try DelimitedLines.forEach(data, separator: separator) { lineNumber, fields in
             if !sawHeader {
                 sawHeader = true
                 guard fields.count >= 2, fields[0].lowercased() == "user", fields[1].lowercased() == "item" else {
                     throw FormatError(file: url.path, line: lineNumber, message: "expected the header user,item[,weight]")
                 }
                 hasWeight = fields.count >= 3
-                continue
+                return
             }
             guard fields.count >= 2, fields.count <= 3, !fields[0].isEmpty, !fields[1].isEmpty else {
                 throw FormatError(file: url.path, line: lineNumber, message: "expected user,item[,weight], found \(fields.count) fields")
@@ -74,19 +67,12 @@ public enum ItemFeaturesCSV {
             throw InteractionsCSV.FormatError(file: url.path, line: 0, message: "cannot read the file")
         }
         var result: [(item: String, feature: String, weight: Float)] = []
-        var lineNumber = 0
-        for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = rawLine
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            if line.isEmpty { continue }
-            let fields = line.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+        try DelimitedLines.forEach(data, separator: UInt8(ascii: ",")) { lineNumber, fields in
             if lineNumber == 1 {
                 guard fields.count >= 2, fields[0].lowercased() == "item", fields[1].lowercased() == "feature" else {
                     throw InteractionsCSV.FormatError(file: url.path, line: 1, message: "expected the header item,feature[,weight]")
                 }
-                continue
+                return
             }
             guard fields.count >= 2, fields.count <= 3, !fields[0].isEmpty, !fields[1].isEmpty else {
                 throw InteractionsCSV.FormatError(file: url.path, line: lineNumber, message: "expected item,feature[,weight]")
@@ -107,5 +93,21 @@ public enum ItemFeaturesCSV {
         var text = "item,feature,weight\n"
         for row in rows { text += "\(row.item),\(row.feature),\(row.weight == 1 ? "1" : String(row.weight))\n" }
         try Data(text.utf8).write(to: url, options: .atomic)
+    }
+}
+
+/// The lines of a small delimited file (`\n` or `\r\n`), blank ones skipped, each split on `separator` with its fields
+/// trimmed, with its 1-based line number: what the CSV readers here share.
+enum DelimitedLines {
+    static func forEach(_ data: Data, separator: UInt8, _ body: (Int, [String]) throws -> Void) rethrows {
+        var lineNumber = 0
+        for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = rawLine
+            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+            if line.isEmpty { continue }
+            try body(lineNumber, line.split(separator: separator, omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) })
+        }
     }
 }

@@ -18,15 +18,8 @@ public enum UserListsFile {
         var ranked: [String: [(rank: Int, item: String)]] = [:]
         var seen: [String: [String: Int]] = [:]
         var skipped = 0
-        var lineNumber = 0
-        for rawLine in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = rawLine
-            if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-            if line.isEmpty { continue }
-            let fields = line.split(separator: separator, omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
-            if lineNumber == 1, fields.first?.lowercased() == "user" { continue }
+        try DelimitedLines.forEach(data, separator: separator) { lineNumber, fields in
+            if lineNumber == 1, fields.first?.lowercased() == "user" { return }
             guard fields.count == 3 else {
                 throw Problem(description: "\(url.path):\(lineNumber): expected 3 fields (user, model, rank), found \(fields.count)")
             }
@@ -37,7 +30,7 @@ public enum UserListsFile {
                 throw Problem(description: "\(url.path):\(lineNumber): user \(fields[0]) lists model \(fields[1]) again (first on line \(first))")
             }
             seen[fields[0], default: [:]][fields[1]] = lineNumber
-            guard let user = renameUser(fields[0]), let item = renameItem(fields[1]) else { skipped += 1; continue }
+            guard let user = renameUser(fields[0]), let item = renameItem(fields[1]) else { skipped += 1; return }
             ranked[user, default: []].append((rank, item))
         }
         guard !ranked.isEmpty else { throw Problem(description: "\(url.path): no rows of known users and models") }
