@@ -66,6 +66,19 @@ import Testing
         }
     }
 
+    @Test func theOfflineTableMarksItsRowAsBroughtIn() async throws {
+        try store.saveEvaluation(report: Data("""
+            {"split": {"users": 8, "items": 6, "train_interactions": 20, "test_interactions": 4, "test_users": 2},
+             "algorithms": [{"name": "wrmf", "fit_seconds": 0.1, "precision@10": 0.2},
+                            {"name": "implicit-als", "fit_seconds": 0, "precision@10": 0.1}]}
+            """.utf8))
+        try await withSite { client in
+            let page = try await get(client, "/evaluation").1
+            #expect(page.contains("<th scope=\"row\">implicit-als <span class=\"brought-in-mark\""))
+            #expect(page.contains("<th scope=\"row\">wrmf</th>"))
+        }
+    }
+
     @Test func theAPIListsItAndFiltersByItsName() async throws {
         try await withSite { client in
             let (status, body) = try await get(client, "/api/v1/models/\(Self.page)/recommendations?algorithm=implicit-als")

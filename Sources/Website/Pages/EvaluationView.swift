@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import CatalogStore
 import Foundation
 
@@ -154,7 +155,7 @@ enum EvaluationView {
             (column.key, report.algorithms.compactMap { $0.metrics[column.key] }.max())
         })
         context["rows"] = report.algorithms.map { algorithm -> [String: Any] in
-            ["name": algorithm.name,
+            ["name": algorithm.name, "broughtIn": Recommender(name: algorithm.name)?.isImported ?? false,
              "fit": algorithm.fitSeconds.map { String(format: "%.2f s", $0) } ?? "–",
              "cells": metricColumns.map { column -> [String: Any] in
                  guard let value = algorithm.metrics[column.key] else { return ["value": "–"] }
