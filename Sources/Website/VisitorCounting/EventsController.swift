@@ -41,20 +41,20 @@ struct EventsController: Sendable {
             throw Problem(status: .contentTooLarge, title: "Content too large", detail: "The body may be at most \(Self.maximumBody) bytes.")
         }
         let lists = SnapshotPageLists(snapshot: holder.current.snapshot)
-        // An event about a page this catalogue does not have is about nothing here: 404, before its other fields are
-        // judged against lists that do not exist.
-        if let (place, page) = Self.unknownPage(in: Data(body.readableBytesView), lists) {
-            refused.increment()
-            throw Problem.notFound("\(place).page: \(page) is not a model of this catalogue.")
-        }
+        let data = Data(body.readableBytesView)
         let counted: [CountedEvent]
         do {
-            let events = try VisitorEvent.parse(Data(body.readableBytesView))
+            let events = try VisitorEvent.parse(data)
             counted = try events.enumerated().map { index, event throws(VisitorEventError) in
                 try event.checked(against: lists, at: events.count == 1 ? "the event" : "events[\(index)]")
             }
         } catch {
             refused.increment()
+            // An event about a page this catalogue does not have is about nothing here: 404, whatever else is wrong
+            // with it (looked for only in a refused body, so a counted one is read once).
+            if let (place, page) = Self.unknownPage(in: data, lists) {
+                throw Problem.notFound("\(place).page: \(page) is not a model of this catalogue.")
+            }
             throw Problem(status: .unprocessableContent, title: "Event not counted", detail: error.description)
         }
         counter.record(counted)
