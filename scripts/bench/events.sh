@@ -62,8 +62,8 @@ echo "$(wc -l < "$work/bodies.txt") page-view bodies of $per_body events each, f
 # The shipped limit: one client, 60 bodies at once.
 codes=$(for _ in $(seq 60); do curl -s -o /dev/null -w '%{http_code}\n' -X POST -H 'Content-Type: application/json' --data-binary @<(head -1 "$work/single.txt") "$site/api/v1/events" & done; wait)
 echo "limit: 60 bodies at once from one client: $(grep -c '^204$' <<<"$codes") counted (204), $(grep -c '^429$' <<<"$codes") refused by nginx (429)"
-big=$(head -c 400000 /dev/zero | tr '\0' x)
-echo "limit: a 400 kB body: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data "$big" "$site/api/v1/events") (nginx's client_max_body_size 384k)"
+head -c 400000 /dev/zero | tr '\0' x > "$work/big.txt"
+echo "limit: a 400 kB body: $(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' --data-binary @"$work/big.txt" "$site/api/v1/events") (nginx's client_max_body_size 384k)"
 nginx -s quit -c "$work/nginx.conf"; sleep 1
 nginx -c "$work/nginx-open.conf"
 sleep 1
