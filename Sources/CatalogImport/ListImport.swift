@@ -19,8 +19,8 @@ public struct ListImport: Sendable {
     public var title: String
     public var description: String?
     public var order: Order = .score
-    /// Suggestions kept per model, best first: the API serves up to 100.
-    public var keep = 100
+    /// Suggestions kept per model, best first: 12 by default, as many as `train` stores and a carousel shows.
+    public var keep = 12
 
     public init(file: URL, name: ImportedName, title: String, description: String? = nil) {
         self.file = file

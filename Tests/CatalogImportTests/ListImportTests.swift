@@ -46,6 +46,12 @@ import Testing
         #expect(run.displayOrder == Recommender.importedDisplayOrder && run.title == "implicit's ALS")
         #expect(run.parameters.contains("\"source\":\"lists.psv\"") && run.parameters.contains("sha256"))
 
+        // Only the best `keep` of a model's pairs are stored.
+        var short = job(file)
+        short.keep = 2
+        #expect(try short.run(into: store).dropped == 1)
+        #expect(try stored()[ids[0]] == [ids[2], ids[1]])
+
         // As the file lists them, and a .csv with the same columns; importing again replaces.
         let csv = try folder.write("lists.csv", "\(ids[0]),\(ids[3]),1\n\(ids[0]),\(ids[2]),5\n")
         _ = try job(csv, order: .file).run(into: store)

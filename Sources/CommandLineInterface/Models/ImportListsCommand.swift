@@ -35,7 +35,9 @@ struct ImportListsCommand: ParsableCommand {
             transform: ArgumentCheck.text(1...400))
     var description: String?
     @Option(help: "How each model's pairs are ranked: score (highest first) or file (as listed, best first).") var order: ListImport.Order = .score
-    @Option(help: "Suggestions kept per model, best first, 1–100.", transform: ArgumentCheck.integer(1...100)) var keep = 100
+    @Option(help: "Suggestions kept per model, best first, 1–100 (12: what train stores and a carousel shows).",
+            transform: ArgumentCheck.integer(1...100))
+    var keep = 12
     @Argument(help: "The lists: model_uid|neighbour_uid|score a line (.psv, .txt) or the same columns as .csv.",
               transform: ArgumentCheck.nonEmpty)
     var file: String
