@@ -12,7 +12,7 @@
 #   SIGKILL     the same with SIGKILL mid-stream: what is lost (at most the last second's counts).
 # On two cores nginx, the instances and wrk share the same two cores. Needs nginx (Debian nginx-light), wrk, curl and
 # python3; builds the 3,000-model demo in bench-data/events-demo once (DATA=DIR uses another served demo folder).
-#   DURATION=10 CONNECTIONS=64 EVENTS_RATE=2000 RUNS=3 scripts/bench/events.sh
+#   DURATION=10 CONNECTIONS=64 EVENTS_RATE=2000 RUNS=3 [BIN=path] scripts/bench/events.sh
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "$0")/../lib/common.sh"
@@ -22,7 +22,7 @@ data=${DATA:-bench-data/events-demo}; nginx_port=${NGINX_PORT:-8291}; direct_por
 require_tool nginx nginx-light
 require_tool wrk
 require_tool curl
-bin="$(build_release)/recasketch"
+bin=${BIN:-"$(build_release)/recasketch"}  # BIN: another build, for an A/B in one sitting
 [ -f "$data/recasketch.sqlite" ] || "$bin" demo --data-dir "$data" --models 3000 --users 8000 --visual-descriptor classical --no-serve > /dev/null
 work=$(mktemp -d); chmod 755 "$work"
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; rm -rf "$work"' EXIT
