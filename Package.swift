@@ -175,7 +175,7 @@ let package = Package(
                                                          .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DemoCatalogTests", dependencies: ["TestSupport", "DemoCatalog", "CatalogFiles", "ImageCodecs"]),
         .testTarget(name: "CatalogStoreTests", dependencies: ["TestSupport", "CatalogStore", "CatalogFiles"]),
-        .testTarget(name: "CatalogSnapshotTests", dependencies: ["TestSupport", "CatalogSnapshot", "CatalogStore", "CatalogFiles"]),
+        .testTarget(name: "CatalogSnapshotTests", dependencies: ["TestSupport", "AlgorithmIdentity", "CatalogSnapshot", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "CatalogImportTests", dependencies: ["TestSupport", "AlgorithmIdentity", "CatalogImport", "CatalogStore", "CatalogFiles"]),
         .testTarget(name: "TrainingTests", dependencies: ["TestSupport", "AlgorithmIdentity", "Training", "SparkEngine", "CatalogStore", "CatalogFiles", "Recommenders", "ImageCodecs", "SeededRandom", "VisualFeatures"]),
         .testTarget(name: "CrawlerTests", dependencies: ["TestSupport", "Crawler", "SketchfabAPI", "FakeSketchfab", "CatalogFiles",
