@@ -68,6 +68,9 @@ public enum Recommender: Hashable, Sendable, Comparable, CustomStringConvertible
 
     public var isImported: Bool { builtIn == nil }
 
+    /// Whether the name can be a carousel's on a page: a trainable built-in, or any imported recommender.
+    public var canFillCarousel: Bool { builtIn.map(Algorithm.trainable.contains) ?? true }
+
     /// Where an imported carousel goes on the model page: after the leading built-ins, before the baselines' disclosure
     /// (so it is mixed into "Picked from all of them" like them), imported ones among themselves by name.
     public static let importedDisplayOrder = 35

@@ -1,4 +1,5 @@
 import AlgorithmIdentity
+import CatalogFiles
 import CatalogStore
 import Crypto
 import ElapsedTime
@@ -59,9 +60,9 @@ public struct ListImport: Sendable {
         do { data = try Data(contentsOf: file) } catch {
             throw Problems(lines: ["\(file.path): cannot read the file (\(error.localizedDescription))"])
         }
-        let ids = try store.modelIDsByUID()
-        let parsed = try Self.parse([UInt8](data), fileName: file.path, separator: file.pathExtension.lowercased() == "csv" ? 44 : 124,
-                                    ids: ids)
+        let ids = Dictionary(uniqueKeysWithValues: try store.modelIdentifiers().map { ($1, $0) })
+        let (parsed, parseProblems) = Self.parse(data, fileName: file.path,
+                                                 separator: UInt8(ascii: file.pathExtension.lowercased() == "csv" ? "," : "|"), ids: ids)
         // Group by model, keeping the file's order within each (a stable sort), then rank.
         let byModel = Dictionary(grouping: parsed.indices, by: { parsed[$0].model })
         var problems: [String] = []
@@ -79,7 +80,7 @@ public struct ListImport: Sendable {
             models.append(model)
             lists.append(rows.prefix(keep).map { (parsed[$0].neighbour, parsed[$0].score) })
         }
-        problems = (parsed.problems + problems)
+        problems = parseProblems + problems
         guard problems.isEmpty else { throw Problems(lines: problems) }
         guard !models.isEmpty else { throw Problems(lines: ["\(file.path): no pairs; expected lines of model_uid|neighbour_uid|score"]) }
         let checked = clock.now
@@ -102,50 +103,32 @@ public struct ListImport: Sendable {
         var line: Int
     }
 
-    struct Parsed {
-        var rows: [Row] = []
-        var problems: [String] = []
-        var count: Int { rows.count }
-        var indices: Range<Int> { rows.indices }
-        subscript(index: Int) -> Row { rows[index] }
-    }
-
-    /// One pair a line (`\n` or `\r\n`), three fields; an optional header `model_uid|neighbour_uid|score`.
-    static func parse(_ bytes: [UInt8], fileName: String, separator: UInt8, ids: [String: Int64]) throws -> Parsed {
-        var parsed = Parsed()
-        let symbol = separator == 44 ? "," : "|"
+    /// One pair a line (`\n` or `\r\n`), three fields; an optional header `model_uid|neighbour_uid|score`. Problems
+    /// are kept (the first 1,000) rather than thrown, so one run names them all.
+    static func parse(_ data: Data, fileName: String, separator: UInt8, ids: [String: Int64]) -> (rows: [Row], problems: [String]) {
+        var rows: [Row] = [], problems: [String] = []
+        let symbol = separator == UInt8(ascii: ",") ? "," : "|"
         func problem(_ line: Int, _ message: String) {
-            if parsed.problems.count < 1000 { parsed.problems.append("\(fileName):\(line): \(message)") }
+            if problems.count < 1000 { problems.append("\(fileName):\(line): \(message)") }
         }
-        var line = 0
-        var start = 0
-        while start < bytes.count {
-            line += 1
-            var end = start
-            while end < bytes.count, bytes[end] != 10 { end += 1 }
-            var stop = end
-            if stop > start, bytes[stop - 1] == 13 { stop -= 1 }
-            defer { start = end + 1 }
-            if stop == start { continue }  // a blank line
-            let fields = bytes[start..<stop].split(separator: separator, omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
-            if line == 1, fields.count == 3, ["model_uid", "model"].contains(fields[0].lowercased()) { continue }
+        DelimitedLines.forEach(data, separator: separator) { line, fields in
+            if line == 1, fields.count == 3, ["model_uid", "model"].contains(fields[0].lowercased()) { return }
             guard fields.count == 3 else {
                 problem(line, "expected 3 fields separated by \(symbol) (model_uid\(symbol)neighbour_uid\(symbol)score), found \(fields.count)")
-                continue
+                return
             }
-            guard let model = ids[fields[0]] else { problem(line, "model_uid \"\(fields[0].prefix(64))\" is not a model of the catalogue"); continue }
+            guard let model = ids[fields[0]] else { problem(line, "model_uid \"\(fields[0].prefix(64))\" is not a model of the catalogue"); return }
             guard let neighbour = ids[fields[1]] else {
                 problem(line, "neighbour_uid \"\(fields[1].prefix(64))\" is not a model of the catalogue")
-                continue
+                return
             }
-            guard model != neighbour else { problem(line, "model \(fields[0]) lists itself"); continue }
+            guard model != neighbour else { problem(line, "model \(fields[0]) lists itself"); return }
             guard let score = Double(fields[2]), score.isFinite, Float(score).isFinite else {
                 problem(line, "score \"\(fields[2].prefix(32))\" is not a finite number")
-                continue
+                return
             }
-            parsed.rows.append(Row(model: model, neighbour: neighbour, score: Float(score), line: line))
+            rows.append(Row(model: model, neighbour: neighbour, score: Float(score), line: line))
         }
-        return parsed
+        return (rows, problems)
     }
 }

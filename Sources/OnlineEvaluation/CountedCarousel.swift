@@ -15,6 +15,12 @@ public enum CountedCarousel: Hashable, Sendable, Comparable {
         } else { return nil }
     }
 
+    /// The algorithm of its own carousel; nil for the mixed one.
+    public var recommender: Recommender? {
+        if case .algorithm(let algorithm) = self { return algorithm }
+        return nil
+    }
+
     public var name: String {
         switch self {
         case .algorithm(let algorithm): algorithm.name

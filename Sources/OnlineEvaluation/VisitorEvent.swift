@@ -33,6 +33,12 @@ public enum VisitorEvent: Sendable, Equatable {
         }
     }
 
+    /// A model id as events carry it: 1 to 64 ASCII letters and digits.
+    public static func isModelID(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count)
+            && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }
+    }
+
     /// The most events one body may carry, cards one impression may list, and the last position counted.
     public static let maximumBatch = 32
     public static let maximumCards = 48
@@ -152,24 +158,20 @@ private struct WireEvent: Decodable {
             return value
         }
         func modelID(_ text: String, _ field: String) throws(VisitorEventError) -> String {
-            var letters = true
-            for byte in text.utf8 where !((byte >= 48 && byte <= 57) || (byte | 0x20 >= 97 && byte | 0x20 <= 122)) { letters = false; break }
-            guard letters, (1...64).contains(text.utf8.count) else {
+            guard VisitorEvent.isModelID(text) else {
                 throw VisitorEventError("\(place).\(field) is not a model id: “\(text.prefix(40))”.")
             }
             return text
         }
         func algorithm(_ text: String, _ field: String) throws(VisitorEventError) -> Recommender {
-            guard let algorithm = Recommender(name: text), algorithm.builtIn.map(Algorithm.trainable.contains) ?? true else {
+            guard let algorithm = Recommender(name: text), algorithm.canFillCarousel else {
                 throw VisitorEventError("\(place).\(field): “\(text.prefix(40))” is not an algorithm; one of \(Algorithm.trainable.map(\.rawValue).joined(separator: ", ")) or an imported one's name.")
             }
             return algorithm
         }
         let page = try modelID(try required(page, "page"), "page")
         let carouselName = try required(carousel, "carousel")
-        guard let carousel = CountedCarousel(name: carouselName),
-              carousel == .picked || Algorithm.trainable.contains(where: { .algorithm(.known($0)) == carousel })
-                || { if case .algorithm(.imported) = carousel { true } else { false } }() else {
+        guard let carousel = CountedCarousel(name: carouselName), carousel.recommender?.canFillCarousel ?? true else {
             throw VisitorEventError("\(place).carousel: “\(carouselName.prefix(40))” is not a carousel; \(CountedCarousel.pickedName) or an algorithm.")
         }
         switch try required(type, "type") {

@@ -40,29 +40,27 @@ echo "lists: $(($(wc -l < "$work/lists.psv") - 1)) pairs"
 if [ -n "${PAGES_ONLY:-}" ]; then
     "$bin" import-lists --db "$db" --name outside --title "Brought in" "$work/lists.psv" > /dev/null
 else
-echo "== import-lists"
-/usr/bin/time -f "import-lists: %e s wall, %M KB peak" "$bin" import-lists --db "$db" --name outside --title "Brought in" "$work/lists.psv"
+    echo "== import-lists"
+    /usr/bin/time -f "import-lists: %e s wall, %M KB peak" "$bin" import-lists --db "$db" --name outside --title "Brought in" "$work/lists.psv"
+fi
+without="$work/without.sqlite"
+cp "$db" "$without"
+"$bin" remove-lists --db "$without" --name outside > /dev/null
 
-evaluate() {  # LABEL
+evaluate() {  # DB LABEL
     local start end
     start=$(date +%s.%N)
-    "$bin" evaluate --db "$db" --algorithms popularity,itemknn,wrmf --tune-budget 0 --similar-items 0 > "$work/evaluate.log"
+    "$bin" evaluate --db "$1" --algorithms popularity,itemknn,wrmf --tune-budget 0 --similar-items 0 > "$work/evaluate.log"
     end=$(date +%s.%N)
-    echo "evaluate --db ($1): $(echo "$end - $start" | bc) s; $(grep -c '^outside ' "$work/evaluate.log" || true) outside row"
+    echo "evaluate --db ($2): $(echo "$end - $start" | bc) s; outside scored: $(grep -q '^outside ' "$work/evaluate.log" && echo yes || echo no)"
 }
-echo "== evaluate --db, with and without the imported carousel"
-cp "$db" "$work/without.sqlite"
-"$bin" remove-lists --db "$work/without.sqlite" --name outside > /dev/null
-with_db=$db
-for round in 1 2; do
-    db=$with_db; evaluate "with, round $round"
-    db=$work/without.sqlite; evaluate "without, round $round"
-done
-db=$with_db
+if [ -z "${PAGES_ONLY:-}" ]; then
+    echo "== evaluate --db, with and without the imported carousel"
+    for round in 1 2; do
+        evaluate "$db" "with, round $round"
+        evaluate "$without" "without, round $round"
+    done
 fi
-cp "$db" "$work/without.sqlite"
-"$bin" remove-lists --db "$work/without.sqlite" --name outside > /dev/null
-with_db=$db
 
 pages() {  # DB LABEL
     "$bin" serve --db "$1" --port "$port" > "$work/serve.log" 2>&1 &
@@ -78,13 +76,13 @@ pages() {  # DB LABEL
     kill "$server"; wait "$server" 2>/dev/null || true
 }
 echo "== model pages from serve"
-pages "$work/without.sqlite" "warm-up, not counted" > /dev/null
+pages "$without" "warm-up, not counted" > /dev/null
 for round in $(seq "${ROUNDS:-3}"); do
     if [ $((round % 2)) -eq 1 ]; then
-        pages "$with_db" "with the imported carousel, round $round"
-        pages "$work/without.sqlite" "without, round $round"
+        pages "$db" "with the imported carousel, round $round"
+        pages "$without" "without, round $round"
     else
-        pages "$work/without.sqlite" "without, round $round"
-        pages "$with_db" "with the imported carousel, round $round"
+        pages "$without" "without, round $round"
+        pages "$db" "with the imported carousel, round $round"
     fi
 done

@@ -33,12 +33,10 @@ public struct ExportedModel: Sendable {
 
 extension CatalogStore {
     public func catalogNames() throws -> CatalogNames {
-        try database.read { db in
-            var models: [Int64: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, mid FROM models") { models[row[0]] = row[1] }
-            let users = try String.fetchAll(db, sql: "SELECT uid FROM users WHERE id IN (SELECT DISTINCT user_id FROM likes) ORDER BY id")
-            return CatalogNames(modelUIDs: models, userUIDs: users)
+        let users = try database.read { db in
+            try String.fetchAll(db, sql: "SELECT uid FROM users WHERE id IN (SELECT DISTINCT user_id FROM likes) ORDER BY id")
         }
+        return CatalogNames(modelUIDs: try modelIdentifiers(), userUIDs: users)
     }
 
     public func exportedModels() throws -> [ExportedModel] {

@@ -16,20 +16,9 @@ public struct ImportedLists: Sendable {
         self.lists = lists
     }
 
-    public var pairCount: Int { lists.reduce(0) { $0 + $1.count } }
 }
 
 extension CatalogStore {
-    /// Every model's database id by its uid (`mid`): what an imported file's uids are checked against.
-    public func modelIDsByUID() throws -> [String: Int64] {
-        try database.read { db in
-            var result: [String: Int64] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT id, mid FROM models")
-            while let row = try rows.next() { result[row[1]] = row[0] }
-            return result
-        }
-    }
-
     /// Replaces the lists stored under `imported.run.algorithm` and publishes them, in one transaction: running
     /// servers see the old lists or the new ones, and a failure leaves the old ones.
     public func replaceImportedLists(_ imported: ImportedLists) throws {
@@ -61,13 +50,6 @@ extension CatalogStore {
             try db.execute(sql: "DELETE FROM algorithm_runs WHERE algorithm = ?", arguments: [algorithm])
             try Self.publish(db)
             return true
-        }
-    }
-
-    /// The names of the stored algorithm runs, in display order.
-    public func storedAlgorithmNames() throws -> [String] {
-        try database.read { db in
-            try String.fetchAll(db, sql: "SELECT algorithm FROM algorithm_runs ORDER BY display_order, algorithm")
         }
     }
 }

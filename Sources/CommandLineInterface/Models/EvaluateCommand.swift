@@ -97,10 +97,7 @@ struct EvaluateCommand: ParsableCommand {
         init(_ text: String) throws {
             let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else { throw ArgumentProblem(description: "give NAME=FILE, as in my-model=top10.psv") }
-            guard let name = ImportedName(rawValue: parts[0]) else {
-                throw ArgumentProblem(description: "\(ImportedName.problem(with: parts[0]) ?? "not a name")")
-            }
-            (self.name, file) = (name, URL(fileURLWithPath: parts[1]))
+            (name, file) = (try ArgumentCheck.importedName(parts[0]), URL(fileURLWithPath: parts[1]))
         }
     }
     @Option(help: "Also time top-N similar items for every item from the WRMF factors, 0–1000 (0: skip).",
@@ -178,22 +175,23 @@ extension EvaluateCommand {
     func outsideRecommenders(store: CatalogStore?) throws -> [OutsideRecommender] {
         var outside: [OutsideRecommender] = []
         if let store {
-            for name in try store.storedAlgorithmNames() {
+            for name in try store.trainedAlgorithms() {
                 guard case .imported(let imported) = Recommender(name: name) else { continue }
                 outside.append(OutsideRecommender(name: imported, output: .itemLists(try store.storedNeighbours(algorithm: name)),
                                                   source: "imported into \(store.path)"))
             }
         }
+        // A catalogue's split names users and items by its own ids; a file split by the names in its files.
         let names = try userLists.isEmpty ? nil : store?.catalogNames()
-        let (users, items) = (names?.indicesByUserUID, names?.databaseIDsByModelUID)
+        let users = names?.indicesByUserUID, items = names?.databaseIDsByModelUID
         for argument in userLists {
             guard !outside.contains(where: { $0.name == argument.name }) else {
                 throw CommandFailure("--user-lists \(argument.name): the catalogue already holds imported lists of that name")
             }
             let read: (lists: [String: [String]], skippedRows: Int)
             do {
-                read = try UserListsFile.read(argument.file, renameUser: { users == nil ? $0 : users![$0] },
-                                              renameItem: { items == nil ? $0 : items![$0] })
+                read = try UserListsFile.read(argument.file, renameUser: { user in users.map { $0[user] } ?? user },
+                                              renameItem: { item in items.map { $0[item] } ?? item })
             } catch let problem as UserListsFile.Problem { throw CommandFailure(problem.description) }
             if read.skippedRows > 0 { print("\(argument.file.path): \(read.skippedRows) rows of users or models the catalogue lacks skipped") }
             outside.append(OutsideRecommender(name: argument.name, output: .userLists(read.lists), source: argument.file.lastPathComponent))

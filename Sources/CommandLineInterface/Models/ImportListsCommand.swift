@@ -23,12 +23,7 @@ struct ImportListsCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
     @Option(help: "The recommender's name in URLs, the API and events: lower-case letters, digits and inner hyphens (implicit-als), not a built-in's.",
-            transform: { (text: String) throws -> ImportedName in
-                guard let name = ImportedName(rawValue: text) else {
-                    throw ArgumentProblem(description: "--name: \(ImportedName.problem(with: text) ?? "not a name")")
-                }
-                return name
-            })
+            transform: ArgumentCheck.importedName)
     var name: ImportedName
     @Option(help: "The carousel's heading on model pages: one line of 1 to 80 characters.", transform: ArgumentCheck.text(1...80)) var title: String
     @Option(help: "One sentence on what the lists are, shown under the heading (default: where they came from).",
@@ -63,12 +58,7 @@ struct RemoveListsCommand: ParsableCommand {
         abstract: "Remove an imported recommender's lists and its carousel, and publish.")
 
     @OptionGroup var database: DatabaseOption
-    @Option(help: "The name it was imported under.", transform: { (text: String) throws -> ImportedName in
-        guard let name = ImportedName(rawValue: text) else {
-            throw ArgumentProblem(description: "--name: \(ImportedName.problem(with: text) ?? "not a name")")
-        }
-        return name
-    })
+    @Option(help: "The name it was imported under.", transform: ArgumentCheck.importedName)
     var name: ImportedName
 
     func run() throws {

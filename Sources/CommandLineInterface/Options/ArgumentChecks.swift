@@ -1,3 +1,4 @@
+import AlgorithmIdentity
 import ArgumentParser
 import Crawler
 
@@ -68,6 +69,14 @@ enum ArgumentCheck {
     @Sendable static func nonEmpty(_ text: String) throws -> String {
         guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw ArgumentProblem(description: "must not be empty") }
         return text
+    }
+
+    /// The name a recommender built elsewhere goes by (`ImportedName`), or why it cannot be one.
+    @Sendable static func importedName(_ text: String) throws -> ImportedName {
+        guard let name = ImportedName(rawValue: text) else {
+            throw ArgumentProblem(description: ImportedName.problem(with: text) ?? "not a name")
+        }
+        return name
     }
 
     /// Text shown on a page: trimmed, one line, its length in characters within `lengths`.

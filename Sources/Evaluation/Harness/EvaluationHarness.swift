@@ -210,10 +210,7 @@ public struct EvaluationHarness: Sendable {
                 guard let stored = settings.visualLists, !itemIDs.isEmpty else {
                     throw HarnessError(description: "visual is scored from a catalogue's stored visual lists: evaluate --db PATH (without another input) on a catalogue trained with visual")
                 }
-                let index = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().map { ($1, Int32($0)) })
-                let lists = itemIDs.map { id in
-                    (stored[id] ?? []).compactMap { entry in index[entry.item].map { Neighbour(item: $0, score: entry.score) } }
-                }
+                let lists = OutsideRecommender.neighbours(stored, itemIDs: itemIDs)
                 scorer = ItemKNNScorer(train, neighbours: lists)
                 parameters = ["lists": "as served (\(lists.filter { !$0.isEmpty }.count) models with a list)"]
             case .popularity:

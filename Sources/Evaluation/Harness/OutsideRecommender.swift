@@ -25,16 +25,14 @@ public struct OutsideRecommender: Sendable {
 
     /// The scorer on the split's indexing; names the split does not hold are skipped, and counted in `parameters`.
     func scorer(train: InteractionMatrix, itemIDs: [String], userIDs: [String]) -> (scorer: ItemScorer, parameters: [String: String]) {
-        let itemIndex = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().map { ($1, Int32($0)) })
         switch output {
         case .itemLists(let stored):
-            let lists = itemIDs.map { id in
-                (stored[id] ?? []).compactMap { entry in itemIndex[entry.item].map { Neighbour(item: $0, score: entry.score) } }
-            }
+            let lists = Self.neighbours(stored, itemIDs: itemIDs)
             return (ItemKNNScorer(train, neighbours: lists),
                     ["lists": "imported (\(lists.filter { !$0.isEmpty }.count) of \(itemIDs.count) models with a list)",
                      "scored_by": "the carousels' list rule", "source": source])
         case .userLists(let stored):
+            let itemIndex = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().map { ($1, Int32($0)) })
             var ranked = [[Int32]](repeating: [], count: userIDs.count)
             var unknownItems = 0
             for (user, id) in userIDs.enumerated() {
@@ -48,6 +46,16 @@ public struct OutsideRecommender: Sendable {
             return (UserListScorer(ranked: ranked),
                     ["lists": "per user (\(ranked.filter { !$0.isEmpty }.count) users with a list, \(unknownItems) items not in the split skipped)",
                      "scored_by": "its own ranking", "source": source])
+        }
+    }
+}
+
+extension OutsideRecommender {
+    /// Lists stored by item name (a catalogue's, imported or served) on the split's indexing, names it lacks skipped.
+    static func neighbours(_ stored: [String: [(item: String, score: Float)]], itemIDs: [String]) -> [[Neighbour]] {
+        let index = Dictionary(uniqueKeysWithValues: itemIDs.enumerated().map { ($1, Int32($0)) })
+        return itemIDs.map { id in
+            (stored[id] ?? []).compactMap { entry in index[entry.item].map { Neighbour(item: $0, score: entry.score) } }
         }
     }
 }

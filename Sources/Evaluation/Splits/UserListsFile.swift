@@ -1,3 +1,4 @@
+import CatalogFiles
 import Foundation
 
 /// `evaluate --user-lists NAME=FILE`: a recommender's own top-N for users, `user|model|rank` a line (comma-separated

@@ -142,7 +142,7 @@ struct APIController: Sendable {
         let algorithmName = query["algorithm"].map(String.init)
         if let name = algorithmName {
             let known = snapshot.carousels.map(\.info.algorithm).joined(separator: ", ")
-            guard let algorithm = Recommender(name: name), algorithm.builtIn.map(Algorithm.trainable.contains) ?? true else {
+            guard let algorithm = Recommender(name: name), algorithm.canFillCarousel else {
                 throw Problem.badRequest("“\(name.prefix(60))” is not an algorithm; one of \(Algorithm.trainable.map(\.rawValue).sorted().joined(separator: ", ")), or an imported one's name (lower-case letters, digits and inner hyphens).")
             }
             shown = shown.filter { snapshot.carousels[$0].algorithm == algorithm }

@@ -29,7 +29,7 @@ struct APIFragments: Sendable {
             JSONBody.writeField("trainedAt", info.trainedAt, into: &algorithms)
             algorithms.writeString(",\"trainSeconds\":\(info.trainSeconds.isFinite ? String(info.trainSeconds) : "0")")
             JSONBody.writeField("parameters", info.parameters, into: &algorithms)
-            algorithms.writeString(",\"imported\":\(Algorithm(rawValue: info.algorithm) == nil)}")
+            algorithms.writeString(",\"imported\":\(Recommender(name: info.algorithm)?.isImported ?? false)}")
         }
         algorithms.writeString("]}")
         algorithmsJSON = Array(algorithms.readableBytesView)

@@ -68,8 +68,7 @@ struct EventsController: Sendable {
         let events = object["events"].map { ($0 as? [Any] ?? []).enumerated().map { ("events[\($0.offset)]", $0.element) } }
             ?? [("the event", object)]
         for (place, event) in events {
-            guard let page = (event as? [String: Any])?["page"] as? String, (1...64).contains(page.utf8.count),
-                  page.utf8.allSatisfy({ ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 122) }),
+            guard let page = (event as? [String: Any])?["page"] as? String, VisitorEvent.isModelID(page),
                   lists.entry(for: page) == nil else { continue }
             return (place, page)
         }
