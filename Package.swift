@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "ImageCodecs", dependencies: ["CJPEGCodec", "CLibPNG"]),
         .target(name: "ConvolutionalNetwork", dependencies: ["ImageCodecs"], swiftSettings: numericSettings),
         .target(name: "VisualFeatures", dependencies: ["ImageCodecs", "ConvolutionalNetwork"], swiftSettings: numericSettings),
-        .target(name: "Recommenders", dependencies: ["ParallelWork", "SeededRandom"], swiftSettings: numericSettings),
+        .target(name: "Recommenders", dependencies: ["ElapsedTime", "ParallelWork", "SeededRandom"], swiftSettings: numericSettings),
         .target(name: "DemoCatalog", dependencies: ["CatalogFiles", "ImageCodecs", "ParallelWork", "SeededRandom"]),
         // The CNN's weights, fetched and checked (swift-crypto's SHA-256).
         .target(name: "NetworkWeights", dependencies: [

@@ -25,7 +25,7 @@ public struct RecASketchCommand: AsyncParsableCommand {
                       ImportCommand.self, TrainCommand.self, EvaluateCommand.self, ImportListsCommand.self, RemoveListsCommand.self,
                       ExportSplitCommand.self, TuneCommand.self, SimilarCommand.self,
                       TopicsCommand.self, ServeCommand.self, WeightsCommand.self, ClassifyCommand.self,
-                      FeaturesCommand.self, BackupCommand.self, RestoreCommand.self, BenchVisualCommand.self, BenchForYouCommand.self,
+                      FeaturesCommand.self, BackupCommand.self, RestoreCommand.self, BenchVisualCommand.self, BenchForYouCommand.self, BenchNeighboursCommand.self,
                       SimulateVisitorsCommand.self])
 
     public init() {}

@@ -39,6 +39,18 @@ public enum Parallel {
         return results.withLock { $0.map { $0! } }
     }
 
+    /// Each worker's result over its share, in worker order, for work that cannot fail.
+    public static func collectShares<Result: Sendable>(of count: Int, workers: Int,
+                                                      _ body: @Sendable (Range<Int>) -> Result) -> [Result] {
+        let workers = max(1, workers)
+        let results = Mutex([Result?](repeating: nil, count: workers))
+        forEachShare(of: count, workers: workers) { range, worker in
+            let result = body(range)
+            results.withLock { $0[worker] = result }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
     /// Runs `body(range, worker)` over `0..<count` in ranges of `chunk`, on at most `workers` threads.
     public static func forEachChunk(of count: Int, chunk: Int, workers: Int, _ body: @Sendable (Range<Int>, Int) -> Void) {
         guard count > 0 else { return }

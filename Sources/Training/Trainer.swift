@@ -37,6 +37,13 @@ public struct TrainingOptions: Sendable {
     public var tuneBudget: TuneBudget = .off
     /// Algorithms whose settings were given by hand: not searched.
     public var pinned: Set<Algorithm> = []
+    /// How the factor models' and the visual carousel's all-items top-N is computed (exact, approximate, or by size).
+    public var neighbourSearch: NeighbourSearchMethod = .automatic
+
+    /// The all-items search these options ask for.
+    var similarItemsSearch: SimilarItemsSearch {
+        SimilarItemsSearch(method: neighbourSearch, neighbours: neighbours, threads: threads, seed: wrmf.seed)
+    }
 
     public enum LikesCarousel: Sendable, Equatable {
         case algorithm(Algorithm)
@@ -209,8 +216,8 @@ public enum Trainer {
                     throw TrainingError(description: "visual needs --thumbnails DIR (the folder of {mid}.jpg thumbnails)")
                 }
                 let visual = try VisualTraining(thumbnailsDirectory: folder, descriptor: options.visualDescriptor,
-                                                principalComponents: options.visualPrincipalComponents, neighbours: options.neighbours,
-                                                threads: options.threads).run(snapshot: snapshot, store: store, progress: progress)
+                                                principalComponents: options.visualPrincipalComponents,
+                                                search: options.similarItemsSearch).run(snapshot: snapshot, store: store, progress: progress)
                 lists = visual.lists
                 parameters.merge(visual.parameters) { _, new in new }
             case .wrmf:
@@ -229,14 +236,14 @@ public enum Trainer {
                     model = wrmf.fit(matrix)
                 }
                 let fitted = clock.now
-                let similar = FactorSimilarity(neighbours: options.neighbours, threads: options.threads)
-                    .similarItems(model.itemFactors)
-                progress(String(format: "wrmf: factorised in %.2f s, top-%d similar models for all %d in %.2f s",
-                                (fitted - start).inSeconds, options.neighbours, matrix.itemCount, (clock.now - fitted).inSeconds))
+                progress(String(format: "wrmf: factorised in %.2f s", (fitted - start).inSeconds))
                 // A model nobody liked has no factors to compare: it gets no list and is nobody's neighbour.
-                lists = similar.enumerated().map { item, list in
-                    matrix.itemDegree(item) == 0 ? [] : list.filter { matrix.itemDegree(Int($0.item)) > 0 }
-                }
+                let liked = (0..<matrix.itemCount).map { matrix.itemDegree($0) > 0 }
+                let similar = options.similarItemsSearch.similarItems(model.itemFactors, eligible: liked, progress: progress)
+                lists = similar.lists
+                parameters["top_n"] = similar.summary(neighbours: options.neighbours)
+                progress(String(format: "wrmf: top-%d similar models for all %d in %.2f s, %@", options.neighbours, matrix.itemCount,
+                                (clock.now - fitted).inSeconds, similar.summary(neighbours: options.neighbours)))
                 parameters.merge(wrmf.parameters) { old, _ in old }
                 foldIn = (model.itemFactors, wrmf)
             case .warpTags:
@@ -247,6 +254,7 @@ public enum Trainer {
                                                     options: options, progress: progress)
                 lists = trained.lists
                 hybridVectors = trained.vectors
+                parameters["top_n"] = trained.topN
                 parameters.merge(training.parameters) { _, new in new }
             }
             if algorithm == .ease || algorithm == .easeTags, options.algorithms.contains(.ease), options.algorithms.contains(.easeTags),
@@ -323,7 +331,7 @@ public enum Trainer {
 /// item-to-item lists (cosine of item representations).
 func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, snapshot: TrainingLikes,
                        store: CatalogStore, options: TrainingOptions,
-                       progress: (String) -> Void) throws -> (lists: [[Neighbour]], vectors: HybridVectors) {
+                       progress: (String) -> Void) throws -> (lists: [[Neighbour]], vectors: HybridVectors, topN: String) {
     let clock = ContinuousClock()
     let start = clock.now
     let itemIndex = Dictionary(uniqueKeysWithValues: snapshot.modelIDs.enumerated().map { ($1, $0) })
@@ -334,11 +342,10 @@ func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, sn
     let model = training.fit(matrix, items: features)
     let (representations, _) = model.itemRepresentations()
     let fitted = clock.now
-    let similarity = FactorSimilarity(neighbours: options.neighbours, threads: options.threads)
-    let lists = similarity.similarItems(representations).enumerated().map { item, list in
-        // Models nobody liked still get neighbours here: their tags place them.
-        features.offsets[item + 1] - features.offsets[item] > 1 || matrix.itemDegree(item) > 0 ? list : []
-    }
+    // Models nobody liked still get neighbours here: their tags place them.
+    let placed = (0..<matrix.itemCount).map { features.offsets[$0 + 1] - features.offsets[$0] > 1 || matrix.itemDegree($0) > 0 }
+    let similar = options.similarItemsSearch.similarItems(representations, eligible: placed, progress: progress)
+    let lists = similar.lists
     // Tags and categories → nearest models, and models → nearest tags they do not carry yet.
     let sideEmbeddings = model.sideFeatureEmbeddings()
     let keys = features.sideFeatureNames.map { name -> FeatureKey in
@@ -368,7 +375,8 @@ func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, sn
     for item in 0..<matrix.itemCount { itemVectors += representations.rowArray(item) }
     let vectors = HybridVectors(factors: representations.columns, features: keys, featureVectors: featureVectors,
                                 modelIDs: snapshot.modelIDs, itemVectors: itemVectors)
-    progress(String(format: "warp-tags: trained on %d side features in %.2f s; neighbours, tag lists and suggestions in %.2f s",
-                    features.sideFeatureNames.count, (fitted - start).inSeconds, (clock.now - fitted).inSeconds))
-    return (lists, vectors)
+    progress(String(format: "warp-tags: trained on %d side features in %.2f s; neighbours (%@), tag lists and suggestions in %.2f s",
+                    features.sideFeatureNames.count, (fitted - start).inSeconds, similar.summary(neighbours: options.neighbours),
+                    (clock.now - fitted).inSeconds))
+    return (lists, vectors, similar.summary(neighbours: options.neighbours))
 }

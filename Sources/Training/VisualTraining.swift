@@ -15,8 +15,9 @@ struct VisualTraining {
     let thumbnailsDirectory: URL
     let descriptor: VisualDescriptor
     let principalComponents: Int?
-    let neighbours: Int
-    let threads: Int
+    let search: SimilarItemsSearch
+    var neighbours: Int { search.neighbours }
+    var threads: Int { search.threads }
 
     func run(snapshot: TrainingLikes, store: CatalogStore, progress: (String) -> Void) throws -> (lists: [[Neighbour]], parameters: [String: String]) {
         let clock = ContinuousClock()
@@ -93,10 +94,11 @@ struct VisualTraining {
                             (clock.now - pcaStart).inSeconds))
         }
         let rankStart = clock.now
-        let lists = FactorSimilarity(neighbours: neighbours, threads: threads).similarItems(ranked)
-            .enumerated().map { item, list in hasImage[item] ? list.filter { hasImage[Int($0.item)] && $0.score > 0 } : [] }
-        progress(String(format: "visual: top-%d neighbours by cosine for %d models in %.2f s", neighbours, snapshot.modelIDs.count,
-                        (clock.now - rankStart).inSeconds))
+        let similar = search.similarItems(ranked, eligible: hasImage, progress: progress)
+        let lists = similar.lists.map { list in list.filter { $0.score > 0 } }
+        parameters["top_n"] = similar.summary(neighbours: neighbours)
+        progress(String(format: "visual: top-%d neighbours by cosine for %d models in %.2f s, %@", neighbours, snapshot.modelIDs.count,
+                        (clock.now - rankStart).inSeconds, similar.summary(neighbours: neighbours)))
         return (lists, parameters)
     }
 

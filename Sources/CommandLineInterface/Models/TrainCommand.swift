@@ -22,6 +22,15 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Folder of {mid}.jpg thumbnails, which the visual algorithm reads.", transform: ArgumentCheck.nonEmpty) var thumbnails: String?
     @Option(help: "Recommendations kept per model, 1–1000.", transform: ArgumentCheck.integer(1...1000)) var neighbours = 12
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: ArgumentHelp("How each model's most similar models by WRMF's, warp-tags' and the visual features' vectors are found: auto, exact or approximate.",
+                               discussion: "exact compares every pair (time grows as models²); approximate builds a neighbour graph by NN-descent (about models × log models) and logs its recall@--neighbours against exact lists on 1,000 sampled models; auto (the default) is exact below \(SimilarItemsSearch.defaultApproximateFrom) models with vectors, approximate from there."),
+            transform: { text in
+                guard let method = NeighbourSearchMethod(rawValue: text) else {
+                    throw ArgumentProblem(description: "expected one of \(NeighbourSearchMethod.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return method
+            })
+    var neighbourSearch: NeighbourSearchMethod = .automatic
     @Option(help: "WRMF latent factors (implicit's `factors`), 1–1024.", transform: ArgumentCheck.integer(1...1024)) var factors: Int?
     @Option(help: "WRMF ALS iterations (implicit's `iterations`), 1–1000.", transform: ArgumentCheck.integer(1...1000)) var iterations = 15
     @Option(help: "WRMF's L2 penalty λ as implicit's `regularization` means it: the same λ for every user's and item's factors, 0–1e6 (iALS revisited's count-scaled λ: --scaled-regularization).",
@@ -116,6 +125,7 @@ struct TrainCommand: ParsableCommand {
         options.tagsCarousel = tagsAlgorithm ?? .chosenOnValidation
         options.selection = selection
         options.tuneBudget = tuning.tuneBudget
+        options.neighbourSearch = neighbourSearch
         options.pinned = likesModels.pinned(wrmfFlags: factors != nil || regularization != nil || alpha != nil || wrmfFromFile)
         if spark.engine == .spark {
             options.spark = try spark.job(required: true)
