@@ -61,7 +61,7 @@ let package = Package(
 
         // Storage: the SQLite catalogue (GRDB), its migrations, writes and the one read of a publication.
         .target(name: "CatalogStore", dependencies: [
-            "CatalogFiles",
+            "CatalogFiles", "ElapsedTime",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 

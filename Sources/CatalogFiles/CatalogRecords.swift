@@ -38,9 +38,9 @@ public enum CatalogFileFormat {
     public static let topicsFileName = "model_topics.psv"
 
     public static func readModels(_ reader: PSVReader) throws -> [ModelRecord] {
-        try reader.records(header: ["name", "mid"], fieldCount: 2).map { record in
-            ModelRecord(name: record.fields[0], mid: try modelID(record.fields[1], reader, record.line))
-        }
+        var models: [ModelRecord] = []
+        try forEachModel(reader) { model, _ in models.append(model) }
+        return models
     }
 
     /// The curated list has no header row.
@@ -51,18 +51,39 @@ public enum CatalogFileFormat {
     }
 
     public static func readLikes(_ reader: PSVReader) throws -> [LikeRecord] {
-        try reader.records(header: ["modelname", "mid", "uid"], fieldCount: 3).map { record in
+        var likes: [LikeRecord] = []
+        try forEachLike(reader) { like, _ in likes.append(like) }
+        return likes
+    }
+
+    public static func readFeatures(_ reader: PSVReader) throws -> [FeatureRecord] {
+        var features: [FeatureRecord] = []
+        try forEachFeature(reader) { feature, _ in features.append(feature) }
+        return features
+    }
+
+    /// Each checked row of `model_urls.psv` with where it is in the file, as the file is read.
+    public static func forEachModel(_ reader: PSVReader, _ body: (ModelRecord, PSVRecord) throws -> Void) throws {
+        try reader.forEachRow(header: ["name", "mid"], fieldCount: 2) { record in
+            try body(ModelRecord(name: record.fields[0], mid: try modelID(record.fields[1], reader, record.line)), record)
+        }
+    }
+
+    /// Each checked row of `model_likes_anon.psv` with where it is in the file, as the file is read.
+    public static func forEachLike(_ reader: PSVReader, _ body: (LikeRecord, PSVRecord) throws -> Void) throws {
+        try reader.forEachRow(header: ["modelname", "mid", "uid"], fieldCount: 3) { record in
             let user = record.fields[2]
             guard !user.isEmpty else {
                 throw PSVError(file: reader.fileName, line: record.line, message: "the user id (field 3) is empty")
             }
-            return LikeRecord(modelName: record.fields[0], mid: try modelID(record.fields[1], reader, record.line),
-                              user: user)
+            try body(LikeRecord(modelName: record.fields[0], mid: try modelID(record.fields[1], reader, record.line), user: user),
+                     record)
         }
     }
 
-    public static func readFeatures(_ reader: PSVReader) throws -> [FeatureRecord] {
-        try reader.records(header: ["mid", "type", "value"], fieldCount: 3).map { record in
+    /// Each checked row of `model_feats.psv` with where it is in the file, as the file is read.
+    public static func forEachFeature(_ reader: PSVReader, _ body: (FeatureRecord, PSVRecord) throws -> Void) throws {
+        try reader.forEachRow(header: ["mid", "type", "value"], fieldCount: 3) { record in
             guard let kind = FeatureRecord.Kind(rawValue: record.fields[1]) else {
                 throw PSVError(file: reader.fileName, line: record.line,
                                message: "the feature type (field 2) is \"\(record.fields[1])\"; expected category or tag")
@@ -71,7 +92,7 @@ public enum CatalogFileFormat {
             guard !value.isEmpty else {
                 throw PSVError(file: reader.fileName, line: record.line, message: "the feature value (field 3) is empty")
             }
-            return FeatureRecord(mid: try modelID(record.fields[0], reader, record.line), kind: kind, value: value)
+            try body(FeatureRecord(mid: try modelID(record.fields[0], reader, record.line), kind: kind, value: value), record)
         }
     }
 

@@ -41,8 +41,8 @@ public struct CatalogImportSources: Sendable {
 
 public struct CatalogImportReport: Sendable {
     public var summary: ImportSummary
-    public var parseSeconds: Double
-    public var writeSeconds: Double
+    /// Reading, checking and writing, which overlap.
+    public var seconds: Double
     public var rowsRead: Int
 
     /// Human-readable lines for the command line.
@@ -57,28 +57,21 @@ public struct CatalogImportReport: Sendable {
             lines.append("curated list: \(s.curatedModels) models, \(s.curatedUnknownModels) unknown skipped")
         }
         if s.localThumbnails > 0 { lines.append("local thumbnails: \(s.localThumbnails)") }
-        lines.append(String(format: "%d rows read in %.2f s, written in %.2f s", rowsRead, parseSeconds, writeSeconds))
+        lines.append(String(format: "%d rows read, checked and written in one transaction in %.2f s (%.0f rows/s)", rowsRead,
+                            seconds, Double(rowsRead) / max(seconds, 1e-9)))
         return lines
     }
 }
 
-/// Every file of a catalogue, read and checked, ready to be written in one transaction.
-public struct ParsedCatalog: Sendable {
-    public var batch: CatalogImportBatch
-    public var parseSeconds: Double
-    public var rowsRead: Int
-}
-
 public enum CatalogImporter {
-    /// Reads and checks every file without touching any database. A malformed row or a missing file throws a
-    /// `PSVError` (`FILE:LINE: …`).
-    public static func parse(_ sources: CatalogImportSources) throws -> ParsedCatalog {
+    /// Reads every file once, a chunk at a time, handing each checked row to the database as it is read, all in one
+    /// transaction: a malformed row or a missing file throws a `PSVError` (`FILE:LINE: …`) and rolls everything back,
+    /// so the database is exactly as it was. Memory holds the models' and users' ids and eight bytes per like, not
+    /// the files. `progress` gets a line every few seconds through each file.
+    public static func run(_ sources: CatalogImportSources, into store: CatalogStore,
+                           progress: @escaping (String) -> Void = { _ in }) throws -> CatalogImportReport {
         let clock = ContinuousClock()
-        let parseStart = clock.now
-        let models = try CatalogFileFormat.readModels(PSVReader(contentsOf: sources.urls))
-        let likes = try sources.likes.map { try CatalogFileFormat.readLikes(PSVReader(contentsOf: $0)) } ?? []
-        let features = try sources.features.map { try CatalogFileFormat.readFeatures(PSVReader(contentsOf: $0)) } ?? []
-        let curated = try sources.names.map { try CatalogFileFormat.readCurated(PSVReader(contentsOf: $0)) }
+        let start = clock.now
         var thumbnails: [ModelID: String] = [:]
         if let folder = sources.thumbnails {
             let files: [String]
@@ -92,23 +85,49 @@ public enum CatalogImporter {
                 thumbnails[mid] = file
             }
         }
-        return ParsedCatalog(
-            batch: CatalogImportBatch(models: models, likes: likes, features: features, curated: curated, localThumbnails: thumbnails),
-            parseSeconds: (clock.now - parseStart).inSeconds,
-            rowsRead: models.count + likes.count + features.count + (curated?.count ?? 0))
+        // Every file is opened before the transaction starts, so a missing one changes nothing.
+        let models = try PSVReader(contentsOf: sources.urls)
+        let likes = try sources.likes.map { try PSVReader(contentsOf: $0) }
+        let features = try sources.features.map { try PSVReader(contentsOf: $0) }
+        let curated = try sources.names.map { try CatalogFileFormat.readCurated(PSVReader(contentsOf: $0)) }
+        var rowsRead = curated?.count ?? 0
+        let summary = try store.importStreaming(progress: progress) { writer in
+            var meter = Self.meter("models", sources.urls, progress)
+            try CatalogFileFormat.forEachModel(models) { model, record in
+                try writer.add(model)
+                rowsRead += 1
+                meter.update(record.endOffset, detail: "\(rowsRead) rows")
+            }
+            for (mid, file) in thumbnails.sorted(by: { $0.key < $1.key }) { try writer.setLocalThumbnail(mid, file: file) }
+            if let likes, let url = sources.likes {
+                var meter = Self.meter("likes", url, progress)
+                var read = 0
+                try CatalogFileFormat.forEachLike(likes) { like, record in
+                    try writer.add(like)
+                    read += 1
+                    meter.update(record.endOffset, detail: "\(read) rows")
+                }
+                rowsRead += read
+                progress("likes: \(read) rows read and checked in \((clock.now - start).formattedSeconds); writing them in key order")
+            }
+            if let features, let url = sources.features {
+                var meter = Self.meter("features", url, progress)
+                var read = 0
+                try CatalogFileFormat.forEachFeature(features) { feature, record in
+                    try writer.add(feature)
+                    read += 1
+                    meter.update(record.endOffset, detail: "\(read) rows")
+                }
+                rowsRead += read
+            }
+            if let curated { try writer.replaceCurated(curated) }
+        }
+        return CatalogImportReport(summary: summary, seconds: (clock.now - start).inSeconds, rowsRead: rowsRead)
     }
 
-    /// Writes a parsed catalogue in one transaction: all of it, or (on any error) nothing.
-    public static func write(_ parsed: ParsedCatalog, into store: CatalogStore) throws -> CatalogImportReport {
-        let clock = ContinuousClock()
-        let writeStart = clock.now
-        let summary = try store.importCatalog(parsed.batch)
-        return CatalogImportReport(summary: summary, parseSeconds: parsed.parseSeconds,
-                                   writeSeconds: (clock.now - writeStart).inSeconds, rowsRead: parsed.rowsRead)
-    }
-
-    /// `parse`, then `write`: a malformed row throws before anything is written.
-    public static func run(_ sources: CatalogImportSources, into store: CatalogStore) throws -> CatalogImportReport {
-        try write(parse(sources), into: store)
+    /// Progress through one file, in bytes.
+    static func meter(_ label: String, _ url: URL, _ progress: @escaping (String) -> Void) -> ProgressMeter {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
+        return ProgressMeter("import \(label) (\(url.lastPathComponent))", unit: "bytes", total: size, showsCount: false, report: progress)
     }
 }

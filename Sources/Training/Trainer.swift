@@ -233,7 +233,10 @@ public enum Trainer {
                     }
                     parameters.merge(spark.parameters) { _, new in new }
                 } else {
-                    model = wrmf.fit(matrix)
+                    model = withoutActuallyEscaping(progress) { progress in
+                        var meter = ProgressMeter("wrmf", unit: "iterations", total: wrmf.iterations, checkEvery: 1, report: progress)
+                        return wrmf.fit(matrix, afterIteration: { iteration, _ in meter.update(iteration) })
+                    }
                 }
                 let fitted = clock.now
                 progress(String(format: "wrmf: factorised in %.2f s", (fitted - start).inSeconds))
@@ -339,7 +342,10 @@ func trainLikesAndTags(_ training: HybridTraining, matrix: InteractionMatrix, sn
         itemIndex[entry.modelID].map { (item: $0, feature: entry.feature.name, weight: Float(1)) }
     }
     let features = ItemFeatures(itemCount: matrix.itemCount, identity: true, assignments: assignments)
-    let model = training.fit(matrix, items: features)
+    let model = withoutActuallyEscaping(progress) { progress in
+        var meter = ProgressMeter("warp-tags", unit: "epochs", total: training.epochs, checkEvery: 1, report: progress)
+        return training.fit(matrix, items: features, afterEpoch: { epoch, _ in meter.update(epoch); return true })
+    }
     let (representations, _) = model.itemRepresentations()
     let fitted = clock.now
     // Models nobody liked still get neighbours here: their tags place them.

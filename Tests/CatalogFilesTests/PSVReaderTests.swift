@@ -151,3 +151,37 @@ import Testing
         #expect(curated.count == 100)
     }
 }
+
+@Suite struct PSVReaderChunkTests {
+    /// Every chunk size from 1 byte reads a file exactly as reading it whole does: records span chunks anywhere,
+    /// inside wrapped fields, between `\r` and `\n`, at a doubled backslash and at the byte-order mark.
+    @Test func chunkBoundariesAnywhereGiveTheSameRecords() throws {
+        let text = "\u{FEFF}name|mid\r\n\\two\r\nlines | pipe\\|a\r\n\\ends\\\\\\|b\n\nlast|c"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("psv-chunks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("chunks.psv")
+        try Data(text.utf8).write(to: file)
+        var whole: [PSVRecord] = []
+        try PSVReader(bytes: Array(text.utf8), fileName: file.path).forEachRecord { whole.append($0) }
+        #expect(whole.count == 4)
+        #expect(whole[1].fields == ["two\r\nlines | pipe", "a"])
+        for chunkSize in 1...text.utf8.count + 1 {
+            var chunked: [PSVRecord] = []
+            try PSVReader(contentsOf: file, chunkSize: chunkSize).forEachRecord { chunked.append($0) }
+            #expect(chunked.map(\.fields) == whole.map(\.fields), "chunk size \(chunkSize)")
+            #expect(chunked.map(\.line) == whole.map(\.line), "chunk size \(chunkSize)")
+        }
+    }
+
+    @Test func anUnclosedFieldInAChunkedFileNamesItsLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("psv-chunks-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("open.psv")
+        try Data(("name|mid\r\nok|a\r\n\\never closed|" + String(repeating: "x", count: 5000)).utf8).write(to: file)
+        #expect(throws: PSVError(file: file.path, line: 3, message: "a field opened with a backslash is never closed")) {
+            try PSVReader(contentsOf: file, chunkSize: 7).forEachRecord { _ in }
+        }
+    }
+}

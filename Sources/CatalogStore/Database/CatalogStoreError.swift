@@ -7,6 +7,8 @@ public enum CatalogStoreError: Error, CustomStringConvertible, Equatable {
     case notADatabaseFile(path: String)
     case unknownModel(mid: String, path: String)
     case nothingStored(String)
+    /// A user's or model's row id too large for an import's packed like pairs.
+    case idPastLimit(Int64)
 
     public var description: String {
         switch self {
@@ -18,6 +20,8 @@ public enum CatalogStoreError: Error, CustomStringConvertible, Equatable {
             "model \(mid) is not in \(path)"
         case .nothingStored(let what):
             what
+        case .idPastLimit(let id):
+            "row id \(id) is past 2³², which an import cannot pack: export the catalogue (`recasketch export-split`) and import it into a new database"
         }
     }
 }

@@ -28,13 +28,20 @@ struct ImportCommand: ParsableCommand {
             urls: URL(fileURLWithPath: urls), likes: likes.map(URL.init(fileURLWithPath:)),
             features: features.map(URL.init(fileURLWithPath:)), names: names.map(URL.init(fileURLWithPath:)),
             thumbnails: thumbnails.map(URL.init(fileURLWithPath:)))
-        // Read and check every file before the database is created or touched.
-        let parsed: ParsedCatalog
-        do { parsed = try CatalogImporter.parse(sources) } catch let error as PSVError {
+        // Rows are checked as they are written, in one transaction: a bad one rolls it all back, and a database this
+        // command created is removed again, so a failed import leaves nothing behind.
+        let existed = FileManager.default.fileExists(atPath: database.path)
+        let report: CatalogImportReport
+        do {
+            let store = try CatalogStore(path: database.path)
+            report = try CatalogImporter.run(sources, into: store) { print($0) }
+        } catch let error as PSVError {
+            if !existed {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database.path + suffix) }
+            }
             throw CommandFailure("\(error.description); nothing was imported")
         }
         let store = try CatalogStore(path: database.path)
-        let report = try CatalogImporter.write(parsed, into: store)
         report.lines.forEach { print($0) }
         print("database: \(try store.counts()) → \(database.path)")
     }
