@@ -165,6 +165,7 @@ let package = Package(
                 path: "Tests/TestSupport"),
         .testTarget(name: "AlgorithmIdentityTests", dependencies: ["AlgorithmIdentity"]),
         .testTarget(name: "ParallelWorkTests", dependencies: ["ParallelWork"]),
+        .testTarget(name: "ElapsedTimeTests", dependencies: ["ElapsedTime"]),
         .testTarget(name: "CatalogFilesTests", dependencies: ["CatalogFiles"]),
         .testTarget(name: "ImageCodecsTests", dependencies: ["ImageCodecs"]),
         .testTarget(name: "VisualFeaturesTests", dependencies: ["VisualFeatures", "ImageCodecs"]),

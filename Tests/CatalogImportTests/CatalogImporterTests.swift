@@ -41,6 +41,34 @@ import Testing
         #expect(try Data(contentsOf: folder.file("catalog.sqlite")) == databaseBefore)
     }
 
+    /// The likes file spans several 4 MB chunks; its last row is bad. Everything read before it was already handed
+    /// to the transaction, and none of it stays.
+    @Test func aBadRowAfterSeveralChunksRollsBackEverythingBeforeIt() throws {
+        let folder = try TemporaryDirectory()
+        try TinyCatalog.writeFiles(to: folder.url)
+        let store = try folder.store()
+        _ = try CatalogImporter.run(.folder(folder.url), into: store)
+        let before = try store.counts()
+        let more = folder.url.appendingPathComponent("big")
+        try FileManager.default.createDirectory(at: more, withIntermediateDirectories: true)
+        let mid = TinyCatalog.ids[0].rawValue
+        _ = try folder.write("big/model_urls.psv", "name|mid\r\nFirst|\(mid)\r\n")
+        var likes = "modelname|mid|uid\r\n"
+        let rows = 120_000
+        likes.reserveCapacity(rows * 64)
+        for user in 0..<rows { likes += "First|\(mid)|user-\(user)-of-a-long-anonymous-id\r\n" }
+        likes += "First|\(mid)|\r\n"
+        _ = try folder.write("big/model_likes_anon.psv", likes)
+        #expect(likes.utf8.count > 2 * (4 << 20))
+        var lines: [String] = []
+        let error = #expect(throws: PSVError.self) {
+            _ = try CatalogImporter.run(.folder(more), into: store) { lines.append($0) }
+        }
+        #expect(error?.line == rows + 2)
+        #expect(error?.message == "the user id (field 3) is empty")
+        #expect(try store.counts() == before)
+    }
+
     @Test func aMissingFileIsAClearError() throws {
         let folder = try TemporaryDirectory()
         let store = try folder.store()

@@ -66,16 +66,20 @@ public struct RankingEvaluator: Sendable {
         // AUC: the share of (relevant, other unseen) pairs where the relevant item scores strictly higher.
         // One pass per relevant item: cheaper than sorting all scores when few items are held out.
         // Held-out lists are short, so a linear scan of them beats hashing for every item.
+        // The relevant items are set aside (their scores saved, then hidden) so the pass over every item needs no
+        // membership test, and put back after.
         let relevantItems = Array(relevant)
         let relevantScores = relevantItems.map { scores[Int($0)] }
+        for item in relevantItems { scores[Int(item)] = -.infinity }
         var below = [Int](repeating: 0, count: relevantScores.count)
         var negatives = 0
         for item in 0..<scores.count {
             let score = scores[item]
-            guard score > -.infinity, !relevantItems.contains(Int32(item)) else { continue }
+            guard score > -.infinity else { continue }
             negatives += 1
             for (index, target) in relevantScores.enumerated() where score < target { below[index] += 1 }
         }
+        for (item, score) in zip(relevantItems, relevantScores) { scores[Int(item)] = score }
         let auc = negatives == 0 ? 0 : Double(below.reduce(0, +)) / Double(relevant.count * negatives)
         return ([precision5, precision10, recall10, ndcg, map, auc], ranked)
     }

@@ -16,6 +16,10 @@ public struct SettingsSelection: Sendable {
     public var base: HarnessSettings
     public var maxSearchItems = 4_000
     public var maxValidationUsers = 5_000
+    /// Each validation user's ranking scores every item, so past 200,000 items the validation users shrink to keep
+    /// users × items at this (1,000 users at a million items, where one ranking pass of WRMF then takes about 5 s on
+    /// this machine kind instead of 25 s); never below 1,000 users.
+    public var maxValidationScores = 1_000_000_000
     /// Past this many users a search fits on a sample of them (every validation user and others drawn at random).
     /// The Gram matrix, and WRMF's data term on the item side, shrink with the sample while λ does not, so a λ chosen
     /// on the sample is scaled by (all users / sampled users) before it is used (`lambdaScale`).
@@ -44,6 +48,7 @@ public struct SettingsSelection: Sendable {
             requested.contains(algorithm) || (algorithm.withoutTags == nil && requested.contains { $0.withoutTags == algorithm })
         }.filter { (!$0.usesSideFeatures || !sideFeatures.isEmpty) && !pinned.contains($0) }
         guard budget != .off, !wanted.isEmpty else { return (base, []) }
+        let maxValidationUsers = min(self.maxValidationUsers, max(1_000, maxValidationScores / max(1, train.itemCount)))
         var (fit, validation) = Self.carve(train, seed: base.seed, maxUsers: maxValidationUsers)
         guard validation.interactionCount > 0 else {
             progress("settings: no user has 10 training likes to hold 5 out for validation: fixed defaults kept")
@@ -73,6 +78,7 @@ public struct SettingsSelection: Sendable {
         // What a search leaves of its budget goes to the next.
         var carried = 0.0
         for algorithm in wanted {
+            progress("settings: searching \(algorithm.rawValue)'s on a validation split of \(validation.userCount > 0 ? (0..<validation.userCount).filter { validation.userDegree($0) > 0 }.count : 0) users (\(budget))")
             var outcome = try search(algorithm, settings: settings, fit: fit, validation: validation,
                                      extraFolds: algorithm.withoutTags != nil || algorithm == .blend ? extraFolds : [],
                                      sideFeatures: sideFeatures, budgetSeconds: share, carried: carried,

@@ -83,6 +83,22 @@ public struct InteractionMatrix: Sendable {
         var rowColumns: [Int32] = [], rowValues: [Float] = []
         for row in 0..<rows {
             let start = counts[row], end = counts[row + 1]
+            // Rows built from another matrix (a split, a transpose) arrive sorted without repeats: moved as they are.
+            var ascending = true
+            var probe = start + 1
+            while probe < end {
+                if columns[probe - 1] >= columns[probe] { ascending = false; break }
+                probe += 1
+            }
+            if ascending {
+                for index in start..<end {
+                    columns[write] = columns[index]
+                    values[write] = values[index]
+                    write += 1
+                }
+                offsets[row + 1] = write
+                continue
+            }
             order = Array(start..<end)
             order.sort { columns[$0] != columns[$1] ? columns[$0] < columns[$1] : $0 < $1 }
             rowColumns = order.map { columns[$0] }
