@@ -15,9 +15,12 @@ public struct NeighbourBenchmark: Sendable {
     public var threads: Int
     public var seed: UInt64
     public var exactUpTo: Int
+    /// The graph's degree while building (nil: `SimilarItemsSearch`'s default).
+    public var degree: Int?
 
     public init(items: Int = 100_000, dimensions: Int = 64, neighbours: Int = 12, threads: Int = 2, seed: UInt64 = 42,
-                exactUpTo: Int = 100_000) {
+                exactUpTo: Int = 100_000, degree: Int? = nil) {
+        self.degree = degree
         self.items = items
         self.dimensions = dimensions
         self.neighbours = neighbours
@@ -45,6 +48,8 @@ public struct NeighbourBenchmark: Sendable {
     public func run(vectors: FactorMatrix, eligible: [Bool]? = nil, progress: (String) -> Void) {
         let clock = ContinuousClock()
         var search = SimilarItemsSearch(method: .approximate, neighbours: neighbours, threads: threads, seed: seed)
+        if let degree { (search.graph.degree, search.graph.maxCandidates) = (degree, degree) }
+        progress("graph degree \(search.graph.degree), \(search.graph.trees) trees")
         let start = clock.now
         let approximate = search.similarItems(vectors, eligible: eligible) { progress($0) }
         let approximateSeconds = (clock.now - start).inSeconds

@@ -38,7 +38,7 @@ stage train "$bin" train --db "$work/catalog.sqlite" ${TRAIN_FLAGS:-}
 stage neighbours "$bin" bench-neighbours --db "$work/catalog.sqlite" --exact-up-to 0
 
 echo
-echo "== $models models, $(grep -o '[0-9]* likes' "$work/import.log" | head -1 || true)"
+echo "== $models models, $(grep -oE '[0-9]+ likes' "$work/import.log" | head -1 || true)"
 printf '%-12s %10s %12s\n' stage seconds "peak GB"
 while IFS=$'\t' read -r name seconds kilobytes; do
     awk -v n="$name" -v s="$seconds" -v k="$kilobytes" 'BEGIN { printf "%-12s %10.1f %12.2f\n", n, s, k / 1048576 }'

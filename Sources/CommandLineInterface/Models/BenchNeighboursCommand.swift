@@ -22,11 +22,13 @@ struct BenchNeighboursCommand: ParsableCommand {
     @Option(help: "Worker threads, 1–256.", transform: ArgumentCheck.integer(1...256)) var threads = 2
     @Option(name: .customLong("exact-up-to"), help: "Largest catalogue timed exactly in full, 0–20,000,000.",
             transform: ArgumentCheck.integer(0...20_000_000)) var exactUpTo = 100_000
+    @Option(help: "Neighbours kept per item while the graph is built (and candidates sampled per round), 2–256; default: the one train uses.",
+            transform: ArgumentCheck.integer(2...256)) var degree: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 42
 
     func run() throws {
         let benchmark = NeighbourBenchmark(items: items, dimensions: dimensions, neighbours: neighbours, threads: threads,
-                                           seed: seed, exactUpTo: exactUpTo)
+                                           seed: seed, exactUpTo: exactUpTo, degree: degree)
         if let db {
             try benchmark.run(store: try CatalogStore(existingAt: db)) { print($0) }
         } else {
