@@ -138,7 +138,7 @@ public final class CatalogImportWriter {
             userIDs[like.user] = userID
             summary.usersAdded += 1
         }
-        guard userID < 1 << 32, modelID < 1 << 32 else {
+        guard (0..<(1 << 32)).contains(userID), (0..<(1 << 32)).contains(modelID) else {
             throw CatalogStoreError.idPastLimit(max(userID, modelID))
         }
         likePairs.append(UInt64(userID) << 32 | UInt64(modelID))

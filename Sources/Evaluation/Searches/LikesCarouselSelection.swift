@@ -2,6 +2,7 @@ import AlgorithmIdentity
 import CatalogStore
 import Foundation
 import Recommenders
+import SeededRandom
 
 /// Which likes-based algorithm fills "Users who liked this also liked": the one with the best precision@10 on a
 /// validation split of the catalogue's likes (5 likes of 20% of the users held out, seeded), each candidate fitted
@@ -76,6 +77,22 @@ public enum LikesCarouselSelection {
     /// Past this many models the candidates are compared on the most-liked ones only (EASE's cost grows as items³;
     /// every candidate sees the same models, so the comparison stays fair).
     public static let maxComparedItems = 4_000
+    /// Past this many validation users the comparison scores a seeded sample of them: a fifth of a million-model
+    /// catalogue's users is 400,000 rankings per candidate, and 10,000 already give intervals of a few percent.
+    public static let maxValidationUsers = 10_000
+
+    /// `held` with only a seeded sample of `count` of its users' likes (all of them when there are fewer).
+    static func sampledUsers(_ held: InteractionMatrix, count: Int, seed: UInt64) -> InteractionMatrix {
+        var users = (0..<held.userCount).filter { held.userDegree($0) > 0 }
+        guard users.count > count else { return held }
+        var random = SeededGenerator(seed: seed &+ 29, stream: 31)
+        for index in stride(from: users.count - 1, to: 0, by: -1) { users.swapAt(index, random.below(index + 1)) }
+        var pairs: [(user: Int32, item: Int32)] = []
+        for user in users.prefix(count).sorted() {
+            for item in held.items(ofUser: user) { pairs.append((Int32(user), item)) }
+        }
+        return InteractionMatrix(userCount: held.userCount, itemCount: held.itemCount, pairs: pairs)
+    }
 
     public static func choose(store: CatalogStore, slot: CarouselSlot = .likes, among: [Algorithm], settings: HarnessSettings,
                               progress: (String) -> Void = { _ in }) throws -> LikesCarouselChoice {
@@ -101,6 +118,7 @@ public enum LikesCarouselSelection {
         if compared.itemCount > maxComparedItems {
             (compared, held, sideFeatures) = SettingsSelection.restrict(compared, held, sideFeatures, to: maxComparedItems)
         }
+        held = Self.sampledUsers(held, count: maxValidationUsers, seed: settings.seed)
         let reports = try EvaluationHarness(settings: quiet).run(usable, train: compared, test: held, sideFeatures: sideFeatures)
         // By the lists the carousel shows, not the whole model.
         var figures: [(algorithm: Algorithm, precision: Double)] = []

@@ -7,8 +7,9 @@ import SeededRandom
 /// way PyNNDescent starts it. A row's neighbours' neighbours are likely its neighbours, so each round compares only
 /// the pairs met through a shared neighbour, and stops when a round changes almost nothing.
 ///
-/// Deterministic under `seed` whatever the scheduling: each round first computes every candidate pair against the
-/// graph as it was (reads only), then applies the improvements (writes only, each row by one worker), and a row's
+/// Deterministic under `seed` whatever the scheduling: each block of rows first computes its candidate pairs against
+/// the graph as the previous blocks left it (reads only), then applies the improvements (writes only, each row by one
+/// worker), and a row's
 /// heap keeps the best `degree` under one total order (score, then lower index), which no insertion order changes.
 public struct NeighbourGraph: Sendable {
     /// Neighbours kept per row while building; the lists returned are its best `neighbours`.
@@ -53,6 +54,7 @@ public struct NeighbourGraph: Sendable {
         let degree = min(self.degree, rows - 1)
         let heaps = NeighbourHeaps(rows: rows, degree: degree)
         seedFromTrees(unit, heaps: heaps)
+        fillFromRandomRows(unit, heaps: heaps)
         var updates: [Int] = []
         let clock = ContinuousClock()
         let start = clock.now
@@ -142,6 +144,22 @@ public struct NeighbourGraph: Sendable {
         }
     }
 
+    /// A row the trees left with free slots (alone in its leaves) gets seeded random rows, as PyNNDescent does, so
+    /// the descent has somewhere to start from. Each worker writes its own rows; each row draws from its own stream.
+    func fillFromRandomRows(_ unit: FactorMatrix, heaps: NeighbourHeaps) {
+        let rows = unit.rows, width = unit.stride
+        Parallel.forEachShare(of: rows, workers: threads) { range, _ in
+            for row in range where heaps.ids[row * heaps.degree] == -1 {
+                var random = SeededGenerator(seed: seed, stream: 0xF111 &+ UInt64(row))
+                for _ in 0..<(2 * heaps.degree) {
+                    let other = random.below(rows)
+                    guard other != row else { continue }
+                    _ = heaps.insert(row, other, VectorKernels.dot(unit.row(row), unit.row(other), width))
+                }
+            }
+        }
+    }
+
     // MARK: - One NN-descent round
 
     /// Samples each row's new and old candidates (its own and reverse neighbours), compares new with new and new with
@@ -172,9 +190,10 @@ public struct NeighbourGraph: Sendable {
                 }
             }
         }
-        // Rows in blocks, so the pending improvements stay bounded whatever the catalogue's size.
+        // Rows in blocks, so the pending improvements stay bounded whatever the catalogue's size: at most about
+        // 400 MB of pairs (12 bytes each, up to 1.5 × maxCandidates² per row).
         var changed = 0
-        let block = 16_384
+        let block = max(256, 400_000_000 / (18 * maxCandidates * maxCandidates))
         var blockStart = 0
         while blockStart < rows {
             let blockRows = blockStart..<min(rows, blockStart + block)

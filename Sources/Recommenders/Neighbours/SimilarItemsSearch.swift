@@ -26,6 +26,8 @@ public struct SimilarItemsSearch: Sendable {
     public var graph: NeighbourGraph
 
     public static let defaultApproximateFrom = 60_000
+    /// Longer lists than this are always exact under `automatic`: the graph's memory grows with its degree.
+    public static let maxApproximateNeighbours = 100
 
     public init(method: NeighbourSearchMethod = .automatic, neighbours: Int, threads: Int = 2, seed: UInt64 = 42,
                 approximateFrom: Int = SimilarItemsSearch.defaultApproximateFrom, recallSample: Int = 1_000) {
@@ -37,8 +39,9 @@ public struct SimilarItemsSearch: Sendable {
         self.recallSample = recallSample
         // Degree 40: on the million-model catalogue's WRMF factors (hub-heavy) degree 24 found recall@12 0.895 in
         // 109 s and degree 40 found 0.968 in 186 s (`bench-neighbours --db … --degree N`).
-        let degree = max(40, 3 * neighbours)
-        graph = NeighbourGraph(degree: degree, threads: threads, seed: seed, maxCandidates: degree)
+        // Candidates per round stay at most 60 (PyNNDescent's cap), so a round's work does not grow as neighbours².
+        let degree = max(40, (3 * neighbours + 1) / 2)
+        graph = NeighbourGraph(degree: degree, threads: threads, seed: seed, maxCandidates: min(degree, 60))
     }
 
     public struct Outcome: Sendable {
@@ -64,28 +67,36 @@ public struct SimilarItemsSearch: Sendable {
         switch method {
         case .exact: approximate = false
         case .approximate: approximate = true
-        case .automatic: approximate = (eligible?.lazy.filter { $0 }.count ?? vectors.rows) >= approximateFrom
+        case .automatic:
+            approximate = neighbours <= Self.maxApproximateNeighbours
+                && (eligible?.lazy.filter { $0 }.count ?? vectors.rows) >= approximateFrom
+        }
+        // Either search runs over the eligible rows alone, packed together, so every eligible row gets its full list.
+        let rows = eligible.map { mask in mask.indices.filter { mask[$0] } } ?? Array(0..<vectors.rows)
+        let packed: FactorMatrix
+        if rows.count == vectors.rows {
+            packed = vectors
+        } else {
+            packed = FactorMatrix(rows: rows.count, columns: vectors.columns)
+            for (index, row) in rows.enumerated() {
+                packed.row(index).update(from: vectors.row(row), count: vectors.stride)
+            }
+        }
+        func unpacked(_ packedLists: [[Neighbour]]) -> [[Neighbour]] {
+            guard rows.count != vectors.rows else { return packedLists }
+            var lists = [[Neighbour]](repeating: [], count: vectors.rows)
+            for (index, row) in rows.enumerated() {
+                lists[row] = packedLists[index].map { Neighbour(item: Int32(rows[Int($0.item)]), score: $0.score) }
+            }
+            return lists
         }
         guard approximate else {
-            var lists = FactorSimilarity(neighbours: neighbours, threads: threads).similarItems(vectors)
-            if let eligible {
-                lists = lists.enumerated().map { item, list in eligible[item] ? list.filter { eligible[Int($0.item)] } : [] }
-            }
-            return Outcome(lists: lists, recall: nil, sampled: 0, rounds: 0)
-        }
-        // The graph is built over the eligible rows alone, packed together.
-        let rows = eligible.map { mask in mask.indices.filter { mask[$0] } } ?? Array(0..<vectors.rows)
-        let packed = FactorMatrix(rows: rows.count, columns: vectors.columns)
-        for (index, row) in rows.enumerated() {
-            packed.row(index).update(from: vectors.row(row), count: vectors.stride)
+            let lists = FactorSimilarity(neighbours: neighbours, threads: threads).similarItems(packed)
+            return Outcome(lists: unpacked(lists), recall: nil, sampled: 0, rounds: 0)
         }
         let (packedLists, report) = graph.nearest(packed, neighbours: neighbours, progress: progress)
         let recall = measuredRecall(packed, approximate: packedLists)
-        var lists = [[Neighbour]](repeating: [], count: vectors.rows)
-        for (index, row) in rows.enumerated() {
-            lists[row] = packedLists[index].map { Neighbour(item: Int32(rows[Int($0.item)]), score: $0.score) }
-        }
-        return Outcome(lists: lists, recall: recall.value, sampled: recall.sampled, rounds: report.rounds)
+        return Outcome(lists: unpacked(packedLists), recall: recall.value, sampled: recall.sampled, rounds: report.rounds)
     }
 
     /// Mean over a seeded sample of rows of |approximate ∩ exact| / |exact| for each row's top `neighbours`.
