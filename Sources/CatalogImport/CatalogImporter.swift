@@ -92,42 +92,35 @@ public enum CatalogImporter {
         let curated = try sources.names.map { try CatalogFileFormat.readCurated(PSVReader(contentsOf: $0)) }
         var rowsRead = curated?.count ?? 0
         let summary = try store.importStreaming(progress: progress) { writer in
-            var meter = Self.meter("models", sources.urls, progress)
-            try CatalogFileFormat.forEachModel(models) { model, record in
-                try writer.add(model)
-                rowsRead += 1
-                meter.update(record.endOffset, detail: "\(rowsRead) rows")
-            }
+            rowsRead += try stream("models", models, CatalogFileFormat.forEachModel, into: writer.add, progress: progress)
             for (mid, file) in thumbnails.sorted(by: { $0.key < $1.key }) { try writer.setLocalThumbnail(mid, file: file) }
-            if let likes, let url = sources.likes {
-                var meter = Self.meter("likes", url, progress)
-                var read = 0
-                try CatalogFileFormat.forEachLike(likes) { like, record in
-                    try writer.add(like)
-                    read += 1
-                    meter.update(record.endOffset, detail: "\(read) rows")
-                }
+            if let likes {
+                let read = try stream("likes", likes, CatalogFileFormat.forEachLike, into: writer.add, progress: progress)
                 rowsRead += read
-                progress("likes: \(read) rows read and checked in \((clock.now - start).formattedSeconds); writing them in key order")
+                progress("likes: \(read) rows read and checked in \((clock.now - start).formattedSeconds); they are written in key order once the features are in")
             }
-            if let features, let url = sources.features {
-                var meter = Self.meter("features", url, progress)
-                var read = 0
-                try CatalogFileFormat.forEachFeature(features) { feature, record in
-                    try writer.add(feature)
-                    read += 1
-                    meter.update(record.endOffset, detail: "\(read) rows")
-                }
-                rowsRead += read
+            if let features {
+                rowsRead += try stream("features", features, CatalogFileFormat.forEachFeature, into: writer.add, progress: progress)
             }
             if let curated { try writer.replaceCurated(curated) }
         }
         return CatalogImportReport(summary: summary, seconds: (clock.now - start).inSeconds, rowsRead: rowsRead)
     }
 
-    /// Progress through one file, in bytes.
-    static func meter(_ label: String, _ url: URL, _ progress: @escaping (String) -> Void) -> ProgressMeter {
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
-        return ProgressMeter("import \(label) (\(url.lastPathComponent))", unit: "bytes", total: size, showsCount: false, report: progress)
+    /// Hands every checked row of one file to `add`, with a progress line every few seconds through its bytes;
+    /// returns the rows read.
+    static func stream<Row>(_ label: String, _ reader: PSVReader,
+                            _ forEach: @escaping (PSVReader, (Row, PSVRecord) throws -> Void) throws -> Void,
+                            into add: (Row) throws -> Void, progress: @escaping (String) -> Void) throws -> Int {
+        let size = (try? FileManager.default.attributesOfItem(atPath: reader.fileName)[.size] as? Int) ?? nil
+        var meter = ProgressMeter("import \(label) (\(URL(fileURLWithPath: reader.fileName).lastPathComponent))", unit: "bytes",
+                                  total: size, showsCount: false, report: progress)
+        var read = 0
+        try forEach(reader) { row, record in
+            try add(row)
+            read += 1
+            meter.update(record.endOffset, detail: "\(read) rows")
+        }
+        return read
     }
 }

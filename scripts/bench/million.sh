@@ -3,9 +3,10 @@
 # (default 1,000,000 with 2.2 users per model, ~22M likes), printing each stage's wall time and peak memory
 # (GNU time's maximum resident set), then the approximate top-N's recall against exact lists and the all-items
 # search beside exact at the same size (bench-neighbours on the trained WRMF factors).
-# A benchmark, not a test: about an hour at a million models on 2 cores; needs ~8 GB of disk in WORK.
+# A benchmark, not a test: well over an hour at a million models on 2 cores with every carousel (docs/scaling.md);
+# needs ~8 GB of disk in WORK.
 #   MODELS=1000000 WORK=/tmp/million scripts/bench/million.sh
-#   MODELS=100000 scripts/bench/million.sh          # the same stages at a tenth of the size, ~5 minutes
+#   MODELS=100000 scripts/bench/million.sh          # the same stages at a tenth of the size
 # TRAIN_FLAGS adds flags to train (e.g. "--tune-budget 0" for the fixed defaults, "--neighbour-search exact").
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR

@@ -77,8 +77,9 @@ public enum LikesCarouselSelection {
     /// Past this many models the candidates are compared on the most-liked ones only (EASE's cost grows as items³;
     /// every candidate sees the same models, so the comparison stays fair).
     public static let maxComparedItems = 4_000
-    /// Past this many validation users the comparison scores a seeded sample of them: a fifth of a million-model
-    /// catalogue's users is 400,000 rankings per candidate. The cap is above the 12,262 of the 28,806-model catalogue, whose choice it leaves as it was.
+    /// Past this many validation users the comparison scores a seeded sample of them: at a million models a fifth of
+    /// the users kept every candidate ranking for many minutes. The cap is above the 12,262 users of the 28,806-model
+    /// catalogue, whose choice it leaves as it was.
     public static let maxValidationUsers = 20_000
 
     /// `held` with only a seeded sample of `count` of its users' likes (all of them when there are fewer).

@@ -17,8 +17,7 @@ public struct SettingsSelection: Sendable {
     public var maxSearchItems = 4_000
     public var maxValidationUsers = 5_000
     /// Each validation user's ranking scores every item, so past 200,000 items the validation users shrink to keep
-    /// users × items at this (1,000 users at a million items, where one ranking pass of WRMF then takes about 5 s on
-    /// this machine kind instead of 25 s); never below 1,000 users.
+    /// users × items at this (1,000 users at a million items); never below 1,000 users.
     public var maxValidationScores = 1_000_000_000
     /// Past this many users a search fits on a sample of them (every validation user and others drawn at random).
     /// The Gram matrix, and WRMF's data term on the item side, shrink with the sample while λ does not, so a λ chosen
@@ -77,8 +76,9 @@ public struct SettingsSelection: Sendable {
         let share: Double? = if case .seconds(let total) = budget { total / Double(wanted.count) } else { nil }
         // What a search leaves of its budget goes to the next.
         var carried = 0.0
+        let validationUsers = (0..<validation.userCount).filter { validation.userDegree($0) > 0 }.count
         for algorithm in wanted {
-            progress("settings: searching \(algorithm.rawValue)'s on a validation split of \(validation.userCount > 0 ? (0..<validation.userCount).filter { validation.userDegree($0) > 0 }.count : 0) users (\(budget))")
+            progress("settings: searching \(algorithm.rawValue)'s settings on a validation split of \(validationUsers) users, budget \(budget)")
             var outcome = try search(algorithm, settings: settings, fit: fit, validation: validation,
                                      extraFolds: algorithm.withoutTags != nil || algorithm == .blend ? extraFolds : [],
                                      sideFeatures: sideFeatures, budgetSeconds: share, carried: carried,

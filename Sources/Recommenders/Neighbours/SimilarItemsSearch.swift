@@ -18,8 +18,8 @@ public struct SimilarItemsSearch: Sendable {
     public var neighbours: Int
     public var threads: Int
     public var seed: UInt64
-    /// Items from which `automatic` goes approximate. Exact at 28,806 items and 64 dimensions takes 3.4 s on this
-    /// machine kind and grows as items²: 41 s at 100,000, 68 min at a million (docs/scaling.md).
+    /// Items from which `automatic` goes approximate. Exact at 64 dimensions took 3.4 s at 28,806 items and 24.9 s at
+    /// 100,000 on this machine kind, where the graph took 5.6 s (docs/scaling.md); it grows as items².
     public var approximateFrom: Int
     /// Items whose exact lists the approximate ones are checked against.
     public var recallSample: Int
@@ -51,7 +51,7 @@ public struct SimilarItemsSearch: Sendable {
         public var sampled: Int
         public var rounds: Int
 
-        /// "exact" or "approximate (recall@12 0.981 on 1000 items, 7 rounds)".
+        /// "exact", or "approximate (NN-descent, 8 rounds; recall@12 0.968 against exact on 1000 items)".
         public func summary(neighbours: Int) -> String {
             guard let recall else { return "exact" }
             return String(format: "approximate (NN-descent, %d rounds; recall@%d %.3f against exact on %d items)",
